@@ -1,0 +1,237 @@
+// Package key provides Key: a customer-managed KMS key with automatic rotation, an alias, and a
+// key policy that names exactly who may use it.
+//
+// Default settings:
+//   - symmetric encryption key, rotation on, 30-day deletion window;
+//   - alias `alias/<org>-<env>-<context>-<name>`;
+//   - key policy: the account root gets an exact list of administration and use actions (no
+//     `kms:*`), so IAM policies in the account can delegate them; each service listed in
+//     Services gets only the actions that service needs, conditioned on this account;
+//   - protect and retainOnDelete when Protect is set (data encrypted with a deleted key is lost).
+package key
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+// TypeToken is the Pulumi type of Key; renaming it needs an alias.
+const TypeToken = "stratum:key:Key"
+
+// Args configures a Key.
+type Args struct {
+	// Scope names the key's alias. Required.
+	Scope naming.Scope
+	// Description describes the key in the KMS console. Default: "<scope prefix> <name> key".
+	Description string
+	// Services are the AWS service principals that may use the key on this account's behalf,
+	// for example sns.amazonaws.com for an encrypted queue that a topic delivers to.
+	// Default: none.
+	Services []iam.Service
+	// DeletionWindowDays is how long a deleted key can still be recovered, 7 to 30.
+	// Default: 30.
+	DeletionWindowDays int
+	// Protect marks the key protected and retained on delete. Default: false.
+	Protect bool
+	// Tags are added to the key. Default: none.
+	Tags map[string]string
+	// Overrides change the children's arguments before the component re-applies the fields it
+	// owns (rotation, policy). Default: none.
+	Overrides Overrides
+}
+
+// Overrides are hooks on the children's arguments.
+type Overrides struct {
+	// Key changes the kms.KeyArgs. Default: none.
+	Key func(*kms.KeyArgs)
+	// Alias changes the kms.AliasArgs. Default: none.
+	Alias func(*kms.AliasArgs)
+}
+
+// Key is a customer-managed KMS key with its alias.
+type Key struct {
+	pulumi.ResourceState
+
+	// Key is the KMS key.
+	Key *kms.Key
+	// Alias is the key's alias.
+	Alias *kms.Alias
+	// Arn is the key's ARN.
+	Arn pulumi.StringOutput
+}
+
+// rootActions are what the account root may do with the key: administration and use, listed
+// exactly so that no statement carries `kms:*`.
+var rootActions = []string{
+	"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
+	"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey",
+	"kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+	"kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants",
+	"kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
+	"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant", "kms:RevokeGrant",
+	"kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+	"kms:UpdateAlias", "kms:UpdateKeyDescription",
+}
+
+// Validate reports every problem with args at once.
+func (a *Args) Validate() error {
+	var errs []error
+	if err := a.Scope.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("Scope: %w", err))
+	}
+	if a.DeletionWindowDays != 0 && (a.DeletionWindowDays < 7 || a.DeletionWindowDays > 30) {
+		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is not between 7 and 30", a.DeletionWindowDays))
+	}
+	for i, s := range a.Services {
+		if s == "" {
+			errs = append(errs, fmt.Errorf("Services[%d]: empty service principal", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// New creates a Key.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Key, error) {
+	if args == nil {
+		args = &Args{}
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	a := *args
+	if a.DeletionWindowDays == 0 {
+		a.DeletionWindowDays = 30
+	}
+	if a.Description == "" {
+		a.Description = a.Scope.Prefix() + "-" + name + " key"
+	}
+
+	k := &Key{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, k, opts...); err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(k))
+	if err != nil {
+		return nil, fmt.Errorf("key %q: reading the account: %w", name, err)
+	}
+	region, err := aws.GetRegion(ctx, nil, pulumi.Parent(k))
+	if err != nil {
+		return nil, fmt.Errorf("key %q: reading the region: %w", name, err)
+	}
+	policy, err := iam.KeyPolicy(keyStatements(identity.AccountId, region.Name, a.Services))
+	if err != nil {
+		return nil, fmt.Errorf("key %q: key policy: %w", name, err)
+	}
+
+	keyArgs := &kms.KeyArgs{Tags: pulumi.ToStringMap(a.Tags)}
+	if a.Overrides.Key != nil {
+		a.Overrides.Key(keyArgs)
+	}
+	keyArgs.Description = pulumi.String(a.Description)
+	keyArgs.EnableKeyRotation = pulumi.Bool(true)
+	keyArgs.KeyUsage = pulumi.String("ENCRYPT_DECRYPT")
+	keyArgs.CustomerMasterKeySpec = pulumi.String("SYMMETRIC_DEFAULT")
+	keyArgs.DeletionWindowInDays = pulumi.Int(a.DeletionWindowDays)
+	keyArgs.Policy = policy
+	keyOpts := []pulumi.ResourceOption{pulumi.Parent(k)}
+	if a.Protect {
+		keyOpts = append(keyOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	}
+	k.Key, err = kms.NewKey(ctx, name, keyArgs, keyOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+
+	aliasArgs := &kms.AliasArgs{}
+	if a.Overrides.Alias != nil {
+		a.Overrides.Alias(aliasArgs)
+	}
+	aliasArgs.Name = pulumi.String(a.Scope.Physical(naming.KMSAlias, name))
+	aliasArgs.TargetKeyId = k.Key.KeyId
+	k.Alias, err = kms.NewAlias(ctx, naming.Child(name, "alias"), aliasArgs,
+		pulumi.Parent(k), pulumi.DeleteBeforeReplace(true))
+	if err != nil {
+		return nil, fmt.Errorf("key %q: alias: %w", name, err)
+	}
+
+	k.Arn = k.Key.Arn
+	if err := ctx.RegisterResourceOutputs(k, pulumi.Map{"arn": k.Arn}); err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	return k, nil
+}
+
+// keyStatements is the key policy: the root statement plus one per service.
+func keyStatements(account, region string, services []iam.Service) iam.Statements {
+	root := pulumi.Sprintf("arn:aws:iam::%s:root", account)
+	stmts := iam.Statements{{
+		Sid:        "AccountAdministersAndDelegates",
+		Principals: []iam.Principal{{Type: "AWS", Identifiers: []pulumi.StringInput{root}}},
+		Actions:    rootActions,
+		Resources:  []pulumi.StringInput{pulumi.String("*")},
+	}}
+	sorted := slices.Clone(services)
+	slices.Sort(sorted)
+	for _, svc := range slices.Compact(sorted) {
+		stmts = append(stmts, serviceStatement(svc, account, region))
+	}
+	return stmts
+}
+
+// serviceStatement grants a service principal what it needs to encrypt with the key on this
+// account's behalf. CloudWatch Logs encrypts log data and binds its use to this account's
+// log groups through the encryption context; other services only generate and read data keys.
+func serviceStatement(svc iam.Service, account, region string) iam.Statement {
+	s := iam.Statement{
+		Sid:        "Service" + sidSafe(string(svc)),
+		Principals: []iam.Principal{{Type: "Service", Identifiers: []pulumi.StringInput{pulumi.String(string(svc))}}},
+		Actions:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+		Resources:  []pulumi.StringInput{pulumi.String("*")},
+		Conditions: []iam.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount",
+			Values: []pulumi.StringInput{pulumi.String(account)}}},
+	}
+	if svc == iam.LogsService(region) {
+		s.Actions = []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
+			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"}
+		s.Conditions = []iam.Condition{{Test: "ArnLike", Variable: "kms:EncryptionContext:aws:logs:arn",
+			Values: []pulumi.StringInput{pulumi.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, account)}}}
+	}
+	return s
+}
+
+// sidSafe keeps the letters and digits of s: statement ids allow nothing else.
+func sidSafe(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}
+
+// AllowEncrypt grants encrypting and decrypting data with the key.
+func (k *Key) AllowEncrypt() iam.Statements {
+	return iam.Statements{{
+		Sid:       "UseKey",
+		Actions:   []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"},
+		Resources: []pulumi.StringInput{k.Arn},
+	}}
+}
+
+// AllowDecrypt grants decrypting data encrypted with the key.
+func (k *Key) AllowDecrypt() iam.Statements {
+	return iam.Statements{{
+		Sid:       "DecryptWithKey",
+		Actions:   []string{"kms:Decrypt"},
+		Resources: []pulumi.StringInput{k.Arn},
+	}}
+}

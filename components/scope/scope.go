@@ -1,0 +1,84 @@
+// Package scope is what every component receives from the bounded context that creates it:
+// naming, tags, the context's KMS key, the platform alarm topic, log retention and whether
+// stateful resources are protected. Components never read config; the service component (or
+// a test) fills a Scope from it.
+package scope
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/platform/logs"
+	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tags"
+)
+
+// Scope is the shared part of every component's Args.
+type Scope struct {
+	// Naming is the org, environment and context that prefix every physical name. Required.
+	Naming naming.Scope
+	// Tags are added to every taggable child. Default: none.
+	Tags map[string]string
+	// KeyArn is the KMS key that encrypts data at rest (tables, queues, topics, logs,
+	// function environments). Required.
+	KeyArn pulumi.StringInput
+	// AlarmTopicArn is the SNS topic every alarm notifies. Required.
+	AlarmTopicArn pulumi.StringInput
+	// LogRetentionDays is the retention of every log group; it must be one of CloudWatch's
+	// values. Default: 30.
+	LogRetentionDays int
+	// Protect marks stateful resources protected and retained on delete, and turns on
+	// deletion protection where AWS has it. Default: false.
+	Protect bool
+}
+
+// Validate reports every problem with the scope at once; field names are prefixed "Scope.".
+func (s Scope) Validate() error {
+	var errs []error
+	if err := s.Naming.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("Scope.Naming: %w", err))
+	}
+	if err := tags.Validate(s.Tags); err != nil {
+		errs = append(errs, fmt.Errorf("Scope.Tags: %w", err))
+	}
+	if s.KeyArn == nil {
+		errs = append(errs, errors.New("Scope.KeyArn: is required (the KMS key that encrypts data at rest)"))
+	}
+	if s.AlarmTopicArn == nil {
+		errs = append(errs, errors.New("Scope.AlarmTopicArn: is required (the SNS topic alarms notify)"))
+	}
+	if s.LogRetentionDays != 0 && !logs.ValidRetention(s.LogRetentionDays) {
+		errs = append(errs, fmt.Errorf("Scope.LogRetentionDays: %d is not one of CloudWatch's retention values (%s)",
+			s.LogRetentionDays, logs.RetentionValues()))
+	}
+	return errors.Join(errs...)
+}
+
+// Retention returns the log retention in days, with the default applied.
+func (s Scope) Retention() int {
+	if s.LogRetentionDays == 0 {
+		return 30
+	}
+	return s.LogRetentionDays
+}
+
+// Name returns the physical name of a child of the given kind.
+func (s Scope) Name(kind naming.Kind, name string) string {
+	return s.Naming.Physical(kind, name)
+}
+
+// TagMap returns the tags as a Pulumi input.
+func (s Scope) TagMap() pulumi.StringMap {
+	return pulumi.ToStringMap(s.Tags)
+}
+
+// Stateful returns the resource options of a stateful child: protected and retained on
+// delete when the scope protects stateful resources.
+func (s Scope) Stateful() []pulumi.ResourceOption {
+	if !s.Protect {
+		return nil
+	}
+	return []pulumi.ResourceOption{pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+}

@@ -1,0 +1,101 @@
+// Package plantest runs programs and components offline in tests and compares their plans
+// with golden files. `go test ./... -update` (make golden) rewrites the golden files.
+package plantest
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/program"
+)
+
+// update is the -update flag: every test binary that imports plantest accepts it.
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// Project and Stack name the project and stack of Run.
+const (
+	Project = "test"
+	Stack   = "dev"
+)
+
+// Run runs fn offline (project "test", stack "dev") and fails the test on any error.
+func Run(t testing.TB, fn pulumi.RunFunc) *plan.Plan {
+	t.Helper()
+	p, err := plan.Run(plan.Options{Project: Project, Stack: Stack}, fn)
+	if err != nil {
+		t.Fatalf("running offline: %v", err)
+	}
+	return p
+}
+
+// RunErr runs fn offline and returns its error, for tests of failures.
+func RunErr(fn pulumi.RunFunc) error {
+	_, err := plan.Run(plan.Options{Project: Project, Stack: Stack}, fn)
+	return err
+}
+
+// ProjectPlan plans the project in dir for env with its real config files.
+func ProjectPlan(t testing.TB, dir, env string, fn pulumi.RunFunc) *plan.Plan {
+	t.Helper()
+	p, err := program.Plan(dir, env, fn)
+	if err != nil {
+		t.Fatalf("planning %s for %s: %v", dir, env, err)
+	}
+	return p
+}
+
+// Golden compares the plan's JSON with the file at path, or rewrites the file with -update.
+func Golden(t testing.TB, path string, p *plan.Plan) {
+	t.Helper()
+	got, err := p.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	GoldenBytes(t, path, got)
+}
+
+// GoldenBytes compares got with the file at path, or rewrites the file with -update.
+func GoldenBytes(t testing.TB, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run `make golden` to create it): %v", err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s is out of date; run `make golden` and review the diff.\n%s", path, firstDiff(want, got))
+	}
+}
+
+// firstDiff shows the first differing line, enough to see what changed.
+func firstDiff(want, got []byte) string {
+	w, g := bytes.Split(want, []byte("\n")), bytes.Split(got, []byte("\n"))
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl []byte
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if !bytes.Equal(wl, gl) {
+			return fmt.Sprintf("line %d:\n  want: %s\n  got:  %s", i+1, wl, gl)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,77 @@
+package platform_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/stacks/platform"
+	"github.com/stratum-platform/stratum/stacks/platform/contract"
+)
+
+const root = "../.."
+
+func TestGolden(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			p := plantest.ProjectPlan(t, root, env, platform.Program)
+			plantest.Golden(t, "testdata/"+env+".plan.json", p)
+		})
+	}
+}
+
+func TestAlarmTopic(t *testing.T) {
+	p := plantest.ProjectPlan(t, root, "prod", platform.Program)
+
+	key, err := p.Get("aws:kms/key:Key", "platform")
+	require.NoError(t, err)
+	assert.Equal(t, true, key.Inputs["enableKeyRotation"])
+	assert.True(t, key.Protect, "prod protects the platform key")
+	assert.True(t, key.RetainOnDelete)
+
+	topic, err := p.Get("aws:sns/topic:Topic", "alarms")
+	require.NoError(t, err)
+	assert.Equal(t, "acme-prod-platform-alarms", topic.Inputs["name"])
+	assert.Equal(t, key.Outputs["arn"], topic.Inputs["kmsMasterKeyId"])
+	assert.Equal(t, "platform-team", topic.Inputs["tags"].(map[string]any)["owner"])
+
+	pol, err := p.Get("aws:sns/topicPolicy:TopicPolicy", "alarms-policy")
+	require.NoError(t, err)
+	doc, err := iam.Parse(pol.String("policy"))
+	require.NoError(t, err)
+	require.Len(t, doc.Statement, 2)
+	publish := doc.Statement[0]
+	assert.Equal(t, []string{"sns:Publish"}, publish.Action)
+	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, publish.Principal["Service"])
+	assert.Equal(t, []string{topic.Outputs["arn"].(string)}, publish.Resource)
+	assert.Equal(t, []string{"111111111111"}, publish.Condition["StringEquals"]["aws:SourceAccount"])
+	deny := doc.Statement[1]
+	assert.Equal(t, "Deny", deny.Effect)
+	assert.Equal(t, []string{"false"}, deny.Condition["Bool"]["aws:SecureTransport"])
+
+	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "alarms-email")
+	require.NoError(t, err)
+	assert.Equal(t, "email", sub.Inputs["protocol"])
+	assert.Equal(t, "platform-alerts@acme.example", sub.Inputs["endpoint"])
+
+	assert.Equal(t, topic.Outputs["arn"], p.Outputs[contract.AlarmTopicArn])
+	assert.Equal(t, "https://login.acme.example/prod", p.Outputs[contract.JWTIssuer])
+	assert.Equal(t, []any{"api://stratum"}, p.Outputs[contract.JWTAudiences])
+}
+
+func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
+	p := plantest.ProjectPlan(t, root, "dev", platform.Program)
+	key, err := p.Get("aws:kms/key:Key", "platform")
+	require.NoError(t, err)
+	assert.False(t, key.Protect, "dev does not protect")
+	doc, err := iam.Parse(key.String("policy"))
+	require.NoError(t, err)
+	require.Len(t, doc.Statement, 2)
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:root"}, doc.Statement[0].Principal["AWS"])
+	assert.NotContains(t, doc.Actions(), "kms:*")
+	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, doc.Statement[1].Principal["Service"])
+	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, doc.Statement[1].Action)
+}

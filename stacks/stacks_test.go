@@ -1,0 +1,100 @@
+package stacks_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/stacks"
+)
+
+const module = "github.com/stratum-platform/stratum/"
+
+// TestRegistryMatchesProjects checks that every Pulumi.yaml in the repository is registered
+// under its own name, and every registered project has a Pulumi.yaml.
+func TestRegistryMatchesProjects(t *testing.T) {
+	found := map[string]string{}
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "bin") {
+			return filepath.SkipDir
+		}
+		if d.Name() == "Pulumi.yaml" {
+			dir, err := filepath.Rel("..", filepath.Dir(path))
+			require.NoError(t, err)
+			p, err := config.ReadProject(filepath.Dir(path), "dev")
+			require.NoError(t, err)
+			found[p.Name] = dir
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	registered := map[string]string{}
+	for _, p := range stacks.All() {
+		registered[p.Name] = p.Dir
+		assert.NotNil(t, p.Program, p.Name)
+	}
+	assert.Equal(t, found, registered)
+}
+
+// TestDependencyRules enforces the rules of DESIGN.md section 2 that depguard cannot express:
+// a context imports another context only through its contract package, and only the registry
+// and cmd/ import whole stacks.
+func TestDependencyRules(t *testing.T) {
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "bin") {
+			return filepath.SkipDir
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		rel, err := filepath.Rel("..", path)
+		require.NoError(t, err)
+		rel = filepath.ToSlash(rel)
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, imp := range f.Imports {
+			target, err := strconv.Unquote(imp.Path.Value)
+			require.NoError(t, err)
+			if problem := check(rel, target); problem != "" {
+				t.Errorf("%s imports %s: %s", rel, target, problem)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// check returns why the file at rel may not import target, or "".
+func check(rel, target string) string {
+	if !strings.HasPrefix(target, module+"stacks/") {
+		return ""
+	}
+	targetContext := strings.Split(strings.TrimPrefix(target, module+"stacks/"), "/")
+	isContract := len(targetContext) == 2 && targetContext[1] == "contract"
+	switch {
+	case rel == "main.go", rel == "stacks/stacks.go", strings.HasSuffix(rel, "_test.go"),
+		strings.HasPrefix(rel, "cmd/"), strings.Contains(rel, "/cmd/"):
+		return ""
+	case strings.HasPrefix(rel, "stacks/"):
+		own := strings.Split(strings.TrimPrefix(rel, "stacks/"), "/")[0]
+		if own == targetContext[0] || isContract {
+			return ""
+		}
+		return "a context imports another context only through its contract package"
+	}
+	return "only the registry, cmd/ and the root main import stacks"
+}
