@@ -81,9 +81,11 @@ func Plan(dir, env string, program pulumi.RunFunc) (*plan.Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("project %s, stack %s: invalid config:\n%w", proj.Name, env, indent(err))
 	}
-	return plan.Run(plan.Options{
-		Project: proj.Name, Stack: env, Region: cfg.Region, Account: cfg.AccountID, Config: proj.Raw,
-	}, program)
+	opts := plan.Options{Project: proj.Name, Stack: env, Region: cfg.Region, Account: cfg.AccountID, Config: proj.Raw}
+	if root, err := plan.ModuleRoot(dir); err == nil {
+		opts.Reference = plan.GoldenReferences(root)
+	}
+	return plan.Run(opts, program)
 }
 
 // indent puts each joined error on its own indented line.

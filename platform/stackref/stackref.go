@@ -1,8 +1,16 @@
-// Package stackref is how projects publish and read stack outputs: Export records an output
-// so that the offline plan sees it as the Pulumi engine does.
+// Package stackref is how projects publish and read stack outputs, typed by the producer's
+// contract: Export* publishes an output so that the offline plan sees it as the Pulumi engine
+// does; Reference reads another project's outputs through a StackReference.
 package stackref
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/platform/contract"
+)
 
 // Sink receives stack outputs as they resolve. The offline plan engine is one.
 type Sink interface {
@@ -16,8 +24,19 @@ func WithSink(ctx *pulumi.Context, sink Sink) *pulumi.Context {
 	return ctx.WithValue(sinkKey{}, sink)
 }
 
-// Export exports value as the stack output name. Programs export through it rather than
-// ctx.Export so that offline plans record the output (the SDK's mocks drop stack outputs).
+// ExportString exports a string output declared by the project's contract.
+func ExportString(ctx *pulumi.Context, name contract.String, value pulumi.StringInput) {
+	Export(ctx, string(name), value)
+}
+
+// ExportStringList exports a list-of-strings output declared by the project's contract.
+func ExportStringList(ctx *pulumi.Context, name contract.StringList, value pulumi.StringArrayInput) {
+	Export(ctx, string(name), value)
+}
+
+// Export exports value as the stack output name. Programs export through it (or the typed
+// Export* functions) rather than ctx.Export so that offline plans record the output: the
+// SDK's mocks drop stack outputs.
 func Export(ctx *pulumi.Context, name string, value pulumi.Input) {
 	sink, ok := ctx.Value(sinkKey{}).(Sink)
 	if !ok {
@@ -32,4 +51,75 @@ func Export(ctx *pulumi.Context, name string, value pulumi.Input) {
 		sink.RecordOutput(name, v, pulumi.IsSecret(out))
 		return v
 	}))
+}
+
+// Reference reads the outputs of another project's stack.
+type Reference struct {
+	name string
+	ref  *pulumi.StackReference
+}
+
+// StackName returns the fully qualified stack name of project in the same organization and
+// environment as platformStack ("org/platform/env" gives "org/<project>/env").
+func StackName(platformStack, project string) string {
+	parts := strings.Split(platformStack, "/")
+	if len(parts) < 2 {
+		return project + "/" + platformStack
+	}
+	parts[len(parts)-2] = project
+	return strings.Join(parts, "/")
+}
+
+// New references the stack with the given fully qualified name (see StackName).
+func New(ctx *pulumi.Context, stack string, opts ...pulumi.ResourceOption) (*Reference, error) {
+	ref, err := pulumi.NewStackReference(ctx, stack, nil, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("stack reference %s: %w", stack, err)
+	}
+	return &Reference{name: stack, ref: ref}, nil
+}
+
+// String reads a string output. A stack that does not export it fails the deployment (and
+// the offline plan) with an error that names the stack and the output.
+func (r *Reference) String(name contract.String) pulumi.StringOutput {
+	return r.ref.Outputs.ApplyT(func(outs map[string]any) (string, error) {
+		v, err := r.lookup(outs, string(name))
+		if err != nil {
+			return "", err
+		}
+		s, ok := v.(string)
+		if !ok {
+			return "", fmt.Errorf("stack %s: output %q is %T, not a string", r.name, name, v)
+		}
+		return s, nil
+	}).(pulumi.StringOutput)
+}
+
+// StringList reads a list-of-strings output, with the same errors as String.
+func (r *Reference) StringList(name contract.StringList) pulumi.StringArrayOutput {
+	return r.ref.Outputs.ApplyT(func(outs map[string]any) ([]string, error) {
+		v, err := r.lookup(outs, string(name))
+		if err != nil {
+			return nil, err
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("stack %s: output %q is %T, not a list", r.name, name, v)
+		}
+		out := make([]string, len(list))
+		for i, e := range list {
+			if out[i], ok = e.(string); !ok {
+				return nil, fmt.Errorf("stack %s: output %q[%d] is %T, not a string", r.name, name, i, e)
+			}
+		}
+		return out, nil
+	}).(pulumi.StringArrayOutput)
+}
+
+func (r *Reference) lookup(outs map[string]any, name string) (any, error) {
+	v, ok := outs[name]
+	if !ok {
+		return nil, fmt.Errorf("stack %s does not export %q; deploy a version of it that declares the output", r.name, name)
+	}
+	return v, nil
 }

@@ -69,10 +69,10 @@ func Program(ctx *pulumi.Context) error {
 		}
 	}
 
-	stackref.Export(ctx, contract.AlarmTopicArn, topic.Arn)
-	stackref.Export(ctx, contract.KeyArn, k.Arn)
-	stackref.Export(ctx, contract.JWTIssuer, pulumi.String(cfg.JWTIssuer))
-	stackref.Export(ctx, contract.JWTAudiences, pulumi.ToStringArray(cfg.JWTAudiences))
+	stackref.ExportString(ctx, contract.AlarmTopicArn, topic.Arn)
+	stackref.ExportString(ctx, contract.KeyArn, k.Arn)
+	stackref.ExportString(ctx, contract.JWTIssuer, pulumi.String(cfg.JWTIssuer))
+	stackref.ExportStringList(ctx, contract.JWTAudiences, pulumi.ToStringArray(cfg.JWTAudiences))
 	return nil
 }
 

@@ -57,9 +57,9 @@ func TestAlarmTopic(t *testing.T) {
 	assert.Equal(t, "email", sub.Inputs["protocol"])
 	assert.Equal(t, "platform-alerts@acme.example", sub.Inputs["endpoint"])
 
-	assert.Equal(t, topic.Outputs["arn"], p.Outputs[contract.AlarmTopicArn])
-	assert.Equal(t, "https://login.acme.example/prod", p.Outputs[contract.JWTIssuer])
-	assert.Equal(t, []any{"api://stratum"}, p.Outputs[contract.JWTAudiences])
+	assert.Equal(t, topic.Outputs["arn"], p.Outputs[string(contract.AlarmTopicArn)])
+	assert.Equal(t, "https://login.acme.example/prod", p.Outputs[string(contract.JWTIssuer)])
+	assert.Equal(t, []any{"api://stratum"}, p.Outputs[string(contract.JWTAudiences)])
 }
 
 func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {

@@ -1,6 +1,8 @@
-// Package contract is what other projects may read from the platform stack: the names of its
-// outputs. It imports nothing from Pulumi.
+// Package contract is what other projects may read from the platform stack: its outputs,
+// typed. It imports nothing from Pulumi.
 package contract
+
+import "github.com/stratum-platform/stratum/platform/contract"
 
 // Project is the platform's Pulumi project name.
 const Project = "platform"
@@ -8,11 +10,11 @@ const Project = "platform"
 // Outputs of the platform stack.
 const (
 	// AlarmTopicArn is the SNS topic every alarm of every context notifies.
-	AlarmTopicArn = "alarmTopicArn"
+	AlarmTopicArn contract.String = "alarmTopicArn"
 	// KeyArn is the platform KMS key that encrypts the alarm topic.
-	KeyArn = "keyArn"
+	KeyArn contract.String = "keyArn"
 	// JWTIssuer is the issuer every HTTP API's JWT authorizer trusts.
-	JWTIssuer = "jwtIssuer"
+	JWTIssuer contract.String = "jwtIssuer"
 	// JWTAudiences are the audiences every HTTP API's JWT authorizer accepts.
-	JWTAudiences = "jwtAudiences"
+	JWTAudiences contract.StringList = "jwtAudiences"
 )
