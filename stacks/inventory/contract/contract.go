@@ -1,0 +1,42 @@
+// Package contract is what other contexts may use of the inventory context: the outputs of
+// its stack and the events it publishes. It imports nothing from Pulumi.
+package contract
+
+import (
+	"time"
+
+	"github.com/stratum-platform/stratum/platform/contract"
+)
+
+// Project is the inventory context's Pulumi project name.
+const Project = "inventory"
+
+// Source is the source of the events the inventory context publishes.
+const Source = "stratum.inventory"
+
+// Outputs of the inventory stack.
+const (
+	// EventsTopicArn is the topic InventoryChanged is published on.
+	EventsTopicArn contract.String = "eventsTopicArn"
+	// APIURL is the base URL of the inventory HTTP API.
+	APIURL contract.String = "apiUrl"
+)
+
+// InventoryChangedType is the type of InventoryChanged events; InventoryChangedVersion their
+// current version.
+const (
+	InventoryChangedType    = "InventoryChanged"
+	InventoryChangedVersion = 1
+)
+
+// InventoryChanged is published when a scan finds resources added to or removed from an
+// account.
+type InventoryChanged struct {
+	// Version is InventoryChangedVersion.
+	Version   int       `json:"version"`
+	AccountID string    `json:"accountId"`
+	Added     int       `json:"added"`
+	Removed   int       `json:"removed"`
+	Total     int       `json:"total"`
+	ScannedAt time.Time `json:"scannedAt"`
+}
