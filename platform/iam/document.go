@@ -25,7 +25,7 @@ func Document(stmts Statements) (pulumi.StringOutput, error) {
 }
 
 // KeyPolicy is Document for KMS key policies, where Resource "*" means "this key" and is
-// therefore allowed for any action.
+// therefore allowed for any action. Every statement of a key policy needs principals.
 func KeyPolicy(stmts Statements) (pulumi.StringOutput, error) {
 	return build(stmts, true)
 }
@@ -34,10 +34,12 @@ func build(stmts Statements, keyPolicy bool) (pulumi.StringOutput, error) {
 	if err := stmts.Validate(); err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	if !keyPolicy {
-		if err := literalWildcards(stmts); err != nil {
+	if keyPolicy {
+		if err := missingPrincipals(stmts); err != nil {
 			return pulumi.StringOutput{}, err
 		}
+	} else if err := literalWildcards(stmts); err != nil {
+		return pulumi.StringOutput{}, err
 	}
 	// The caller may reuse its slices after this call; the apply runs later.
 	snapshot := stmts.clone()
@@ -72,8 +74,8 @@ func wildcardResourceActions() map[string]bool {
 	}
 }
 
-// wildcardProblem explains why an Allow statement may not use Resource "*", or returns
-// nil when every action is allow-listed.
+// wildcardProblem explains why a statement may not use Resource "*", or returns nil when
+// every action is allow-listed.
 func wildcardProblem(label string, actions []string) error {
 	allowed := wildcardResourceActions()
 	var refused []string
@@ -96,14 +98,23 @@ func wildcardProblem(label string, actions []string) error {
 func literalWildcards(stmts Statements) error {
 	var errs []error
 	for i, st := range stmts {
-		if st.effect() != Allow {
-			continue
-		}
 		for _, r := range st.Resources {
 			if lit, ok := r.(pulumi.String); ok && lit == "*" {
 				errs = append(errs, wildcardProblem(st.label(i), st.Actions))
 				break
 			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// missingPrincipals reports key policy statements without principals, which KMS rejects:
+// a key policy is a resource policy and must say who it applies to.
+func missingPrincipals(stmts Statements) error {
+	var errs []error
+	for i, st := range stmts {
+		if len(st.Principals) == 0 {
+			errs = append(errs, fmt.Errorf("iam: %s: has no principals; every key policy statement needs them", st.label(i)))
 		}
 	}
 	return errors.Join(errs...)
@@ -253,15 +264,13 @@ func (js jsonStatement) check(label string, keyPolicy bool) []error {
 			errs = append(errs, fmt.Errorf("iam: %s: a %s principal is empty", label, typ))
 		}
 	}
-	if js.Effect != string(Allow) {
-		return errs // a Deny can only take permissions away
-	}
 	if !keyPolicy && slices.Contains(js.Resource, "*") {
 		if err := wildcardProblem(label, js.Action); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	if slices.Contains(js.Principal[PrincipalAWS], "*") && len(js.Condition) == 0 {
+	// A Deny for everyone is how TLS-only policies are written; only an Allow is public.
+	if js.Effect == string(Allow) && slices.Contains(js.Principal[PrincipalAWS], "*") && len(js.Condition) == 0 {
 		errs = append(errs, fmt.Errorf("iam: %s: principal \"*\" allows anyone; add a condition such as aws:SourceAccount", label))
 	}
 	return errs

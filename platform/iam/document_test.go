@@ -71,7 +71,7 @@ func TestDocumentResolvedWildcard(t *testing.T) {
 			name:    "allowed in a key policy",
 			keyPol:  true,
 			actions: []string{"kms:Decrypt"},
-			want:    `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["kms:Decrypt"],"Resource":["*"]}]}`,
+			want:    `{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111111111111:root"]},"Action":["kms:Decrypt"],"Resource":["*"]}]}`,
 		},
 	}
 	for _, tt := range tests {
@@ -82,7 +82,11 @@ func TestDocumentResolvedWildcard(t *testing.T) {
 				if tt.keyPol {
 					build = KeyPolicy
 				}
-				doc, err := build(Statements{{Sid: "Read", Actions: tt.actions, Resources: []pulumi.StringInput{arn}}})
+				st := Statement{Sid: "Read", Actions: tt.actions, Resources: []pulumi.StringInput{arn}}
+				if tt.keyPol {
+					st.Principals = []Principal{{Type: PrincipalAWS, Identifiers: strs("arn:aws:iam::111111111111:root")}}
+				}
+				doc, err := build(Statements{st})
 				// Nothing is known yet, so the static checks pass.
 				require.NoError(t, err)
 				resolve("*")
@@ -136,8 +140,15 @@ func TestDocumentStaticErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, `iam: statement 1 ("Read"): resource "*" is not allowed for dynamodb:GetItem; scope the statement to resource ARNs`, err.Error())
 
-	_, err = KeyPolicy(Statements{{Sid: "Root", Actions: []string{"kms:Decrypt"}, Resources: strs("*")}})
+	root := []Principal{{Type: PrincipalAWS, Identifiers: strs("arn:aws:iam::111111111111:root")}}
+	_, err = KeyPolicy(Statements{{Sid: "Root", Principals: root, Actions: []string{"kms:Decrypt"}, Resources: strs("*")}})
 	assert.NoError(t, err)
+
+	_, err = KeyPolicy(Statements{
+		{Sid: "Root", Principals: root, Actions: []string{"kms:Decrypt"}, Resources: strs("*")},
+		{Sid: "Nobody", Actions: []string{"kms:Encrypt"}, Resources: strs("*")},
+	})
+	assert.EqualError(t, err, `iam: statement 1 ("Nobody"): has no principals; every key policy statement needs them`)
 
 	_, err = KeyPolicy(nil)
 	assert.EqualError(t, err, "iam: no statements")

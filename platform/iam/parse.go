@@ -20,7 +20,7 @@ type Parsed struct {
 type ParsedStatement struct {
 	Sid       string
 	Effect    string
-	Principal map[string][]string            // principal type -> identifiers
+	Principal map[string][]string // principal type -> identifiers
 	Action    []string
 	Resource  []string
 	Condition map[string]map[string][]string // test -> variable -> values

@@ -64,11 +64,6 @@ func TestRender(t *testing.T) {
 			}},
 			want: `{"Version":"2012-10-17","Statement":[{"Sid":"Account","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:root"]},"Action":["kms:Decrypt"],"Resource":["*"]}]}`,
 		},
-		{
-			name:  "deny may use *",
-			stmts: []ParsedStatement{{Effect: "Deny", Action: []string{"sqs:*"}, Resource: []string{"*"}}},
-			want:  `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["sqs:*"],"Resource":["*"]}]}`,
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,7 +79,7 @@ func TestRenderErrors(t *testing.T) {
 		{Sid: "Trace", Effect: "Allow", Action: []string{"xray:PutTraceSegments", "s3:GetObject", "dynamodb:GetItem"}, Resource: []string{"*"}},
 		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{"", "arn:aws:sqs:eu-west-1:1:q"}},
 		{Effect: "Allow", Principal: map[string][]string{"Service": {""}, "AWS": {"*"}}, Action: []string{"sns:Publish"}, Resource: []string{"arn:aws:sns:eu-west-1:1:t"}},
-		{Effect: "Deny", Action: []string{"sqs:*"}, Resource: []string{""}},
+		{Effect: "Deny", Principal: map[string][]string{"AWS": {"*"}}, Action: []string{"sqs:SendMessage"}, Resource: []string{"", "*"}},
 	}
 	_, err := render(stmts, false)
 	require.Error(t, err)
@@ -94,6 +89,7 @@ func TestRenderErrors(t *testing.T) {
 		`iam: statement 2: a Service principal is empty`,
 		`iam: statement 2: principal "*" allows anyone; add a condition such as aws:SourceAccount`,
 		`iam: statement 3: a resource is empty; an ARN did not resolve`,
+		`iam: statement 3: resource "*" is not allowed for sqs:SendMessage; scope the statement to resource ARNs`,
 	}, "\n"), err.Error())
 
 	_, err = render(stmts[:1], true)

@@ -97,8 +97,9 @@ func (st Statement) effect() Effect {
 
 func (st Statement) validate(label string) []error {
 	var errs []error
+	// label holds caller text (the Sid), so it is an argument, never part of the format.
 	fail := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("iam: "+label+": "+format, args...))
+		errs = append(errs, fmt.Errorf("iam: %s: "+format, append([]any{label}, args...)...))
 	}
 	if !alphanumeric(st.Sid) {
 		fail("sid must match [A-Za-z0-9]*")
@@ -111,11 +112,12 @@ func (st Statement) validate(label string) []error {
 		fail("has no actions")
 	}
 	for _, a := range st.Actions {
+		// Deny statements list exact actions too: one rule is easier to review and to
+		// check in plans than a rule with exceptions.
 		switch {
-		case strings.ContainsAny(a, "*?") && effect != Deny:
+		case strings.ContainsAny(a, "*?"):
 			fail("action %q has a wildcard; grant exact actions", a)
-		case a == "*" && effect == Deny:
-		case !wellFormedAction(a, effect == Deny):
+		case !wellFormedAction(a):
 			fail("action %q must look like service:Action ([a-z0-9-]+:[A-Za-z0-9]+)", a)
 		}
 	}
@@ -152,7 +154,7 @@ func (st Statement) validateConditions(label string) []error {
 	for j, c := range st.Conditions {
 		name := fmt.Sprintf("condition %d (%s %s)", j, c.Test, c.Variable)
 		fail := func(format string, args ...any) {
-			errs = append(errs, fmt.Errorf("iam: "+label+": "+name+": "+format, args...))
+			errs = append(errs, fmt.Errorf("iam: %s: %s: "+format, append([]any{label, name}, args...)...))
 		}
 		if c.Test == "" || c.Variable == "" {
 			fail("needs both a test (such as StringEquals) and a variable (such as aws:SourceArn)")
@@ -190,8 +192,8 @@ func (st Statement) isTrust() bool {
 	return true
 }
 
-// wellFormedAction checks "service:Action"; wildcards are accepted only where allowed.
-func wellFormedAction(a string, wildcards bool) bool {
+// wellFormedAction checks "service:Action".
+func wellFormedAction(a string) bool {
 	service, name, ok := strings.Cut(a, ":")
 	if !ok || service == "" || name == "" {
 		return false
@@ -202,7 +204,7 @@ func wellFormedAction(a string, wildcards bool) bool {
 		}
 	}
 	for _, c := range name {
-		if !isAlnum(c) && !(wildcards && (c == '*' || c == '?')) {
+		if !isAlnum(c) {
 			return false
 		}
 	}

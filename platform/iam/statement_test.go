@@ -33,12 +33,12 @@ func TestValidate(t *testing.T) {
 	}{
 		{name: "identity statement", stmts: Statements{read}},
 		{name: "trust statement without resources", stmts: Statements{trust}},
-		{name: "deny may use wildcards", stmts: Statements{{
-			Sid: "TLSOnly", Effect: Deny, Actions: []string{"sqs:*", "*", "s3:Get?bject"},
+		{name: "deny uses exact actions too", stmts: Statements{{
+			Sid: "TLSOnly", Effect: Deny, Actions: []string{"sqs:*", "sqs:SendMessage"},
 			Principals: []Principal{{Type: PrincipalAWS, Identifiers: strs("*")}},
-			Resources:  strs("*"),
+			Resources:  strs("arn:aws:sqs:eu-west-1:111111111111:q"),
 			Conditions: []Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: strs("false")}},
-		}}},
+		}}, want: []string{`iam: statement 0 ("TLSOnly"): action "sqs:*" has a wildcard; grant exact actions`}},
 		{name: "no statements", stmts: nil, want: []string{`iam: no statements`}},
 		{name: "wildcard actions", stmts: Statements{{
 			Sid: "ReadTable", Actions: []string{"*", "dynamodb:*", "s3:Get*", "s3:Get?bject"}, Resources: strs(tableArn),
@@ -58,8 +58,6 @@ func TestValidate(t *testing.T) {
 			`iam: statement 0: action "dynamodb:" must look like service:Action ([a-z0-9-]+:[A-Za-z0-9]+)`,
 			`iam: statement 0: action "" must look like service:Action ([a-z0-9-]+:[A-Za-z0-9]+)`,
 		}},
-		{name: "malformed deny wildcard", stmts: Statements{{Effect: Deny, Actions: []string{"sqs*"}, Resources: strs(tableArn)}},
-			want: []string{`iam: statement 0: action "sqs*" must look like service:Action ([a-z0-9-]+:[A-Za-z0-9]+)`}},
 		{name: "effect, sid, empty", stmts: Statements{{Sid: "read-table", Effect: "Permit"}}, want: []string{
 			`iam: statement 0 ("read-table"): sid must match [A-Za-z0-9]*`,
 			`iam: statement 0 ("read-table"): effect "Permit" is invalid; use Allow or Deny`,
@@ -100,6 +98,11 @@ func TestValidate(t *testing.T) {
 			`iam: statement 0 ("Send"): condition 1 ( aws:SourceAccount): needs both a test (such as StringEquals) and a variable (such as aws:SourceArn)`,
 			`iam: statement 0 ("Send"): condition 2 (StringEquals aws:SourceAccount): value 0 is nil`,
 			`iam: statement 0 ("Send"): condition 3 (ArnEquals aws:SourceArn): repeats condition 0; put all values in one condition`,
+		}},
+		{name: "caller text is never a format", stmts: Statements{{Sid: "a%d", Actions: []string{"s3:GetObject"}, Resources: strs("arn:x"),
+			Conditions: []Condition{{Test: "StringLike", Variable: "s3:prefix%s"}}}}, want: []string{
+			`iam: statement 0 ("a%d"): sid must match [A-Za-z0-9]*`,
+			`iam: statement 0 ("a%d"): condition 0 (StringLike s3:prefix%s): has no values`,
 		}},
 		{name: "duplicate sids, every statement reported", stmts: Statements{read, read, {Sid: "X"}}, want: []string{
 			`iam: statement 1 ("ReadTable"): sid is also used by statement 0; sids must be unique`,

@@ -8,27 +8,29 @@ type Kind int
 // The kinds start at 1 so that a forgotten Kind (the zero value) is reported by Valid
 // instead of silently getting some other type's rules.
 const (
-	LambdaFunction     Kind = iota + 1 // 64, [A-Za-z0-9-_]
-	IAMRole                            // 64, [A-Za-z0-9_+=,.@-], compared without case
-	IAMPolicy                          // 128, [A-Za-z0-9_+=,.@-], compared without case
-	SQSQueue                           // 80, [A-Za-z0-9-_]
-	SQSFIFOQueue                       // 80 including the ".fifo" suffix
-	SNSTopic                           // 256, [A-Za-z0-9-_]
-	DynamoDBTable                      // 3..255, [A-Za-z0-9_.-]
-	LogGroup                           // 512, [A-Za-z0-9._/#-], never starting with "aws/"
-	APIGatewayAPI                      // 128
-	Schedule                           // EventBridge Scheduler schedule: 64, [A-Za-z0-9-_.]
-	ScheduleGroup                      // 64, [A-Za-z0-9-_.]
-	KMSAlias                           // "alias/" + [A-Za-z0-9/_-], total 256, never "alias/aws/"
-	Alarm                              // CloudWatch alarm: 255
-	Dashboard                          // CloudWatch dashboard: 255, [A-Za-z0-9-_]
-	Secret                             // Secrets Manager secret: 512, [A-Za-z0-9/_+=.@-]
+	LambdaFunction Kind = iota + 1 // 64, [A-Za-z0-9_-]
+	IAMRole                        // 64, [A-Za-z0-9_+=,.@-], compared without case
+	IAMPolicy                      // 128, [A-Za-z0-9_+=,.@-], compared without case
+	SQSQueue                       // 80, [A-Za-z0-9_-]
+	SQSFIFOQueue                   // 80 including the ".fifo" suffix
+	SNSTopic                       // 256, [A-Za-z0-9_-]
+	DynamoDBTable                  // 3..255, [A-Za-z0-9_.-]
+	LogGroup                       // 512, [A-Za-z0-9._/#-], never starting with "aws/"
+	APIGatewayAPI                  // 128, [A-Za-z0-9_.-] (AWS allows more)
+	Schedule                       // EventBridge Scheduler schedule: 64, [A-Za-z0-9_.-]
+	ScheduleGroup                  // 64, [A-Za-z0-9_.-]
+	KMSAlias                       // "alias/" + [A-Za-z0-9/_-], total 256, never "alias/aws/"
+	Alarm                          // CloudWatch alarm: 255, [A-Za-z0-9_.-] (AWS allows more)
+	Dashboard                      // CloudWatch dashboard: 255, [A-Za-z0-9_-]
+	Secret                         // Secrets Manager secret: 512, [A-Za-z0-9/_+=.@-]
+
+	kindEnd // not a kind: the end of the list, so Kinds cannot miss a new one
 )
 
 // Kinds returns every Kind, in declaration order.
 func Kinds() []Kind {
-	kinds := make([]Kind, 0, int(Secret))
-	for k := LambdaFunction; k <= Secret; k++ {
+	kinds := make([]Kind, 0, int(kindEnd-LambdaFunction))
+	for k := LambdaFunction; k < kindEnd; k++ {
 		kinds = append(kinds, k)
 	}
 	return kinds

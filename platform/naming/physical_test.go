@@ -39,7 +39,7 @@ func TestPhysical(t *testing.T) {
 		{name: "fits a longer limit", scope: acme, kind: SQSQueue, in: strings.Repeat("x", 60),
 			want: "acme-dev-accounts-" + strings.Repeat("x", 60)},
 		{name: "no double hyphen before the hash", scope: acme, kind: LambdaFunction,
-			in: strings.Repeat("x", 36) + "-rest-of-a-long-name",
+			in:   strings.Repeat("x", 36) + "-rest-of-a-long-name",
 			want: "acme-dev-accounts-" + strings.Repeat("x", 36) + "-43d060d5"},
 
 		// Replaced characters make the name lossy, so it gets a hash too.
