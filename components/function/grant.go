@@ -1,0 +1,85 @@
+package function
+
+import (
+	"fmt"
+	"strings"
+
+	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+// AllowInvoke grants invoking the function through its live alias.
+func (f *Function) AllowInvoke() iam.Statements {
+	return iam.Statements{{
+		Sid:       "InvokeFunction",
+		Actions:   []string{"lambda:InvokeFunction"},
+		Resources: []pulumi.StringInput{f.AliasArn},
+	}}
+}
+
+// validPolicyName reports whether name is what IAM accepts as an inline policy name.
+func validPolicyName(name string) bool {
+	if name == "" || len(name) > 128 {
+		return false
+	}
+	for _, c := range name {
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && !strings.ContainsRune("_+=,.@-", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// Grant adds an inline policy named name to the function's role, holding exactly stmts.
+// Integrations use it to add the actions their wiring needs (for example receiving from a
+// queue). Wildcard actions and `*` resources are refused.
+func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements) error {
+	if !validPolicyName(name) {
+		return fmt.Errorf("function %q: grant %q: name is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]", f.name, name)
+	}
+	// The component's own policy is inline policy "execution", logical name <name>-policy;
+	// a grant under either name would replace or collide with it.
+	if name == executionPolicyName || name == "policy" {
+		return fmt.Errorf("function %q: grant %q: name is taken by the function's own policy", f.name, name)
+	}
+	doc, err := identityPolicy(stmts)
+	if err != nil {
+		return fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
+	}
+	_, err = awsiam.NewRolePolicy(ctx, naming.Child(f.name, name), &awsiam.RolePolicyArgs{
+		Name:   pulumi.String(name),
+		Role:   f.Role.Name,
+		Policy: doc,
+	}, pulumi.Parent(f))
+	if err != nil {
+		return fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
+	}
+	return nil
+}
+
+// alarms watches errors, throttles and invocations that come close to the timeout.
+func (f *Function) alarms(ctx *pulumi.Context, name string, s settings) error {
+	dims := pulumi.StringMap{"FunctionName": f.Function.Name}
+	nearTimeout := float64(s.Timeout.Milliseconds()) * 0.8
+	specs := []alarm.Spec{
+		{Name: "errors", Description: "Function " + name + " returned errors; see its log group.",
+			Metric: "Errors", Statistic: "Sum", Threshold: pulumi.Float64(0)},
+		{Name: "throttles", Description: "Function " + name + " was throttled; check reserved and account concurrency.",
+			Metric: "Throttles", Statistic: "Sum", Threshold: pulumi.Float64(0)},
+		{Name: "duration", Description: fmt.Sprintf("Function %s p99 duration is above 80%% of its %s timeout.", name, s.Timeout),
+			Metric: "Duration", Statistic: "p99", Threshold: pulumi.Float64(nearTimeout)},
+	}
+	for _, spec := range specs {
+		spec.Namespace = "AWS/Lambda"
+		spec.Dimensions = dims
+		if _, err := alarm.New(ctx, name, s.Scope, spec, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}

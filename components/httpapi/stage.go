@@ -1,0 +1,91 @@
+package httpapi
+
+import (
+	"encoding/json"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigatewayv2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+// newLogGroup creates the access log group, encrypted with the scope's key and kept for the
+// scope's retention.
+func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
+	args := &cloudwatch.LogGroupArgs{Tags: s.Scope.TagMap()}
+	if s.Overrides.LogGroup != nil {
+		s.Overrides.LogGroup(args)
+	}
+	args.Name = pulumi.String(groupName)
+	args.NamePrefix = nil
+	args.RetentionInDays = pulumi.Int(s.Scope.Retention())
+	args.KmsKeyId = s.Scope.KeyArn
+	// The stage writes to the group by ARN, which is its name: a replacement cannot coexist
+	// with the original.
+	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "access-logs"), args, parent, pulumi.DeleteBeforeReplace(true))
+}
+
+// newStage creates the `$default` stage: deployed on every change, logging every request,
+// every route throttled.
+func newStage(ctx *pulumi.Context, name string, s settings, api *apigatewayv2.Api, logs *cloudwatch.LogGroup,
+	parent pulumi.ResourceOption) (*apigatewayv2.Stage, error) {
+	args := &apigatewayv2.StageArgs{Tags: s.Scope.TagMap()}
+	if s.Overrides.Stage != nil {
+		s.Overrides.Stage(args)
+	}
+	args.ApiId = api.ID()
+	args.Name = pulumi.String(StageName)
+	args.AutoDeploy = pulumi.Bool(true)
+	args.DeploymentId = nil
+	args.AccessLogSettings = &apigatewayv2.StageAccessLogSettingsArgs{
+		DestinationArn: logs.Arn,
+		Format:         pulumi.String(accessLogFormat()),
+	}
+	routeSettings := &apigatewayv2.StageDefaultRouteSettingsArgs{}
+	if prev, ok := args.DefaultRouteSettings.(*apigatewayv2.StageDefaultRouteSettingsArgs); ok && prev != nil {
+		// Detailed (per-route) metrics cost extra; a hook may turn them on.
+		routeSettings.DetailedMetricsEnabled = prev.DetailedMetricsEnabled
+	}
+	routeSettings.ThrottlingBurstLimit = pulumi.Int(s.Throttle.Burst)
+	routeSettings.ThrottlingRateLimit = pulumi.Float64(s.Throttle.Rate)
+	args.DefaultRouteSettings = routeSettings
+	return apigatewayv2.NewStage(ctx, naming.Child(name, "stage"), args, parent)
+}
+
+// accessLogFormat is the access log line: one JSON object per request. API Gateway
+// substitutes the $context variables; values are strings so that a missing one ("-")
+// still gives valid JSON.
+func accessLogFormat() string {
+	type line struct {
+		RequestID          string `json:"requestId"`
+		IP                 string `json:"ip"`
+		RequestTime        string `json:"requestTime"`
+		HTTPMethod         string `json:"httpMethod"`
+		RouteKey           string `json:"routeKey"`
+		Status             string `json:"status"`
+		Protocol           string `json:"protocol"`
+		ResponseLength     string `json:"responseLength"`
+		ResponseLatency    string `json:"responseLatency"`
+		IntegrationLatency string `json:"integrationLatency"`
+		IntegrationError   string `json:"integrationError"`
+		AuthorizerError    string `json:"authorizerError"`
+		Sub                string `json:"sub"`
+	}
+	b, _ := json.Marshal(line{ // a struct of strings always marshals
+		RequestID:          "$context.requestId",
+		IP:                 "$context.identity.sourceIp",
+		RequestTime:        "$context.requestTime",
+		HTTPMethod:         "$context.httpMethod",
+		RouteKey:           "$context.routeKey",
+		Status:             "$context.status",
+		Protocol:           "$context.protocol",
+		ResponseLength:     "$context.responseLength",
+		ResponseLatency:    "$context.responseLatency",
+		IntegrationLatency: "$context.integrationLatency",
+		IntegrationError:   "$context.integrationErrorMessage",
+		AuthorizerError:    "$context.authorizer.error",
+		Sub:                "$context.authorizer.claims.sub",
+	})
+	return string(b)
+}

@@ -1,0 +1,195 @@
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+// ConsumerTypeToken is the Pulumi type of Consumer; renaming it needs an alias.
+const ConsumerTypeToken = "stratum:queue:Consumer"
+
+// Limits of the ConsumerArgs, from Lambda's SQS event source quotas.
+const (
+	maxBatch          = 10000
+	maxFIFOBatch      = 10
+	unwindowedBatch   = 10 // a larger batch needs a batching window
+	maxBatchWindow    = 5 * time.Minute
+	minConcurrency    = 2
+	maxConcurrency    = 1000
+	defaultBatch      = 10
+	recommendedFactor = 6
+)
+
+// ConsumerArgs configures a Consumer.
+type ConsumerArgs struct {
+	// Function processes the messages through its live alias. Its timeout must not be longer
+	// than the queue's visibility timeout. Required.
+	Function *function.Function
+	// BatchSize is the most messages one invocation receives, 1 to 10000, and at most 10 for
+	// a FIFO queue. Default: 10.
+	BatchSize int
+	// BatchWindow is how long Lambda gathers messages before invoking, whole seconds up to
+	// 5m; a BatchSize above 10 needs at least 1s, and FIFO queues take none. Default: 0.
+	BatchWindow time.Duration
+	// MaxConcurrency caps the concurrent invocations this queue causes, 2 to 1000.
+	// Default: no cap beyond the function's own concurrency.
+	MaxConcurrency *int
+	// Overrides change the children's arguments before the component re-applies the fields
+	// it owns. Default: none.
+	Overrides ConsumerOverrides
+}
+
+// ConsumerOverrides are hooks on the Consumer's children. The event source, function,
+// batching, scaling and partial batch responses are owned and re-applied after the hook.
+type ConsumerOverrides struct {
+	// Mapping changes the lambda.EventSourceMappingArgs, for example to add FilterCriteria.
+	// Default: none.
+	Mapping func(*lambda.EventSourceMappingArgs)
+}
+
+// Consumer delivers a queue's messages to a function: a Lambda event source mapping with
+// partial batch responses, and exactly the consume permissions on the function's role.
+type Consumer struct {
+	pulumi.ResourceState
+
+	// Mapping is the event source mapping.
+	Mapping *lambda.EventSourceMapping
+}
+
+// validate reports every problem with args for queue q at once.
+func (a *ConsumerArgs) validate(q *Queue) error {
+	var errs []error
+	if q == nil {
+		errs = append(errs, errors.New("queue: is required"))
+	}
+	fifo := q != nil && q.FIFO
+	if a.Function == nil {
+		errs = append(errs, errors.New("Function: is required"))
+	}
+	switch {
+	case a.BatchSize < 0 || a.BatchSize > maxBatch:
+		errs = append(errs, fmt.Errorf("BatchSize: %d is not between 1 and %d", a.BatchSize, maxBatch))
+	case fifo && a.BatchSize > maxFIFOBatch:
+		errs = append(errs, fmt.Errorf("BatchSize: %d is more than %d, the maximum for a FIFO queue", a.BatchSize, maxFIFOBatch))
+	}
+	switch err := checkDuration(a.BatchWindow, 0, maxBatchWindow); {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("BatchWindow: %w", err))
+	case fifo && a.BatchWindow != 0:
+		errs = append(errs, fmt.Errorf("BatchWindow: %s is not supported for a FIFO queue; leave it 0", human(a.BatchWindow)))
+	case a.BatchSize > unwindowedBatch && a.BatchWindow < time.Second && !fifo:
+		errs = append(errs, fmt.Errorf("BatchWindow: %s is too short for BatchSize %d; a batch of more than %d messages needs a window of at least 1s",
+			human(a.BatchWindow), a.BatchSize, unwindowedBatch))
+	}
+	if c := a.MaxConcurrency; c != nil && (*c < minConcurrency || *c > maxConcurrency) {
+		errs = append(errs, fmt.Errorf("MaxConcurrency: %d is not between %d and %d", *c, minConcurrency, maxConcurrency))
+	}
+	if q != nil && a.Function != nil && q.VisibilityTimeout < a.Function.Timeout {
+		errs = append(errs, fmt.Errorf("visibility timeout %s of queue %q is shorter than function %q timeout %s; set the queue's VisibilityTimeout to at least %s (AWS recommends %dx the function timeout: %s)",
+			human(q.VisibilityTimeout), q.PulumiResourceName(), a.Function.PulumiResourceName(), human(a.Function.Timeout),
+			human(a.Function.Timeout), recommendedFactor, human(recommendedFactor*a.Function.Timeout)))
+	}
+	return errors.Join(errs...)
+}
+
+// NewConsumer makes args.Function consume the messages of q. The function's role gets exactly
+// q.AllowConsume() (an inline policy on the function, like function.Grant adds) and the
+// mapping waits for it: Lambda refuses to create the mapping without those permissions.
+//
+// The queue's visibility timeout must be at least the function's timeout, or a message still
+// being processed reappears and is processed twice; AWS recommends 6x the timeout so that
+// retries after throttling fit too. The queue cannot be changed here: set its
+// VisibilityTimeout when creating it.
+func NewConsumer(ctx *pulumi.Context, name string, q *Queue, args *ConsumerArgs, opts ...pulumi.ResourceOption) (*Consumer, error) {
+	if args == nil {
+		args = &ConsumerArgs{}
+	}
+	if err := args.validate(q); err != nil {
+		return nil, fmt.Errorf("consumer %q: %w", name, err)
+	}
+	grantName := naming.Child(name, "consume")
+	if !validPolicyName(grantName) {
+		return nil, fmt.Errorf("consumer %q: name: the grant %q is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]", name, grantName)
+	}
+	a := *args
+	if a.BatchSize == 0 {
+		a.BatchSize = defaultBatch
+	}
+
+	c := &Consumer{}
+	if err := ctx.RegisterComponentResource(ConsumerTypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("consumer %q: %w", name, err)
+	}
+	grant, err := consumeGrant(ctx, grantName, a.Function, q)
+	if err != nil {
+		return nil, fmt.Errorf("consumer %q: consume grant: %w", name, err)
+	}
+
+	mapping := &lambda.EventSourceMappingArgs{Tags: q.scope.TagMap()}
+	if a.Overrides.Mapping != nil {
+		a.Overrides.Mapping(mapping)
+	}
+	mapping.EventSourceArn = q.Arn
+	mapping.FunctionName = a.Function.AliasArn
+	mapping.Enabled = pulumi.Bool(true)
+	mapping.FunctionResponseTypes = pulumi.StringArray{pulumi.String("ReportBatchItemFailures")}
+	mapping.BatchSize = pulumi.Int(a.BatchSize)
+	mapping.MaximumBatchingWindowInSeconds = nil
+	if a.BatchWindow > 0 {
+		mapping.MaximumBatchingWindowInSeconds = seconds(a.BatchWindow)
+	}
+	mapping.ScalingConfig = nil
+	if a.MaxConcurrency != nil {
+		mapping.ScalingConfig = &lambda.EventSourceMappingScalingConfigArgs{MaximumConcurrency: pulumi.Int(*a.MaxConcurrency)}
+	}
+	// Lambda checks the role's SQS permissions when the mapping is created.
+	c.Mapping, err = lambda.NewEventSourceMapping(ctx, name, mapping,
+		pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{grant}))
+	if err != nil {
+		return nil, fmt.Errorf("consumer %q: event source mapping: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"uuid": c.Mapping.Uuid}); err != nil {
+		return nil, fmt.Errorf("consumer %q: %w", name, err)
+	}
+	return c, nil
+}
+
+// consumeGrant adds q.AllowConsume() to the function's role as an inline policy, exactly as
+// (*function.Function).Grant does (same parent, logical and policy names), but keeps the
+// resource: the mapping must depend on it, and Grant does not return it. Depending on the
+// whole function instead would not work: a component's children are collected
+// asynchronously, so the grant could be missed.
+func consumeGrant(ctx *pulumi.Context, name string, fn *function.Function, q *Queue) (*awsiam.RolePolicy, error) {
+	doc, err := iam.Document(q.AllowConsume())
+	if err != nil {
+		return nil, err
+	}
+	return awsiam.NewRolePolicy(ctx, naming.Child(fn.PulumiResourceName(), name), &awsiam.RolePolicyArgs{
+		Name:   pulumi.String(name),
+		Role:   fn.RoleName,
+		Policy: doc,
+	}, pulumi.Parent(fn))
+}
+
+// validPolicyName reports whether IAM accepts s as an inline policy name.
+func validPolicyName(s string) bool {
+	if len(s) < 1 || len(s) > 128 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_+=,.@-", c)) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,163 @@
+package table_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/components/scope/scopetest"
+	"github.com/stratum-platform/stratum/components/table"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/platform/stackref"
+)
+
+// grants creates the table and renders each grant picked by pick as a policy document.
+func grants(t *testing.T, args table.Args, pick map[string]func(*table.Table) (iam.Statements, error)) map[string]iam.Parsed {
+	t.Helper()
+	args.Scope = scopetest.New()
+	p := plantest.Run(t, func(ctx *pulumi.Context) error {
+		tbl, err := table.New(ctx, "orders", &args)
+		if err != nil {
+			return err
+		}
+		for name, fn := range pick {
+			stmts, err := fn(tbl)
+			if err != nil {
+				return err
+			}
+			doc, err := iam.Document(stmts)
+			if err != nil {
+				return err
+			}
+			stackref.Export(ctx, name, doc)
+		}
+		return nil
+	})
+	out := map[string]iam.Parsed{}
+	for name := range pick {
+		doc, ok := p.Outputs[name].(string)
+		require.True(t, ok, "output %s", name)
+		parsed, err := iam.Parse(doc)
+		require.NoError(t, err)
+		out[name] = parsed
+	}
+	return out
+}
+
+func noErr(f func(*table.Table) iam.Statements) func(*table.Table) (iam.Statements, error) {
+	return func(t *table.Table) (iam.Statements, error) { return f(t), nil }
+}
+
+var (
+	readTable = []string{"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+		"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"}
+	writeTable = []string{"dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+		"dynamodb:PutItem", "dynamodb:UpdateItem"}
+	key = []string{scopetest.KeyArn}
+)
+
+func TestGrants(t *testing.T) {
+	docs := grants(t, table.Args{
+		HashKey: table.Key{Name: "id", Type: table.String},
+		Indexes: []table.Index{
+			{Name: "byStatus", HashKey: table.Key{Name: "status", Type: table.String}},
+			{Name: "byOwner", HashKey: table.Key{Name: "owner", Type: table.String}},
+		},
+		Stream: table.StreamNewImage,
+	}, map[string]func(*table.Table) (iam.Statements, error){
+		"read":      noErr((*table.Table).AllowRead),
+		"write":     noErr((*table.Table).AllowWrite),
+		"readWrite": noErr((*table.Table).AllowReadWrite),
+		"stream":    (*table.Table).AllowStreamRead,
+	})
+	indexes := []string{tableArn + "/index/byOwner", tableArn + "/index/byStatus"}
+	streamArn := tableArn + "/stream/2026-01-01T00:00:00.000"
+
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersRead", Effect: "Allow", Action: readTable, Resource: []string{tableArn}},
+		{Sid: "TableOrdersReadIndexes", Effect: "Allow", Action: []string{"dynamodb:Query", "dynamodb:Scan"}, Resource: indexes},
+		{Sid: "TableOrdersReadKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+	}, docs["read"].Statement)
+
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersWrite", Effect: "Allow", Action: writeTable, Resource: []string{tableArn}},
+		{Sid: "TableOrdersWriteKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key},
+	}, docs["write"].Statement, "writes need no index ARN")
+
+	union := slices.Concat(readTable, writeTable)
+	slices.Sort(union)
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersReadWrite", Effect: "Allow", Action: slices.Compact(union), Resource: []string{tableArn}},
+		{Sid: "TableOrdersReadWriteIndexes", Effect: "Allow", Action: []string{"dynamodb:Query", "dynamodb:Scan"}, Resource: indexes},
+		{Sid: "TableOrdersReadWriteKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key},
+	}, docs["readWrite"].Statement)
+
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersStreamRead", Effect: "Allow",
+			Action:   []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"},
+			Resource: []string{streamArn}},
+		{Sid: "TableOrdersStreamList", Effect: "Allow", Action: []string{"dynamodb:ListStreams"},
+			Resource: []string{tableArn + "/stream/*"}},
+		{Sid: "TableOrdersStreamKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+	}, docs["stream"].Statement)
+
+	for name, doc := range docs {
+		for _, st := range doc.Statement {
+			assert.NotContains(t, st.Resource, "*", "%s: no bare wildcard resource", name)
+		}
+	}
+}
+
+func TestGrantsWithoutIndexes(t *testing.T) {
+	docs := grants(t, table.Args{HashKey: table.Key{Name: "id", Type: table.String}},
+		map[string]func(*table.Table) (iam.Statements, error){"read": noErr((*table.Table).AllowRead)})
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersRead", Effect: "Allow", Action: readTable, Resource: []string{tableArn}},
+		{Sid: "TableOrdersReadKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+	}, docs["read"].Statement)
+}
+
+func TestGrantsOfSeveralTablesFitOnePolicy(t *testing.T) {
+	p := plantest.Run(t, func(ctx *pulumi.Context) error {
+		var stmts iam.Statements
+		for _, name := range []string{"orders", "order-lines"} {
+			tbl, err := table.New(ctx, name, &table.Args{Scope: scopetest.New(), HashKey: table.Key{Name: "id", Type: table.String}})
+			if err != nil {
+				return err
+			}
+			stmts = slices.Concat(stmts, tbl.AllowRead(), tbl.AllowWrite(), tbl.AllowReadWrite())
+		}
+		doc, err := iam.Document(stmts)
+		if err != nil {
+			return err
+		}
+		stackref.Export(ctx, "policy", doc)
+		return nil
+	})
+	doc, err := iam.Parse(p.Outputs["policy"].(string))
+	require.NoError(t, err)
+	var sids []string
+	for _, st := range doc.Statement {
+		sids = append(sids, st.Sid)
+	}
+	assert.Equal(t, []string{"TableOrdersRead", "TableOrdersReadKey", "TableOrdersWrite", "TableOrdersWriteKey",
+		"TableOrdersReadWrite", "TableOrdersReadWriteKey", "TableOrderLinesRead", "TableOrderLinesReadKey",
+		"TableOrderLinesWrite", "TableOrderLinesWriteKey", "TableOrderLinesReadWrite", "TableOrderLinesReadWriteKey"}, sids)
+}
+
+func TestAllowStreamReadWithoutStream(t *testing.T) {
+	err := plantest.RunErr(func(ctx *pulumi.Context) error {
+		tbl, err := table.New(ctx, "orders", &table.Args{Scope: scopetest.New(), HashKey: table.Key{Name: "id", Type: table.String}})
+		if err != nil {
+			return err
+		}
+		_, err = tbl.AllowStreamRead()
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `table "orders": AllowStreamRead: the table has no stream; set Args.Stream`)
+}

@@ -1,0 +1,190 @@
+package topic
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+// FunctionSubscriptionTypeToken is the Pulumi type of FunctionSubscription; renaming it needs
+// an alias.
+const FunctionSubscriptionTypeToken = "stratum:topic:FunctionSubscription"
+
+// Settings of a function subscription's dead-letter queue.
+const (
+	dlqRetentionSeconds = 14 * 24 * 3600
+	keyReuseSeconds     = 300
+)
+
+// FunctionSubscriptionArgs configures a FunctionSubscription.
+type FunctionSubscriptionArgs struct {
+	// Function receives the topic's messages through its live alias. Required.
+	Function *function.Function
+	// EventTypes are the values of the message attribute `type` the function receives.
+	// Default: every message.
+	EventTypes []string
+	// Overrides change the children's arguments before the component re-applies the fields
+	// it owns. Default: none.
+	Overrides FunctionSubscriptionOverrides
+}
+
+// FunctionSubscriptionOverrides are hooks on a function subscription's children.
+type FunctionSubscriptionOverrides struct {
+	// Subscription changes the sns.TopicSubscriptionArgs; the topic, protocol, endpoint,
+	// filter and redrive policy are re-applied. Default: none.
+	Subscription func(*sns.TopicSubscriptionArgs)
+	// DeadLetterQueue changes the dead-letter queue's sqs.QueueArgs; the name, encryption and
+	// policy are re-applied. Default: none.
+	DeadLetterQueue func(*sqs.QueueArgs)
+}
+
+// FunctionSubscription delivers a topic's messages to a function: the SNS subscription, the
+// permission for SNS to invoke the function's live alias from this topic only, and a
+// dead-letter queue for messages SNS could not deliver.
+type FunctionSubscription struct {
+	pulumi.ResourceState
+
+	// Subscription is the SNS subscription.
+	Subscription *sns.TopicSubscription
+	// Permission lets SNS invoke the live alias, for this topic only.
+	Permission *lambda.Permission
+	// DeadLetterQueue keeps the messages SNS could not deliver.
+	DeadLetterQueue *sqs.Queue
+	// DeadLetterPolicy lets only this topic write to the dead-letter queue, over TLS.
+	DeadLetterPolicy *sqs.QueuePolicy
+	// DeadLetterAlarm fires when the dead-letter queue holds a message.
+	DeadLetterAlarm *cloudwatch.MetricAlarm
+	// Arn is the subscription's ARN; DLQArn the dead-letter queue's.
+	Arn, DLQArn pulumi.StringOutput
+}
+
+func (a *FunctionSubscriptionArgs) validate(t *Topic) error {
+	var errs []error
+	switch {
+	case t == nil:
+		errs = append(errs, errors.New("topic: is required"))
+	case t.FIFO:
+		errs = append(errs, fmt.Errorf("topic: %q is a FIFO topic; FIFO topics deliver only to SQS queues (use a FIFO queue and queue.NewConsumer)",
+			t.PulumiResourceName()))
+	}
+	if a.Function == nil {
+		errs = append(errs, errors.New("Function: is required"))
+	}
+	errs = append(errs, validateEventTypes(a.EventTypes)...)
+	return errors.Join(errs...)
+}
+
+// NewFunctionSubscription subscribes args.Function to topic t.
+//
+// SNS invokes the function asynchronously: failures inside the function are retried and sent
+// to its own on-failure destination (function.Args). The subscription's dead-letter queue
+// catches what SNS itself could not deliver, for example after the permission was removed or
+// while invocations were throttled for longer than SNS retries. It is encrypted with the
+// scope's key, so the key policy must let sns.amazonaws.com use it (see the package doc).
+func NewFunctionSubscription(ctx *pulumi.Context, name string, t *Topic, args *FunctionSubscriptionArgs, opts ...pulumi.ResourceOption) (*FunctionSubscription, error) {
+	if args == nil {
+		args = &FunctionSubscriptionArgs{}
+	}
+	if err := args.validate(t); err != nil {
+		return nil, fmt.Errorf("function subscription %q: %w", name, err)
+	}
+	fn, sc := args.Function, t.scope
+	fail := func(what string, err error) (*FunctionSubscription, error) {
+		return nil, fmt.Errorf("function subscription %q: %s: %w", name, what, err)
+	}
+
+	s := &FunctionSubscription{}
+	if err := ctx.RegisterComponentResource(FunctionSubscriptionTypeToken, name, s, opts...); err != nil {
+		return nil, fmt.Errorf("function subscription %q: %w", name, err)
+	}
+
+	var err error
+	s.Permission, err = lambda.NewPermission(ctx, naming.Child(name, "permission"), &lambda.PermissionArgs{
+		Action:    pulumi.String("lambda:InvokeFunction"),
+		Function:  fn.Name,
+		Qualifier: pulumi.String("live"),
+		Principal: pulumi.String(string(iam.ServiceSNS)),
+		SourceArn: t.Arn,
+	}, pulumi.Parent(s))
+	if err != nil {
+		return fail("permission", err)
+	}
+
+	dlqArgs := &sqs.QueueArgs{Tags: sc.TagMap(), MessageRetentionSeconds: pulumi.Int(dlqRetentionSeconds)}
+	if args.Overrides.DeadLetterQueue != nil {
+		args.Overrides.DeadLetterQueue(dlqArgs)
+	}
+	dlqArgs.Name = pulumi.String(sc.Name(naming.SQSQueue, name+"-dlq"))
+	dlqArgs.NamePrefix = nil
+	dlqArgs.FifoQueue = pulumi.Bool(false)
+	dlqArgs.KmsMasterKeyId = sc.KeyArn.ToStringOutput()
+	dlqArgs.KmsDataKeyReusePeriodSeconds = pulumi.Int(keyReuseSeconds)
+	dlqArgs.SqsManagedSseEnabled = nil
+	dlqArgs.Policy = nil
+	dlqArgs.RedrivePolicy, dlqArgs.RedriveAllowPolicy = nil, nil
+	s.DeadLetterQueue, err = sqs.NewQueue(ctx, naming.Child(name, "dlq"), dlqArgs,
+		append([]pulumi.ResourceOption{pulumi.Parent(s)}, sc.Stateful()...)...)
+	if err != nil {
+		return fail("dead-letter queue", err)
+	}
+	doc, err := iam.Document(queue.TopicDeliveryStatements(s.DeadLetterQueue.Arn, t.Arn))
+	if err != nil {
+		return fail("dead-letter queue policy", err)
+	}
+	s.DeadLetterPolicy, err = sqs.NewQueuePolicy(ctx, naming.Child(name, "dlq-policy"), &sqs.QueuePolicyArgs{
+		QueueUrl: s.DeadLetterQueue.Url, Policy: doc,
+	}, pulumi.Parent(s))
+	if err != nil {
+		return fail("dead-letter queue policy", err)
+	}
+
+	subArgs := &sns.TopicSubscriptionArgs{}
+	if args.Overrides.Subscription != nil {
+		args.Overrides.Subscription(subArgs)
+	}
+	if err := ownSubscription(subArgs, t, "lambda", fn.AliasArn, args.EventTypes); err != nil {
+		return fail("subscription", err)
+	}
+	subArgs.RawMessageDelivery = nil // SNS refuses it for Lambda endpoints
+	subArgs.RedrivePolicy = s.DeadLetterQueue.Arn.ApplyT(func(arn string) (string, error) {
+		b, err := json.Marshal(map[string]string{"deadLetterTargetArn": arn})
+		return string(b), err
+	}).(pulumi.StringOutput)
+	// SNS invokes and dead-letters as soon as the subscription exists.
+	s.Subscription, err = sns.NewTopicSubscription(ctx, name, subArgs, pulumi.Parent(s),
+		pulumi.DependsOn([]pulumi.Resource{s.Permission, s.DeadLetterPolicy}))
+	if err != nil {
+		return fail("subscription", err)
+	}
+
+	s.DeadLetterAlarm, err = alarm.New(ctx, name, sc, alarm.Spec{
+		Name: "dlq-not-empty",
+		Description: "SNS could not deliver messages of topic " + t.PulumiResourceName() + " to function " +
+			fn.PulumiResourceName() + "; they are in queue " + sc.Name(naming.SQSQueue, name+"-dlq") +
+			". Check the function's permission and throttling, then redrive them.",
+		Namespace: "AWS/SQS", Metric: "ApproximateNumberOfMessagesVisible",
+		Dimensions: pulumi.StringMap{"QueueName": s.DeadLetterQueue.Name},
+		Statistic:  "Maximum", Threshold: pulumi.Float64(0),
+	}, s)
+	if err != nil {
+		return fail("alarm", err)
+	}
+
+	s.Arn, s.DLQArn = s.Subscription.Arn, s.DeadLetterQueue.Arn
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"arn": s.Arn, "dlqArn": s.DLQArn}); err != nil {
+		return nil, fmt.Errorf("function subscription %q: %w", name, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,232 @@
+// Package topic provides Topic: an SNS topic encrypted with the context's KMS key, with a
+// TLS-only topic policy that lets only named principals publish; and its subscriptions:
+// QueueSubscription (to a queue.Queue) and FunctionSubscription (to a function.Function).
+//
+// Default settings:
+//   - a standard topic (FIFO when Args.FIFO, named with the ".fifo" suffix);
+//   - name `<org>-<env>-<context>-<name>`, the scope's tags;
+//   - encrypted with the scope's KMS key;
+//   - one topic policy, owned by the Topic: it denies every listed SNS action to anyone not
+//     using TLS (aws:SecureTransport false) and allows sns:Publish to the principals in
+//     Args.Publishers, nobody else;
+//   - subscriptions deliver raw messages, optionally filtered on the message attribute
+//     `type`; a function subscription has its own encrypted dead-letter queue, alarmed when
+//     not empty.
+//
+// Keys: SNS uses the scope's key on the platform's behalf to deliver to encrypted queues
+// (queue subscriptions and every function subscription's dead-letter queue), and AWS
+// services that publish to the topic need it too. The key policy must therefore let
+// sns.amazonaws.com use the key: that is the key owner's job (components/key, Args.Services
+// listing iam.ServiceSNS). Publishers in this account get the key through AllowPublish.
+//
+// Queue subscriptions: a queue has exactly one policy, owned by queue.Queue, so the
+// statement letting this topic deliver must be in it when the queue is created. Create the
+// queue with Publishers: []queue.Publisher{t.QueuePublisher()}; NewQueueSubscription refuses
+// a queue that does not list the topic.
+package topic
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+// TypeToken is the Pulumi type of Topic; renaming it needs an alias.
+const TypeToken = "stratum:topic:Topic"
+
+// Limits of topic names and policies.
+const (
+	maxTopicName  = 256 // the ".fifo" suffix included
+	maxPublishers = 200 // principals in one topic policy statement
+)
+
+// Args configures a Topic. The zero value is valid except for Scope.
+type Args struct {
+	// Scope names the topic and supplies the KMS key and tags. Required.
+	Scope scope.Scope
+	// FIFO makes the topic a FIFO topic (ordering within a message group, deduplication);
+	// it can then deliver only to SQS queues. Default: false.
+	FIFO bool
+	// Publishers are IAM principal ARNs (roles or users) that the topic policy allows to call
+	// sns:Publish. It adds publishers and denies nobody: a principal of this account may
+	// publish when either its own IAM policy or the topic policy allows it, so the platform's
+	// functions need only AllowPublish and no entry here. A principal of another account
+	// needs both an entry here and an IAM allow in its account, and its use of the scope's
+	// key must be allowed by the key policy. Principals not listed and without an IAM allow
+	// in this account cannot publish. At most 200. Default: none.
+	Publishers []pulumi.StringInput
+	// Overrides change the children's arguments before the component re-applies the fields it
+	// owns. Default: none.
+	Overrides Overrides
+}
+
+// Overrides are hooks on the children's arguments. They run before the component re-applies
+// the fields it owns, which a hook therefore cannot change: the name, FIFO, encryption and
+// the policy (owned by the topic policy resource). Tags are set before the hook, which may
+// add to them.
+type Overrides struct {
+	// Topic changes the sns.TopicArgs. Default: none.
+	Topic func(*sns.TopicArgs)
+}
+
+// Topic is an encrypted SNS topic with its topic policy.
+type Topic struct {
+	pulumi.ResourceState
+
+	// Topic is the SNS topic.
+	Topic *sns.Topic
+	// Policy is the topic policy.
+	Policy *sns.TopicPolicy
+
+	// Arn and Name identify the topic.
+	Arn, Name pulumi.StringOutput
+
+	// FIFO reports whether the topic is a FIFO topic.
+	FIFO bool
+
+	scope scope.Scope
+}
+
+// Validate reports every problem with args at once.
+func (a *Args) Validate() error {
+	var errs []error
+	if err := a.Scope.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(a.Publishers) > maxPublishers {
+		errs = append(errs, fmt.Errorf("Publishers: %d principals is more than %d, SNS's limit for one statement", len(a.Publishers), maxPublishers))
+	}
+	for i, p := range a.Publishers {
+		if p == nil {
+			errs = append(errs, fmt.Errorf("Publishers[%d]: is nil", i))
+			continue
+		}
+		// Outputs are checked when the policy renders; literals can be checked now.
+		if lit, ok := p.(pulumi.String); ok && !isIAMArn(string(lit)) {
+			errs = append(errs, fmt.Errorf("Publishers[%d]: %q is not an IAM principal ARN (arn:aws:iam::<account>:role/<name>)", i, string(lit)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// isIAMArn reports whether s looks like the ARN of an IAM principal.
+func isIAMArn(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] == "iam" &&
+		parts[3] == "" && parts[4] != "" && parts[5] != "" && !strings.Contains(s, "*")
+}
+
+// New creates a Topic.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Topic, error) {
+	if args == nil {
+		args = &Args{}
+	}
+	err := args.Validate()
+	physical := ""
+	if err == nil {
+		physical = args.Scope.Name(naming.SNSTopic, name)
+		if args.FIFO {
+			physical += ".fifo"
+		}
+		if len(physical) > maxTopicName {
+			err = fmt.Errorf("name: %q is too long for a FIFO topic name (%d characters; at most %d with .fifo)",
+				name, len(physical), maxTopicName)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("topic %q: %w", name, err)
+	}
+	a := *args
+
+	t := &Topic{FIFO: a.FIFO, scope: a.Scope}
+	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
+		return nil, fmt.Errorf("topic %q: %w", name, err)
+	}
+
+	topicArgs := &sns.TopicArgs{Tags: a.Scope.TagMap()}
+	if a.Overrides.Topic != nil {
+		a.Overrides.Topic(topicArgs)
+	}
+	topicArgs.Name = pulumi.String(physical)
+	topicArgs.NamePrefix = nil
+	topicArgs.FifoTopic = pulumi.Bool(a.FIFO)
+	topicArgs.KmsMasterKeyId = a.Scope.KeyArn.ToStringOutput()
+	topicArgs.Policy = nil
+	t.Topic, err = sns.NewTopic(ctx, name, topicArgs, pulumi.Parent(t))
+	if err != nil {
+		return nil, fmt.Errorf("topic %q: %w", name, err)
+	}
+
+	doc, err := iam.Document(topicStatements(t.Topic.Arn, a.Publishers))
+	if err != nil {
+		return nil, fmt.Errorf("topic %q: topic policy: %w", name, err)
+	}
+	t.Policy, err = sns.NewTopicPolicy(ctx, naming.Child(name, "policy"), &sns.TopicPolicyArgs{
+		Arn: t.Topic.Arn, Policy: doc,
+	}, pulumi.Parent(t))
+	if err != nil {
+		return nil, fmt.Errorf("topic %q: topic policy: %w", name, err)
+	}
+
+	t.Arn, t.Name = t.Topic.Arn, t.Topic.Name
+	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{"arn": t.Arn, "name": t.Name}); err != nil {
+		return nil, fmt.Errorf("topic %q: %w", name, err)
+	}
+	return t, nil
+}
+
+// insecureActions are every action a topic policy can name (SNS refuses others), listed
+// exactly because the platform never writes `sns:*`.
+func insecureActions() []string {
+	return []string{
+		"sns:AddPermission", "sns:DeleteTopic", "sns:GetDataProtectionPolicy", "sns:GetTopicAttributes",
+		"sns:ListSubscriptionsByTopic", "sns:ListTagsForResource", "sns:Publish",
+		"sns:PutDataProtectionPolicy", "sns:RemovePermission", "sns:SetTopicAttributes", "sns:Subscribe",
+	}
+}
+
+// topicStatements is the topic policy: TLS only, and sns:Publish for the named publishers.
+// SNS wants a Sid on every statement.
+func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInput) iam.Statements {
+	stmts := iam.Statements{{
+		Sid:        "DenyInsecureTransport",
+		Effect:     iam.Deny,
+		Principals: []iam.Principal{{Type: iam.PrincipalAWS, Identifiers: []pulumi.StringInput{pulumi.String("*")}}},
+		Actions:    insecureActions(),
+		Resources:  []pulumi.StringInput{topicArn},
+		Conditions: []iam.Condition{{Test: "Bool", Variable: "aws:SecureTransport",
+			Values: []pulumi.StringInput{pulumi.String("false")}}},
+	}}
+	if len(publishers) > 0 {
+		stmts = append(stmts, iam.Statement{
+			Sid:        "AllowNamedPublishers",
+			Principals: []iam.Principal{{Type: iam.PrincipalAWS, Identifiers: publishers}},
+			Actions:    []string{"sns:Publish"},
+			Resources:  []pulumi.StringInput{topicArn},
+		})
+	}
+	return stmts
+}
+
+// AllowPublish grants publishing to the topic, and the use of the scope's key that
+// publishing to an encrypted topic needs.
+func (t *Topic) AllowPublish() iam.Statements {
+	return iam.Statements{
+		{Actions: []string{"sns:Publish"}, Resources: []pulumi.StringInput{t.Arn}},
+		{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.scope.KeyArn}},
+	}
+}
+
+// QueuePublisher returns the entry a queue lists in queue.Args.Publishers so that this topic
+// may deliver to it.
+func (t *Topic) QueuePublisher() queue.Publisher {
+	return queue.Publisher{TopicArn: t.Arn}
+}
