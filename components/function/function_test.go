@@ -1,6 +1,7 @@
 package function_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -342,9 +343,13 @@ func TestAllowInvoke(t *testing.T) {
 func TestGrant(t *testing.T) {
 	const queue = "arn:aws:sqs:eu-west-1:111111111111:acme-dev-orders-jobs"
 	p := run(t, &function.Args{}, func(ctx *pulumi.Context, f *function.Function) error {
-		return f.Grant(ctx, "consume-jobs", iam.Statements{{Sid: "Consume",
+		policy, err := f.Grant(ctx, "consume-jobs", iam.Statements{{Sid: "Consume",
 			Actions:   []string{"sqs:DeleteMessage", "sqs:ReceiveMessage"},
 			Resources: []pulumi.StringInput{pulumi.String(queue)}}})
+		if err == nil && policy == nil {
+			return errors.New("Grant returned no policy")
+		}
+		return err
 	})
 	rp := get(t, p, "aws:iam/rolePolicy:RolePolicy", "api-consume-jobs")
 	assert.Equal(t, component, rp.Parent)
@@ -376,7 +381,7 @@ func TestGrantRefusesWildcards(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var grantErr error
 			run(t, &function.Args{}, func(ctx *pulumi.Context, f *function.Function) error {
-				grantErr = f.Grant(ctx, tc.policy, tc.stmts)
+				_, grantErr = f.Grant(ctx, tc.policy, tc.stmts)
 				return nil
 			})
 			require.Error(t, grantErr)

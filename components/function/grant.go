@@ -37,29 +37,30 @@ func validPolicyName(name string) bool {
 
 // Grant adds an inline policy named name to the function's role, holding exactly stmts.
 // Integrations use it to add the actions their wiring needs (for example receiving from a
-// queue). Wildcard actions and `*` resources are refused.
-func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements) error {
+// queue) and make their resources depend on the returned policy: AWS checks some
+// permissions when the integration is created. Wildcard actions and `*` resources are refused.
+func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements) (*awsiam.RolePolicy, error) {
 	if !validPolicyName(name) {
-		return fmt.Errorf("function %q: grant %q: name is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]", f.name, name)
+		return nil, fmt.Errorf("function %q: grant %q: name is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]", f.name, name)
 	}
 	// The component's own policy is inline policy "execution", logical name <name>-policy;
 	// a grant under either name would replace or collide with it.
 	if name == executionPolicyName || name == "policy" {
-		return fmt.Errorf("function %q: grant %q: name is taken by the function's own policy", f.name, name)
+		return nil, fmt.Errorf("function %q: grant %q: name is taken by the function's own policy", f.name, name)
 	}
 	doc, err := identityPolicy(stmts)
 	if err != nil {
-		return fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
+		return nil, fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
 	}
-	_, err = awsiam.NewRolePolicy(ctx, naming.Child(f.name, name), &awsiam.RolePolicyArgs{
+	policy, err := awsiam.NewRolePolicy(ctx, naming.Child(f.name, name), &awsiam.RolePolicyArgs{
 		Name:   pulumi.String(name),
 		Role:   f.Role.Name,
 		Policy: doc,
 	}, pulumi.Parent(f))
 	if err != nil {
-		return fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
+		return nil, fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
 	}
-	return nil
+	return policy, nil
 }
 
 // alarms watches errors, throttles and invocations that come close to the timeout.

@@ -3,15 +3,12 @@ package queue
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
@@ -117,10 +114,6 @@ func NewConsumer(ctx *pulumi.Context, name string, q *Queue, args *ConsumerArgs,
 	if err := args.validate(q); err != nil {
 		return nil, fmt.Errorf("consumer %q: %w", name, err)
 	}
-	grantName := naming.Child(name, "consume")
-	if !validPolicyName(grantName) {
-		return nil, fmt.Errorf("consumer %q: name: the grant %q is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]", name, grantName)
-	}
 	a := *args
 	if a.BatchSize == 0 {
 		a.BatchSize = defaultBatch
@@ -130,7 +123,7 @@ func NewConsumer(ctx *pulumi.Context, name string, q *Queue, args *ConsumerArgs,
 	if err := ctx.RegisterComponentResource(ConsumerTypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("consumer %q: %w", name, err)
 	}
-	grant, err := consumeGrant(ctx, grantName, a.Function, q)
+	grant, err := a.Function.Grant(ctx, naming.Child(name, "consume"), q.AllowConsume())
 	if err != nil {
 		return nil, fmt.Errorf("consumer %q: consume grant: %w", name, err)
 	}
@@ -162,34 +155,4 @@ func NewConsumer(ctx *pulumi.Context, name string, q *Queue, args *ConsumerArgs,
 		return nil, fmt.Errorf("consumer %q: %w", name, err)
 	}
 	return c, nil
-}
-
-// consumeGrant adds q.AllowConsume() to the function's role as an inline policy, exactly as
-// (*function.Function).Grant does (same parent, logical and policy names), but keeps the
-// resource: the mapping must depend on it, and Grant does not return it. Depending on the
-// whole function instead would not work: a component's children are collected
-// asynchronously, so the grant could be missed.
-func consumeGrant(ctx *pulumi.Context, name string, fn *function.Function, q *Queue) (*awsiam.RolePolicy, error) {
-	doc, err := iam.Document(q.AllowConsume())
-	if err != nil {
-		return nil, err
-	}
-	return awsiam.NewRolePolicy(ctx, naming.Child(fn.PulumiResourceName(), name), &awsiam.RolePolicyArgs{
-		Name:   pulumi.String(name),
-		Role:   fn.RoleName,
-		Policy: doc,
-	}, pulumi.Parent(fn))
-}
-
-// validPolicyName reports whether IAM accepts s as an inline policy name.
-func validPolicyName(s string) bool {
-	if len(s) < 1 || len(s) > 128 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_+=,.@-", c)) {
-			return false
-		}
-	}
-	return true
 }
