@@ -189,5 +189,5 @@ func TestConsumerNameMustMakeAPolicyName(t *testing.T) {
 		_, got = queue.NewConsumer(ctx, "jobs/worker", q, &queue.ConsumerArgs{Function: fn})
 		return got
 	}))
-	assert.EqualError(t, got, `consumer "jobs/worker": name: the grant "jobs/worker-consume" is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]`)
+	assert.EqualError(t, got, `consumer "jobs/worker": consume grant: function "worker": grant "jobs/worker-consume": name is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]`)
 }
