@@ -29,6 +29,11 @@ const (
 	APIURL contract.String = "apiUrl"
 )
 
+// ReaderRoleName is the role a customer creates in each registered account for the platform to
+// assume (with the account's external id): arn:aws:iam::<externalAccountId>:role/<ReaderRoleName>.
+// A fixed name lets the platform's grant name it exactly instead of any role.
+const ReaderRoleName = "stratum-inventory-reader"
+
 // Event types and their current versions.
 const (
 	AccountConnectedType       = "AccountConnected"
@@ -42,6 +47,7 @@ type AccountConnected struct {
 	// Version is AccountConnectedVersion.
 	Version           int       `json:"version"`
 	AccountID         string    `json:"accountId"`
+	TenantID          string    `json:"tenantId"`
 	Name              string    `json:"name"`
 	Provider          string    `json:"provider"`
 	ExternalAccountID string    `json:"externalAccountId"`
@@ -53,6 +59,7 @@ type AccountDisconnected struct {
 	// Version is AccountDisconnectedVersion.
 	Version        int       `json:"version"`
 	AccountID      string    `json:"accountId"`
+	TenantID       string    `json:"tenantId"`
 	DisconnectedAt time.Time `json:"disconnectedAt"`
 }
 
