@@ -171,3 +171,22 @@ func TestQueueSubscriptionGolden(t *testing.T) {
 		topic.QueueSubscriptionArgs{EventTypes: []string{"order.placed"}}, nil))
 	plantest.Golden(t, "testdata/queue-subscription.plan.json", p)
 }
+
+func TestQueueSubscriptionToAnExistingTopic(t *testing.T) {
+	const foreign = "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events"
+	p := plantest.Run(t, func(ctx *pulumi.Context) error {
+		events := topic.Existing(pulumi.String(foreign).ToStringOutput(), false)
+		q, err := queue.New(ctx, "inbox", &queue.Args{Scope: scopetest.New(),
+			Publishers: []queue.Publisher{events.QueuePublisher()}})
+		if err != nil {
+			return err
+		}
+		_, err = topic.NewQueueSubscription(ctx, "inbox-accounts", events, &topic.QueueSubscriptionArgs{
+			Queue: q, EventTypes: []string{"AccountConnected"}})
+		return err
+	})
+	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "inbox-accounts")
+	require.NoError(t, err)
+	assert.Equal(t, foreign, sub.Inputs["topic"])
+	assert.Empty(t, p.Find("aws:sns/topic:Topic", ""), "an existing topic is not created")
+}

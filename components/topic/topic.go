@@ -230,3 +230,10 @@ func (t *Topic) AllowPublish() iam.Statements {
 func (t *Topic) QueuePublisher() queue.Publisher {
 	return queue.Publisher{TopicArn: t.Arn}
 }
+
+// Existing refers to a topic that another stack owns, by its ARN (read through the owner's
+// contract), so that this stack can subscribe queues and functions to it. Nothing is created;
+// the returned Topic has only Arn and FIFO set and is not a resource of this stack.
+func Existing(arn pulumi.StringOutput, fifo bool) *Topic {
+	return &Topic{Arn: arn, FIFO: fifo}
+}

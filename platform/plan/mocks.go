@@ -26,7 +26,11 @@ var _ pulumi.MockResourceMonitor = (*mocks)(nil)
 // computes for the type.
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rpc := args.RegisterRPC
-	urn := m.urn(rpc.GetParent(), args.TypeToken, args.Name)
+	parent, deps := rpc.GetParent(), rpc.GetDependencies()
+	if args.ReadRPC != nil { // a read resource, such as a stack reference
+		parent, deps = args.ReadRPC.GetParent(), args.ReadRPC.GetDependencies()
+	}
+	urn := m.urn(parent, args.TypeToken, args.Name)
 	inputs := toPlain(args.Inputs)
 	id, computed, err := m.answer(args.TypeToken, args.Name, urn, inputs)
 	if err != nil {
@@ -41,9 +45,9 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		outputs[k] = v
 	}
 	m.rec.add(Resource{
-		URN: urn, Type: args.TypeToken, Name: args.Name, Parent: parentOf(rpc.GetParent()),
+		URN: urn, Type: args.TypeToken, Name: args.Name, Parent: parentOf(parent),
 		Custom: args.Custom, Inputs: inputs, Outputs: outputs,
-		Dependencies: sortedUnique(rpc.GetDependencies()), Protect: rpc.GetProtect(),
+		Dependencies: sortedUnique(deps), Protect: rpc.GetProtect(),
 		RetainOnDelete: rpc.GetRetainOnDelete(), DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
 		IgnoreChanges: sortedUnique(rpc.GetIgnoreChanges()),
 	})

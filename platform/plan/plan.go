@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -71,6 +72,9 @@ type Finding struct {
 type Options struct {
 	// Project and Stack name the Pulumi project and stack (environment). Required.
 	Project, Stack string
+	// Dir is the project's directory (the one holding Pulumi.yaml), which programs read as
+	// ctx.RootDirectory(). Default: the working directory.
+	Dir string
 	// Region and Account build ARNs and URLs. Default: eu-west-1 and 111111111111.
 	Region, Account string
 	// Config is the project's raw config, given to the program through config.Load.
@@ -107,7 +111,12 @@ func Run(opts Options, program pulumi.RunFunc) (*Plan, error) {
 		}
 		return program(stackref.WithSink(ctx, rec))
 	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
 	setConfig := func(info *pulumi.RunInfo) {
+		info.RootDirectory = dir
 		info.Config = map[string]string{}
 		for k, s := range opts.Config {
 			info.Config[k] = s.Value
@@ -116,7 +125,7 @@ func Run(opts Options, program pulumi.RunFunc) (*Plan, error) {
 			}
 		}
 	}
-	err := pulumi.RunErr(wrapped, pulumi.WithMocks(opts.Project, opts.Stack, m), setConfig)
+	err = pulumi.RunErr(wrapped, pulumi.WithMocks(opts.Project, opts.Stack, m), setConfig)
 	p := rec.plan(opts.Project, opts.Stack)
 	if err != nil {
 		return p, fmt.Errorf("plan %s/%s: %w", opts.Project, opts.Stack, err)

@@ -81,7 +81,7 @@ func Plan(dir, env string, program pulumi.RunFunc) (*plan.Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("project %s, stack %s: invalid config:\n%w", proj.Name, env, indent(err))
 	}
-	opts := plan.Options{Project: proj.Name, Stack: env, Region: cfg.Region, Account: cfg.AccountID, Config: proj.Raw}
+	opts := plan.Options{Project: proj.Name, Stack: env, Dir: dir, Region: cfg.Region, Account: cfg.AccountID, Config: proj.Raw}
 	if root, err := plan.ModuleRoot(dir); err == nil {
 		opts.Reference = plan.GoldenReferences(root)
 	}

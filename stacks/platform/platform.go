@@ -17,7 +17,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
-	"github.com/stratum-platform/stratum/stacks/platform/contract"
+	"github.com/stratum-platform/stratum/platform/contract"
 )
 
 // Program deploys the platform stack of one environment.

@@ -9,7 +9,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/platform"
-	"github.com/stratum-platform/stratum/stacks/platform/contract"
+	"github.com/stratum-platform/stratum/platform/contract"
 )
 
 const root = "../.."

@@ -99,3 +99,21 @@ func firstDiff(want, got []byte) string {
 	}
 	return ""
 }
+
+// RunWithReferences runs fn like Run, answering stack references from refs: the outputs of
+// each referenced stack, by its fully qualified name.
+func RunWithReferences(t testing.TB, refs map[string]map[string]any, fn pulumi.RunFunc) *plan.Plan {
+	t.Helper()
+	lookup := func(stack string) (map[string]any, error) {
+		outs, ok := refs[stack]
+		if !ok {
+			return nil, fmt.Errorf("no outputs given for stack %s", stack)
+		}
+		return outs, nil
+	}
+	p, err := plan.Run(plan.Options{Project: Project, Stack: Stack, Reference: lookup}, fn)
+	if err != nil {
+		t.Fatalf("running offline: %v", err)
+	}
+	return p
+}

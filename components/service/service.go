@@ -1,0 +1,252 @@
+// Package service provides Service: the serverless component of one bounded context in one
+// environment. A context's program creates one Service and declares its members through it:
+// functions, tables, queues, topics, HTTP APIs, schedules and the wiring between them.
+//
+// Default settings:
+//   - a KMS key of the context (rotation on; key policy: the account root with exact actions,
+//     CloudWatch Logs of this region for log groups, SNS for queues that topics deliver to),
+//     protected in environments that protect stateful resources;
+//   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
+//     key, its alarms sent to the platform alarm topic;
+//   - the platform stack's outputs (alarm topic, JWT issuer and audiences) read through a
+//     typed stack reference; every HTTP API trusts the platform's JWT issuer;
+//   - function code built from `<project>/handlers/<function name>`;
+//   - a CloudWatch dashboard of the members' key metrics, created by Finish.
+package service
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/httpapi"
+	"github.com/stratum-platform/stratum/components/key"
+	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/components/schedule"
+	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/components/table"
+	"github.com/stratum-platform/stratum/components/topic"
+	"github.com/stratum-platform/stratum/platform/contract"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/logs"
+	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/stackref"
+	"github.com/stratum-platform/stratum/platform/tags"
+)
+
+// TypeToken is the Pulumi type of Service; renaming it needs an alias.
+const TypeToken = "stratum:service:Service"
+
+// Args configures a Service.
+type Args struct {
+	// Naming is the org, environment and context of every member's name; Naming.Context is
+	// the context's name. Required.
+	Naming naming.Scope
+	// Tags are added to every member, after the default tags. Default: none.
+	Tags map[string]string
+	// PlatformStack is the fully qualified name of the platform stack whose outputs the
+	// service reads. Required.
+	PlatformStack string
+	// LogRetentionDays is the retention of every log group; a CloudWatch value. Default: 30.
+	LogRetentionDays int
+	// Protect protects and retains stateful members (key, tables) and turns on deletion
+	// protection. Default: false.
+	Protect bool
+	// HandlersDir holds one Go main package per function, named after the function.
+	// Default: `handlers` in the project directory (ctx.RootDirectory()).
+	HandlersDir string
+}
+
+// Service is one bounded context's component; its members are its children.
+type Service struct {
+	pulumi.ResourceState
+
+	// Key encrypts the context's data at rest.
+	Key *key.Key
+	// Scope is what every member receives.
+	Scope scope.Scope
+	// JWTIssuer and JWTAudiences are the platform's identity settings.
+	JWTIssuer    pulumi.StringOutput
+	JWTAudiences pulumi.StringArrayOutput
+
+	ctx      *pulumi.Context
+	name     string
+	handlers string
+	widgets  []widget
+	finished bool
+}
+
+// Validate reports every problem with args at once.
+func (a *Args) Validate() error {
+	var errs []error
+	if err := a.Naming.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("Naming: %w", err))
+	}
+	if err := tags.Validate(a.Tags); err != nil {
+		errs = append(errs, fmt.Errorf("Tags: %w", err))
+	}
+	if a.PlatformStack == "" {
+		errs = append(errs, errors.New("PlatformStack: is required (the stack whose alarm topic and JWT settings the service uses)"))
+	}
+	if a.LogRetentionDays != 0 && !logs.ValidRetention(a.LogRetentionDays) {
+		errs = append(errs, fmt.Errorf("LogRetentionDays: %d is not one of CloudWatch's retention values (%s)",
+			a.LogRetentionDays, logs.RetentionValues()))
+	}
+	return errors.Join(errs...)
+}
+
+// New creates the Service of a bounded context: its key and its reference to the platform.
+// Declare members with its methods, then call Finish.
+func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Service, error) {
+	if args == nil {
+		args = &Args{}
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("service %q: %w", name, err)
+	}
+	s := &Service{ctx: ctx, name: name, handlers: args.HandlersDir}
+	if s.handlers == "" {
+		s.handlers = filepath.Join(ctx.RootDirectory(), "handlers")
+	}
+	if err := ctx.RegisterComponentResource(TypeToken, name, s, opts...); err != nil {
+		return nil, fmt.Errorf("service %q: %w", name, err)
+	}
+	region, err := aws.GetRegion(ctx, nil, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("service %q: reading the region: %w", name, err)
+	}
+	s.Key, err = key.New(ctx, "key", &key.Args{
+		Scope:       args.Naming,
+		Description: args.Naming.Prefix() + " data",
+		// Log groups and queues that topics deliver to are encrypted with this key.
+		Services: []iam.Service{iam.LogsService(region.Name), iam.ServiceSNS},
+		Protect:  args.Protect,
+		Tags:     args.Tags,
+	}, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("service %q: %w", name, err)
+	}
+	platform, err := stackref.New(ctx, args.PlatformStack, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("service %q: %w", name, err)
+	}
+	s.JWTIssuer = platform.String(contract.JWTIssuer)
+	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
+	s.Scope = scope.Scope{
+		Naming:           args.Naming,
+		Tags:             args.Tags,
+		KeyArn:           s.Key.Arn,
+		AlarmTopicArn:    platform.String(contract.AlarmTopicArn),
+		LogRetentionDays: args.LogRetentionDays,
+		Protect:          args.Protect,
+	}
+	return s, nil
+}
+
+// Function creates a function of the context. Scope is filled in; Source defaults to the
+// handler package named like the function.
+func (s *Service) Function(name string, args function.Args) (*function.Function, error) {
+	args.Scope = s.Scope
+	if args.Source == "" && args.Archive == "" {
+		args.Source = filepath.Join(s.handlers, name)
+	}
+	f, err := function.New(s.ctx, name, &args, pulumi.Parent(s))
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	s.addFunction(name, f)
+	return f, nil
+}
+
+// Table creates a DynamoDB table of the context.
+func (s *Service) Table(name string, args table.Args) (*table.Table, error) {
+	args.Scope = s.Scope
+	t, err := table.New(s.ctx, name, &args, pulumi.Parent(s))
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	s.addTable(name, t)
+	return t, nil
+}
+
+// Queue creates an SQS queue (with its dead-letter queue) of the context.
+func (s *Service) Queue(name string, args queue.Args) (*queue.Queue, error) {
+	args.Scope = s.Scope
+	q, err := queue.New(s.ctx, name, &args, pulumi.Parent(s))
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	s.addQueue(name, q)
+	return q, nil
+}
+
+// Consumer makes args.Function consume q.
+func (s *Service) Consumer(name string, q *queue.Queue, args queue.ConsumerArgs) (*queue.Consumer, error) {
+	c, err := queue.NewConsumer(s.ctx, name, q, &args, pulumi.Parent(s))
+	return c, s.wrap(err)
+}
+
+// Topic creates an SNS topic of the context.
+func (s *Service) Topic(name string, args topic.Args) (*topic.Topic, error) {
+	args.Scope = s.Scope
+	t, err := topic.New(s.ctx, name, &args, pulumi.Parent(s))
+	return t, s.wrap(err)
+}
+
+// Subscribe delivers t's messages (of args.EventTypes) to args.Queue. t may be a topic of
+// another context (topic.Existing).
+func (s *Service) Subscribe(name string, t *topic.Topic, args topic.QueueSubscriptionArgs) (*topic.QueueSubscription, error) {
+	sub, err := topic.NewQueueSubscription(s.ctx, name, t, &args, pulumi.Parent(s))
+	return sub, s.wrap(err)
+}
+
+// API creates an HTTP API of the context. Unless args.Authorizer is set, its routes trust
+// the platform's JWT issuer and audiences.
+func (s *Service) API(name string, args httpapi.Args) (*httpapi.API, error) {
+	args.Scope = s.Scope
+	if args.Authorizer == nil {
+		args.Authorizer = &httpapi.JWT{Issuer: s.JWTIssuer, Audiences: s.JWTAudiences}
+	}
+	a, err := httpapi.New(s.ctx, name, &args, pulumi.Parent(s))
+	if err != nil {
+		return nil, s.wrap(err)
+	}
+	s.addAPI(name, a)
+	return a, nil
+}
+
+// Schedule invokes args.Function on a schedule.
+func (s *Service) Schedule(name string, args schedule.Args) (*schedule.Schedule, error) {
+	args.Scope = s.Scope
+	sch, err := schedule.New(s.ctx, name, &args, pulumi.Parent(s))
+	return sch, s.wrap(err)
+}
+
+// Finish creates the dashboard of the members declared so far and completes the component.
+// Call it once, after the last member.
+func (s *Service) Finish() error {
+	if s.finished {
+		return fmt.Errorf("service %q: Finish called twice", s.name)
+	}
+	s.finished = true
+	dashboard, err := s.dashboard()
+	if err != nil {
+		return s.wrap(err)
+	}
+	outputs := pulumi.Map{"keyArn": s.Key.Arn}
+	if dashboard != nil {
+		outputs["dashboardArn"] = dashboard.DashboardArn
+	}
+	return s.wrap(s.ctx.RegisterResourceOutputs(s, outputs))
+}
+
+func (s *Service) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("service %q: %w", s.name, err)
+}

@@ -1,0 +1,18 @@
+package contract
+
+// PlatformProject is the Pulumi project name of the platform stack, the shared foundation
+// every context reads. Its outputs are declared here, beside the types, because platform and
+// components read them and may not import stacks.
+const PlatformProject = "platform"
+
+// Outputs of the platform stack.
+const (
+	// AlarmTopicArn is the SNS topic every alarm of every context notifies.
+	AlarmTopicArn String = "alarmTopicArn"
+	// KeyArn is the platform KMS key that encrypts the alarm topic.
+	KeyArn String = "keyArn"
+	// JWTIssuer is the issuer every HTTP API's JWT authorizer trusts.
+	JWTIssuer String = "jwtIssuer"
+	// JWTAudiences are the audiences every HTTP API's JWT authorizer accepts.
+	JWTAudiences StringList = "jwtAudiences"
+)
