@@ -6,6 +6,9 @@ package stacks
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/stacks/accounts"
+	"github.com/stratum-platform/stratum/stacks/inventory"
+	"github.com/stratum-platform/stratum/stacks/notifications"
 	"github.com/stratum-platform/stratum/stacks/platform"
 )
 
@@ -19,9 +22,13 @@ type Project struct {
 	Program pulumi.RunFunc
 }
 
-// All returns every project, the platform first.
+// All returns every project in deploy order: the platform first, then each context after
+// the contexts it references.
 func All() []Project {
 	return []Project{
 		{Name: "platform", Dir: ".", Program: platform.Program},
+		{Name: "accounts", Dir: "stacks/accounts", Program: accounts.Program},
+		{Name: "inventory", Dir: "stacks/inventory", Program: inventory.Program},
+		{Name: "notifications", Dir: "stacks/notifications", Program: notifications.Program},
 	}
 }

@@ -68,6 +68,16 @@ type Config struct {
 	// PlatformStack is the fully qualified name of the platform stack for this environment,
 	// read through a stack reference by every context.
 	PlatformStack string
+	// settings are the project's own namespace (`<project>:<name>`), which only the project
+	// itself interprets.
+	settings map[string]string
+}
+
+// Setting returns the value of the project's own setting `<project>:<name>` (for example
+// `notifications:endpointUrl`) and whether it is set. The project validates it.
+func (c *Config) Setting(name string) (string, bool) {
+	v, ok := c.settings[name]
+	return v, ok
 }
 
 // Scope is the naming scope of this project in this environment.
@@ -108,7 +118,12 @@ func defaults(env string) map[string]string {
 // config. Every problem is reported in one joined error.
 func Parse(project, stack string, raw Raw) (*Config, error) {
 	p := parser{raw: raw, defaults: defaults(stack)}
-	c := &Config{Project: project, Env: stack}
+	c := &Config{Project: project, Env: stack, settings: map[string]string{}}
+	for key, setting := range raw {
+		if name, ok := strings.CutPrefix(key, project+":"); ok {
+			c.settings[name] = setting.Value
+		}
+	}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		if strings.HasPrefix(key, Namespace+":") && !slices.Contains(Keys(), key) {
 			p.fail(key, "is not a known setting (known: %s)", strings.Join(Keys(), ", "))

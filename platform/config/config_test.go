@@ -24,11 +24,15 @@ func valid() config.Raw {
 func TestParseDefaults(t *testing.T) {
 	dev, err := config.Parse("accounts", "dev", valid())
 	require.NoError(t, err)
-	assert.Equal(t, &config.Config{
-		Project: "accounts", Env: "dev", Org: "acme", Region: "eu-west-1", Owner: "team-a",
-		CostCentre: "cc-1", LogRetentionDays: 30, Protect: false,
-		PlatformStack: "organization/platform/dev",
-	}, dev)
+	assert.Equal(t, "acme", dev.Org)
+	assert.Equal(t, "eu-west-1", dev.Region)
+	assert.Equal(t, "team-a", dev.Owner)
+	assert.Equal(t, "cc-1", dev.CostCentre)
+	assert.Equal(t, 30, dev.LogRetentionDays)
+	assert.False(t, dev.Protect)
+	assert.Empty(t, dev.AlarmEmail)
+	assert.Empty(t, dev.JWTAudiences)
+	assert.Equal(t, "organization/platform/dev", dev.PlatformStack)
 	assert.Equal(t, "acme", dev.Scope().Org)
 	assert.Equal(t, "accounts", dev.Scope().Context)
 
@@ -122,6 +126,19 @@ func TestParseErrors(t *testing.T) {
 			assert.ElementsMatch(t, tt.want, lines)
 		})
 	}
+}
+
+func TestProjectSettings(t *testing.T) {
+	raw := valid()
+	raw["notifications:endpointUrl"] = config.Setting{Value: "https://legacy.example/hook", Source: "Pulumi.dev.yaml"}
+	raw["accounts:other"] = config.Setting{Value: "x", Source: "Pulumi.dev.yaml"}
+	c, err := config.Parse("notifications", "dev", raw)
+	require.NoError(t, err)
+	v, ok := c.Setting("endpointUrl")
+	assert.True(t, ok)
+	assert.Equal(t, "https://legacy.example/hook", v)
+	_, ok = c.Setting("other")
+	assert.False(t, ok, "another project's namespace is not this project's")
 }
 
 func TestParseBadOrgAndStack(t *testing.T) {

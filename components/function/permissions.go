@@ -1,0 +1,49 @@
+package function
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/plan"
+)
+
+// Permissions reads a plan and returns what the role of the function with logical name name
+// may do: every allowed action with the resources it is allowed on, across all the role's
+// inline policies (its own and the grants integrations added). Tests of a context assert it
+// against what the function's code calls.
+func Permissions(p *plan.Plan, name string) (map[string][]string, error) {
+	fn, err := p.Get(TypeToken, name)
+	if err != nil {
+		return nil, err
+	}
+	perms := map[string][]string{}
+	for _, child := range p.Children(fn.URN) {
+		if child.Type != "aws:iam/rolePolicy:RolePolicy" {
+			continue
+		}
+		doc, err := iam.Parse(child.String("policy"))
+		if err != nil {
+			return nil, fmt.Errorf("function %q: policy %s: %w", name, child.Name, err)
+		}
+		for _, st := range doc.Statement {
+			if st.Effect != string(iam.Allow) {
+				continue
+			}
+			for _, a := range st.Action {
+				perms[a] = append(perms[a], st.Resource...)
+			}
+		}
+	}
+	for a, res := range perms {
+		slices.Sort(res)
+		perms[a] = slices.Compact(res)
+	}
+	return perms, nil
+}
+
+// Actions returns the sorted actions of a Permissions result.
+func Actions(perms map[string][]string) []string {
+	return slices.Sorted(maps.Keys(perms))
+}

@@ -1,0 +1,37 @@
+package scope_test
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/components/scope/scopetest"
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+func TestValidate(t *testing.T) {
+	require.NoError(t, scopetest.New().Validate())
+	err := scope.Scope{Naming: naming.Scope{Org: "acme", Env: "dev", Context: "x"}, LogRetentionDays: 2,
+		Tags: map[string]string{"aws:owner": "x"}}.Validate()
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, "Scope.KeyArn: is required")
+	assert.Contains(t, msg, "Scope.AlarmTopicArn: is required")
+	assert.Contains(t, msg, "Scope.LogRetentionDays: 2 is not one of CloudWatch's retention values (1, 3, 5,")
+	assert.Contains(t, msg, "Scope.Tags: ")
+}
+
+func TestDefaultsAndHelpers(t *testing.T) {
+	s := scopetest.New()
+	assert.Equal(t, 30, s.Retention())
+	s.LogRetentionDays = 365
+	assert.Equal(t, 365, s.Retention())
+	assert.Equal(t, "acme-dev-orders-jobs", s.Name(naming.SQSQueue, "jobs"))
+	assert.Empty(t, s.Stateful(), "nothing is protected unless the scope protects")
+	s.Protect = true
+	assert.Len(t, s.Stateful(), 2)
+	assert.Equal(t, pulumi.String("stratum"), s.TagMap()["managed-by"])
+}

@@ -1,0 +1,130 @@
+// Package notifications is the program of the notifications context: it follows the accounts
+// and inventory contexts' events through its own queue and delivers them to a legacy HTTPS
+// endpoint (`notifications:endpointUrl`), signed with a secret kept in Secrets Manager, with
+// retries and a dead-letter queue.
+package notifications
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/components/service"
+	"github.com/stratum-platform/stratum/components/topic"
+	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/stackref"
+	"github.com/stratum-platform/stratum/platform/tags"
+	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
+	inventory "github.com/stratum-platform/stratum/stacks/inventory/contract"
+	"github.com/stratum-platform/stratum/stacks/notifications/contract"
+)
+
+// deliverTimeout bounds one delivery batch: three attempts of at most 10 s each, plus backoff.
+const deliverTimeout = 60 * time.Second
+
+// Program deploys the notifications context.
+func Program(ctx *pulumi.Context) error {
+	cfg, err := config.Load(ctx)
+	if err != nil {
+		return err
+	}
+	endpoint, err := endpointURL(cfg)
+	if err != nil {
+		return err
+	}
+	svc, err := service.New(ctx, contract.Project, &service.Args{
+		Naming:           cfg.Scope(),
+		Tags:             tags.Default(cfg.Scope(), cfg.Owner, cfg.CostCentre),
+		PlatformStack:    cfg.PlatformStack,
+		LogRetentionDays: cfg.LogRetentionDays,
+		Protect:          cfg.Protect,
+	})
+	if err != nil {
+		return err
+	}
+	accountsStack, err := stackref.New(ctx, stackref.StackName(cfg.PlatformStack, accounts.Project))
+	if err != nil {
+		return err
+	}
+	inventoryStack, err := stackref.New(ctx, stackref.StackName(cfg.PlatformStack, inventory.Project))
+	if err != nil {
+		return err
+	}
+
+	// The signing secret's value is set out of band (aws secretsmanager put-secret-value), so
+	// it never passes through Pulumi state.
+	secret, err := secretsmanager.NewSecret(ctx, "signing-secret", &secretsmanager.SecretArgs{
+		Name:                 pulumi.String(svc.Scope.Name(naming.Secret, "signing-secret")),
+		Description:          pulumi.String("HMAC key that signs deliveries to the legacy endpoint."),
+		KmsKeyId:             svc.Key.Arn,
+		RecoveryWindowInDays: pulumi.Int(30),
+		Tags:                 svc.Scope.TagMap(),
+	}, pulumi.Parent(svc))
+	if err != nil {
+		return fmt.Errorf("signing secret: %w", err)
+	}
+
+	// Topic notification pattern: both contexts' events arrive through one queue.
+	accountEvents := topic.Existing(accountsStack.String(accounts.EventsTopicArn), false)
+	inventoryEvents := topic.Existing(inventoryStack.String(inventory.EventsTopicArn), false)
+	inbox, err := svc.Queue("inbox", queue.Args{
+		VisibilityTimeout: 6 * deliverTimeout,
+		MaxReceiveCount:   5,
+		Publishers:        []queue.Publisher{accountEvents.QueuePublisher(), inventoryEvents.QueuePublisher()},
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Subscribe("inbox-accounts", accountEvents, topic.QueueSubscriptionArgs{
+		Queue:      inbox,
+		EventTypes: []string{accounts.AccountConnectedType, accounts.AccountDisconnectedType},
+	}); err != nil {
+		return err
+	}
+	if _, err := svc.Subscribe("inbox-inventory", inventoryEvents, topic.QueueSubscriptionArgs{
+		Queue:      inbox,
+		EventTypes: []string{inventory.InventoryChangedType},
+	}); err != nil {
+		return err
+	}
+	deliver, err := svc.Function("deliver", function.Args{
+		Description: "Delivers events to the legacy endpoint, signed, with retries.",
+		Timeout:     deliverTimeout,
+		Environment: map[string]pulumi.StringInput{"ENDPOINT_URL": pulumi.String(endpoint), "SECRET_ARN": secret.Arn},
+		Grants: iam.Statements{
+			{Sid: "ReadSigningSecret", Actions: []string{"secretsmanager:GetSecretValue"},
+				Resources: []pulumi.StringInput{secret.Arn}},
+			{Sid: "DecryptSigningSecret", Actions: []string{"kms:Decrypt"},
+				Resources: []pulumi.StringInput{svc.Key.Arn}},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Consumer("inbox-deliver", inbox, queue.ConsumerArgs{Function: deliver, BatchSize: 5}); err != nil {
+		return err
+	}
+
+	stackref.ExportString(ctx, contract.DeadLetterQueueArn, inbox.DLQArn)
+	return svc.Finish()
+}
+
+// endpointURL reads and checks notifications:endpointUrl: deliveries are HTTPS only.
+func endpointURL(cfg *config.Config) (string, error) {
+	v, ok := cfg.Setting("endpointUrl")
+	if !ok {
+		return "", fmt.Errorf("%s:endpointUrl is required: the legacy HTTPS endpoint events are delivered to", contract.Project)
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("%s:endpointUrl: %q is not an https:// URL", contract.Project, v)
+	}
+	return v, nil
+}
