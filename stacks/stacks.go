@@ -6,6 +6,7 @@ package stacks
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/stacks/accounts"
 	"github.com/stratum-platform/stratum/stacks/inventory"
 	"github.com/stratum-platform/stratum/stacks/notifications"
@@ -20,6 +21,9 @@ type Project struct {
 	Dir string
 	// Program is what `pulumi up` runs for it.
 	Program pulumi.RunFunc
+	// Suppressions silence policy findings of its plans, each with a written reason that
+	// the plan records. Reviewed like code, because they are code.
+	Suppressions []policy.Suppression
 }
 
 // All returns every project in deploy order: the platform first, then each context after

@@ -51,11 +51,15 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	tableEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name}
+	indexEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": pulumi.String(byAccountID)}
 	publishEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "TOPIC_ARN": events.Arn}
+	// register finds an account registered by another tenant through the index.
+	registerEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": pulumi.String(byAccountID),
+		"TOPIC_ARN": events.Arn}
 	writeAndPublish := append(accounts.AllowReadWrite(), events.AllowPublish()...)
 	register, err := svc.Function("register", function.Args{
 		Description: "Registers a customer's cloud account and publishes AccountConnected.",
-		Environment: publishEnv, Grants: writeAndPublish,
+		Environment: registerEnv, Grants: writeAndPublish,
 	})
 	if err != nil {
 		return err
@@ -83,7 +87,7 @@ func Program(ctx *pulumi.Context) error {
 	}
 	connection, err := svc.Function("connection", function.Args{
 		Description: "Returns an account's connection details to other contexts (direct invocation).",
-		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": pulumi.String(byAccountID)},
+		Environment: indexEnv,
 		Grants:      accounts.AllowRead(),
 	})
 	if err != nil {

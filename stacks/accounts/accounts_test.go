@@ -1,0 +1,111 @@
+package accounts_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/stacks/accounts"
+	"github.com/stratum-platform/stratum/stacks/accounts/contract"
+)
+
+// plans caches the plan of each environment: planning builds every handler.
+var plans = map[string]*plan.Plan{}
+
+func planOf(t *testing.T, env string) *plan.Plan {
+	t.Helper()
+	if p, ok := plans[env]; ok {
+		return p
+	}
+	p := plantest.ProjectPlan(t, ".", env, accounts.Program)
+	plans[env] = p
+	return p
+}
+
+func TestGolden(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			plantest.Golden(t, "testdata/"+env+".plan.json", planOf(t, env))
+		})
+	}
+}
+
+// TestFunctionPermissions pins each function's role to exactly what its handler calls (see
+// handlers/<name>), besides what every function has: its own logs, traces and its
+// environment's key.
+func TestFunctionPermissions(t *testing.T) {
+	p := planOf(t, "dev")
+	const (
+		prefix = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-accounts-accounts"
+		topic  = "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events"
+	)
+	key := output(t, p, "aws:kms/key:Key", "key")
+	read := map[string][]string{
+		"dynamodb:BatchGetItem": {prefix}, "dynamodb:ConditionCheckItem": {prefix}, "dynamodb:DescribeTable": {prefix},
+		"dynamodb:GetItem": {prefix}, "dynamodb:Query": {prefix, prefix + "/index/byAccountId"},
+		"dynamodb:Scan": {prefix, prefix + "/index/byAccountId"}, "kms:Decrypt": {key},
+	}
+	readWritePublish := merge(read, map[string][]string{
+		"dynamodb:BatchWriteItem": {prefix}, "dynamodb:DeleteItem": {prefix}, "dynamodb:PutItem": {prefix},
+		"dynamodb:UpdateItem": {prefix}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}, "sns:Publish": {topic},
+	})
+	for name, want := range map[string]map[string][]string{
+		"register": readWritePublish, "remove": readWritePublish,
+		"get": read, "list": read, "connection": read,
+	} {
+		t.Run(name, func(t *testing.T) {
+			perms, err := function.Permissions(p, name)
+			require.NoError(t, err)
+			logGroup := "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/acme-dev-accounts-" + name + ":*"
+			assert.Equal(t, merge(want, map[string][]string{
+				"logs:CreateLogStream": {logGroup}, "logs:PutLogEvents": {logGroup},
+				"xray:PutTelemetryRecords": {"*"}, "xray:PutTraceSegments": {"*"},
+			}), perms)
+		})
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	p := planOf(t, "dev")
+	assert.Equal(t, "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events", p.Outputs[string(contract.EventsTopicArn)])
+	assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-connection:live",
+		p.Outputs[string(contract.ConnectionFunctionArn)])
+	assert.Contains(t, p.Outputs, string(contract.APIURL))
+	assert.Contains(t, p.Outputs, string(contract.EventsKeyArn))
+}
+
+func TestRoutesAreAuthorized(t *testing.T) {
+	p := planOf(t, "dev")
+	routes := p.Find("aws:apigatewayv2/route:Route", "")
+	require.Len(t, routes, 4)
+	scopes := map[string]any{}
+	for _, r := range routes {
+		assert.Equal(t, "JWT", r.Inputs["authorizationType"], r.Inputs["routeKey"])
+		scopes[r.String("routeKey")] = r.Inputs["authorizationScopes"]
+	}
+	assert.Equal(t, map[string]any{
+		"POST /accounts": []any{"accounts:write"}, "GET /accounts": []any{"accounts:read"},
+		"GET /accounts/{accountId}": []any{"accounts:read"}, "DELETE /accounts/{accountId}": []any{"accounts:write"},
+	}, scopes)
+}
+
+func output(t *testing.T, p *plan.Plan, typ, name string) string {
+	t.Helper()
+	r, err := p.Get(typ, name)
+	require.NoError(t, err)
+	return r.Outputs["arn"].(string)
+}
+
+func merge(maps ...map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = append(out[k], v...)
+		}
+	}
+	return out
+}
