@@ -71,8 +71,14 @@ func Command(args []string, stdout io.Writer, program pulumi.RunFunc) error {
 
 // Plan runs program offline for the project in dir and the environment env, with the
 // project's own config files. Config problems are reported, all at once, before the program
-// runs.
+// runs. Stack references resolve to the referenced projects' golden plans.
 func Plan(dir, env string, program pulumi.RunFunc) (*plan.Plan, error) {
+	return PlanWithReferences(dir, env, program, nil)
+}
+
+// PlanWithReferences is Plan with stack references answered by reference; nil means the
+// referenced projects' golden plans (plan.GoldenReferences).
+func PlanWithReferences(dir, env string, program pulumi.RunFunc, reference func(string) (map[string]any, error)) (*plan.Plan, error) {
 	proj, err := config.ReadProject(dir, env)
 	if err != nil {
 		return nil, err
@@ -82,8 +88,11 @@ func Plan(dir, env string, program pulumi.RunFunc) (*plan.Plan, error) {
 		return nil, fmt.Errorf("project %s, stack %s: invalid config:\n%w", proj.Name, env, indent(err))
 	}
 	opts := plan.Options{Project: proj.Name, Stack: env, Dir: dir, Region: cfg.Region, Account: cfg.AccountID, Config: proj.Raw}
-	if root, err := plan.ModuleRoot(dir); err == nil {
-		opts.Reference = plan.GoldenReferences(root)
+	opts.Reference = reference
+	if reference == nil {
+		if root, err := plan.ModuleRoot(dir); err == nil {
+			opts.Reference = plan.GoldenReferences(root)
+		}
 	}
 	return plan.Run(opts, program)
 }

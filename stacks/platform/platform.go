@@ -13,11 +13,11 @@ import (
 
 	"github.com/stratum-platform/stratum/components/key"
 	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
-	"github.com/stratum-platform/stratum/platform/contract"
 )
 
 // Program deploys the platform stack of one environment.

@@ -6,10 +6,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/platform"
-	"github.com/stratum-platform/stratum/platform/contract"
 )
 
 const root = "../.."
