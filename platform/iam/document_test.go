@@ -171,3 +171,12 @@ func TestAssumeRole(t *testing.T) {
 func TestLogsService(t *testing.T) {
 	assert.Equal(t, Service("logs.eu-west-1.amazonaws.com"), LogsService("eu-west-1"))
 }
+
+func TestWildcardResourceAllowed(t *testing.T) {
+	for _, a := range []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData"} {
+		assert.True(t, WildcardResourceAllowed(a), a)
+	}
+	for _, a := range []string{"xray:GetTraceSummaries", "s3:GetObject", "*"} {
+		assert.False(t, WildcardResourceAllowed(a), a)
+	}
+}

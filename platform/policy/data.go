@@ -1,0 +1,86 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/stratum-platform/stratum/platform/plan"
+)
+
+// ProtectedStack is the stack (environment) whose stateful resources are always protected:
+// the environment where the stratum:protect config key defaults to true.
+const ProtectedStack = "prod"
+
+func tablePointInTimeRecovery() Rule {
+	return Rule{
+		ID:       "table-point-in-time-recovery",
+		Severity: Error,
+		Rationale: "Every DynamoDB table has point-in-time recovery, in every environment: it is the only " +
+			"way back from a bad deployment or a faulty handler that overwrote or deleted items, and it " +
+			"must be on before the mistake happens.",
+		Check: checkPointInTimeRecovery,
+	}
+}
+
+func checkPointInTimeRecovery(p *plan.Plan) []Violation {
+	var out []Violation
+	for _, r := range ofType(p, typeTable) {
+		if !inputTrue(r, "pointInTimeRecovery", "enabled") {
+			out = append(out, Violation{URN: r.URN, Message: "pointInTimeRecovery.enabled is not true: " +
+				"overwritten or deleted items cannot be restored; enable it"})
+		}
+	}
+	return out
+}
+
+func statefulProtection() Rule {
+	return Rule{
+		ID:       "stateful-protection",
+		Severity: Error,
+		Rationale: "In a protected environment every stateful resource survives mistakes: DynamoDB tables " +
+			"have deletionProtectionEnabled, and tables and KMS keys (data encrypted with a deleted key is " +
+			"lost) have Pulumi's protect and retainOnDelete, so neither a destroy, a replacement nor a " +
+			"resource removed from the program deletes data. The plan does not record config, so a plan " +
+			"is a protected environment when its stack is \"" + ProtectedStack + "\" (where stratum:protect " +
+			"defaults to true) or when any of its tables or keys is protected (its config turned protection " +
+			"on, so an unprotected one is an omission). A prod stack that turns protection off on purpose " +
+			"suppresses the findings with its reason.",
+		Check: checkStatefulProtection,
+	}
+}
+
+func checkStatefulProtection(p *plan.Plan) []Violation {
+	stateful := ofType(p, typeTable, typeKey)
+	why := ""
+	if p.Stack == ProtectedStack {
+		why = fmt.Sprintf("stack %q protects stateful resources", ProtectedStack)
+	} else {
+		for _, r := range stateful {
+			if r.Protect {
+				why = "this plan protects stateful resources"
+				break
+			}
+		}
+	}
+	if why == "" {
+		return nil
+	}
+	var out []Violation
+	for _, r := range stateful {
+		var missing []string
+		if r.Type == typeTable && !inputTrue(r, "deletionProtectionEnabled") {
+			missing = append(missing, "deletionProtectionEnabled")
+		}
+		if !r.Protect {
+			missing = append(missing, "protect")
+		}
+		if !r.RetainOnDelete {
+			missing = append(missing, "retainOnDelete")
+		}
+		if len(missing) > 0 {
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("%s not set although %s",
+				strings.Join(missing, ", "), why)})
+		}
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package policy_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/policy"
+)
+
+func TestTablePointInTimeRecovery(t *testing.T) {
+	tbl := table("orders")[0]
+	want := []policy.Violation{{URN: tbl.URN, Message: "pointInTimeRecovery.enabled is not true: overwritten or deleted items cannot be restored; enable it"}}
+	runCases(t, "table-point-in-time-recovery", []ruleCase{
+		{"compliant", [][]plan.Resource{table("orders")}, nil},
+		{"not set", [][]plan.Resource{one(with(tbl, map[string]any{"pointInTimeRecovery": nil}))}, want},
+		{"disabled", [][]plan.Resource{one(with(tbl, map[string]any{"pointInTimeRecovery": map[string]any{"enabled": false}}))}, want},
+	})
+}
+
+func TestStatefulProtection(t *testing.T) {
+	protected := func(r plan.Resource) plan.Resource {
+		r.Protect, r.RetainOnDelete = true, true
+		if r.Type == "aws:dynamodb/table:Table" {
+			r = with(r, map[string]any{"deletionProtectionEnabled": true})
+		}
+		return r
+	}
+	tbl, other := table("orders")[0], table("audit")[0]
+	key := res("aws:kms/key:Key", "key", map[string]any{"enableKeyRotation": true}, nil)
+	prod := func(rs ...plan.Resource) *plan.Plan {
+		p := newPlan(rs)
+		p.Stack = policy.ProtectedStack
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		p    *plan.Plan
+		want []policy.Violation
+	}{
+		{"unprotected dev plan", newPlan(one(tbl), one(key)), nil},
+		{"deletion protection alone in dev", newPlan(one(with(tbl, map[string]any{"deletionProtectionEnabled": true}))), nil},
+		{"protected prod plan", prod(protected(tbl), protected(key)), nil},
+		{"unprotected prod plan", prod(tbl, key), []policy.Violation{
+			{URN: tbl.URN, Message: `deletionProtectionEnabled, protect, retainOnDelete not set although stack "prod" protects stateful resources`},
+			{URN: key.URN, Message: `protect, retainOnDelete not set although stack "prod" protects stateful resources`},
+		}},
+		{"dev plan protecting some", newPlan([]plan.Resource{protected(key), tbl, protected(other)}), []policy.Violation{
+			{URN: tbl.URN, Message: "deletionProtectionEnabled, protect, retainOnDelete not set although this plan protects stateful resources"},
+		}},
+		{"protected without retain", newPlan(one(func() plan.Resource { r := protected(tbl); r.RetainOnDelete = false; return r }())), []policy.Violation{
+			{URN: tbl.URN, Message: "retainOnDelete not set although this plan protects stateful resources"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, checkPlan(t, "stateful-protection", tc.p))
+		})
+	}
+}
+
+func TestRequiredTags(t *testing.T) {
+	tp, tpp := topic("events")[0], topic("events")[1]
+	partial := map[string]any{"org": "acme", "env": "dev", "context": "orders", "managed-by": "stratum", "owner": "", "extra": "x"}
+	component := plan.Resource{URN: "urn:pulumi:dev::orders::stratum:topic:Topic::events", Type: "stratum:topic:Topic", Inputs: map[string]any{}}
+	runCases(t, "required-tags", []ruleCase{
+		{"compliant", [][]plan.Resource{topic("events"), table("orders")}, nil},
+		{"untaggable types and components", [][]plan.Resource{{tpp, component}}, nil},
+		{"Go map of tags", [][]plan.Resource{one(with(tp, map[string]any{"tags": map[string]string{"org": "acme", "env": "dev",
+			"context": "orders", "owner": "team", "cost-centre": "cc", "managed-by": "stratum"}}))}, nil},
+		{"missing and empty tags", [][]plan.Resource{one(with(tp, map[string]any{"tags": partial}))}, []policy.Violation{
+			{URN: tp.URN, Message: "missing tags cost-centre; tag the resource with the scope's default tags"},
+			{URN: tp.URN, Message: "empty tags owner; set them in the stratum: config of the project"},
+		}},
+		{"taggable type without tags", [][]plan.Resource{one(with(tp, map[string]any{"tags": nil}))}, []policy.Violation{
+			{URN: tp.URN, Message: "missing tags org, env, context, owner, cost-centre, managed-by; tag the resource with the scope's default tags"},
+		}},
+		{"any resource with tags", [][]plan.Resource{one(res("aws:ec2/vpc:Vpc", "vpc", map[string]any{"tags": map[string]any{}}, nil))}, []policy.Violation{
+			{URN: urn("aws:ec2/vpc:Vpc", "vpc"), Message: "missing tags org, env, context, owner, cost-centre, managed-by; tag the resource with the scope's default tags"},
+		}},
+		{"unknown tags", [][]plan.Resource{one(with(tp, map[string]any{"tags": plan.Unknown}))}, []policy.Violation{
+			{URN: tp.URN, Message: "tags are [unknown] in the plan, so they cannot be checked"},
+		}},
+	})
+}
+
+func TestRouteAuthorization(t *testing.T) {
+	route := api("public", "a1b2c3d4e5")[1]
+	want := []policy.Violation{{URN: route.URN,
+		Message: `route "GET /orders" takes requests without a token (authorizationType NONE); suppress with the reason it is public`}}
+	runCases(t, "route-authorization", []ruleCase{
+		{"JWT", [][]plan.Resource{one(route)}, nil},
+		{"IAM", [][]plan.Resource{one(with(route, map[string]any{"authorizationType": "AWS_IAM", "authorizerId": nil}))}, nil},
+		{"NONE", [][]plan.Resource{one(with(route, map[string]any{"authorizationType": "NONE", "authorizerId": nil}))}, want},
+		{"not set means NONE", [][]plan.Resource{one(with(route, map[string]any{"authorizationType": nil}))}, want},
+	})
+}
+
+func TestFunctionArm64(t *testing.T) {
+	fn := function("api")[0]
+	runCases(t, "function-arm64", []ruleCase{
+		{"compliant", [][]plan.Resource{one(fn)}, nil},
+		{"not set", [][]plan.Resource{one(with(fn, map[string]any{"architectures": nil}))}, []policy.Violation{{URN: fn.URN,
+			Message: `architectures is not set, so AWS uses x86_64; set it to ["arm64"]`}}},
+		{"x86_64", [][]plan.Resource{one(with(fn, map[string]any{"architectures": []string{"x86_64"}}))}, []policy.Violation{{URN: fn.URN,
+			Message: `architectures is ["x86_64"]; set it to ["arm64"]`}}},
+	})
+}
