@@ -11,6 +11,8 @@
 //   - the platform stack's outputs (alarm topic, JWT issuer and audiences) read through a
 //     typed stack reference; every HTTP API trusts the platform's JWT issuer;
 //   - function code built from `<project>/handlers/<function name>`;
+//   - asynchronous invocations that fail after their retries go to the context's `failures`
+//     queue (created with the first function) unless a function names its own destination;
 //   - a CloudWatch dashboard of the members' key metrics, created by Finish.
 package service
 
@@ -72,6 +74,10 @@ type Service struct {
 	// JWTIssuer and JWTAudiences are the platform's identity settings.
 	JWTIssuer    pulumi.StringOutput
 	JWTAudiences pulumi.StringArrayOutput
+
+	// Failures receives the asynchronous invocations of member functions that failed after
+	// their retries; nil until the first function.
+	Failures *queue.Queue
 
 	ctx      *pulumi.Context
 	name     string
@@ -148,11 +154,21 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // Function creates a function of the context. Scope is filled in; Source defaults to the
-// handler package named like the function.
+// handler package named like the function, OnFailure to the context's failures queue.
 func (s *Service) Function(name string, args function.Args) (*function.Function, error) {
 	args.Scope = s.Scope
 	if args.Source == "" && args.Archive == "" {
 		args.Source = filepath.Join(s.handlers, name)
+	}
+	if args.OnFailure == nil {
+		if s.Failures == nil {
+			q, err := s.Queue("failures", queue.Args{})
+			if err != nil {
+				return nil, err
+			}
+			s.Failures = q
+		}
+		args.OnFailure = s.Failures.Arn
 	}
 	f, err := function.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {

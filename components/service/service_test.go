@@ -87,12 +87,22 @@ func TestService(t *testing.T) {
 	svc, err := p.Get(service.TypeToken, "orders")
 	require.NoError(t, err)
 	for _, typ := range []string{"stratum:key:Key", "stratum:table:Table", "stratum:topic:Topic",
-		"stratum:function:Function", "stratum:queue:Queue", "stratum:httpapi:API", "stratum:queue:Consumer",
+		"stratum:function:Function", "stratum:httpapi:API", "stratum:queue:Consumer",
 		"stratum:topic:QueueSubscription", "aws:cloudwatch/dashboard:Dashboard", "pulumi:pulumi:StackReference"} {
 		found := p.Find(typ, "")
 		require.Len(t, found, 1, typ)
 		assert.Equal(t, svc.URN, found[0].Parent, "%s is a member of the service", typ)
 	}
+
+	// jobs, and the failures queue that the first function created.
+	queues := p.Find("stratum:queue:Queue", "")
+	require.Len(t, queues, 2)
+	failures, err := p.Get("aws:sqs/queue:Queue", "failures")
+	require.NoError(t, err)
+	invoke, err := p.Get("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "place-async")
+	require.NoError(t, err)
+	assert.Equal(t, failures.Outputs["arn"],
+		invoke.Inputs["destinationConfig"].(map[string]any)["onFailure"].(map[string]any)["destination"])
 
 	key, err := p.Get("aws:kms/key:Key", "key")
 	require.NoError(t, err)
@@ -141,7 +151,7 @@ func TestService(t *testing.T) {
 	for _, w := range body.Widgets {
 		titles = append(titles, w.Properties.Title)
 	}
-	assert.Equal(t, []string{"Table items", "Function place", "Queue jobs", "API api"}, titles)
+	assert.Equal(t, []string{"Table items", "Queue failures", "Function place", "Queue jobs", "API api"}, titles)
 	assert.Equal(t, []any{"AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", "acme-dev-orders-items",
 		map[string]any{"stat": "Sum"}}, body.Widgets[0].Properties.Metrics[0])
 }

@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,6 +45,7 @@ func TestFunctionPermissions(t *testing.T) {
 		topic  = "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events"
 	)
 	key := output(t, p, "aws:kms/key:Key", "key")
+	failures := output(t, p, "aws:sqs/queue:Queue", "failures")
 	read := map[string][]string{
 		"dynamodb:BatchGetItem": {prefix}, "dynamodb:ConditionCheckItem": {prefix}, "dynamodb:DescribeTable": {prefix},
 		"dynamodb:GetItem": {prefix}, "dynamodb:Query": {prefix, prefix + "/index/byAccountId"},
@@ -64,6 +66,8 @@ func TestFunctionPermissions(t *testing.T) {
 			assert.Equal(t, merge(want, map[string][]string{
 				"logs:CreateLogStream": {logGroup}, "logs:PutLogEvents": {logGroup},
 				"xray:PutTelemetryRecords": {"*"}, "xray:PutTraceSegments": {"*"},
+				// failed asynchronous invocations go to the context's failures queue
+				"sqs:SendMessage": {failures}, "kms:GenerateDataKey": {key},
 			}), perms)
 		})
 	}
@@ -100,12 +104,18 @@ func output(t *testing.T, p *plan.Plan, typ, name string) string {
 	return r.Outputs["arn"].(string)
 }
 
+// merge unites permission maps the way function.Permissions reports them: resources sorted
+// and unique.
 func merge(maps ...map[string][]string) map[string][]string {
 	out := map[string][]string{}
 	for _, m := range maps {
 		for k, v := range m {
 			out[k] = append(out[k], v...)
 		}
+	}
+	for k, v := range out {
+		slices.Sort(v)
+		out[k] = slices.Compact(v)
 	}
 	return out
 }

@@ -51,7 +51,12 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	known, err := svc.Table("accounts", table.Args{HashKey: table.Key{Name: "accountId", Type: table.String}})
+	// A disconnected account stays as a marker until expiresAt, so that a late
+	// AccountConnected cannot bring it back; TTL then removes it.
+	known, err := svc.Table("accounts", table.Args{
+		HashKey:      table.Key{Name: "accountId", Type: table.String},
+		TTLAttribute: "expiresAt",
+	})
 	if err != nil {
 		return err
 	}
@@ -96,10 +101,6 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	// Direct invocation: the scan asks the accounts context how to reach each account.
-	failures, err := svc.Queue("scan-failures", queue.Args{})
-	if err != nil {
-		return err
-	}
 	scanGrants := iam.Statements{
 		{Sid: "InvokeAccountsConnection", Actions: []string{"lambda:InvokeFunction"},
 			Resources: []pulumi.StringInput{accountsStack.String(accounts.ConnectionFunctionArn)}},
@@ -114,7 +115,6 @@ func Program(ctx *pulumi.Context) error {
 		MemoryMB:    512,
 		Timeout:     scanTimeout,
 		Retries:     pulumi.IntRef(0), // the schedule retries; a second in-Lambda retry would double the scan
-		OnFailure:   failures.Arn,
 		Environment: map[string]pulumi.StringInput{
 			"ACCOUNTS_TABLE":          known.Name,
 			"RESOURCES_TABLE":         resources.Name,

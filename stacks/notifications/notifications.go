@@ -26,8 +26,12 @@ import (
 	"github.com/stratum-platform/stratum/stacks/notifications/contract"
 )
 
-// deliverTimeout bounds one delivery batch: three attempts of at most 10 s each, plus backoff.
-const deliverTimeout = 60 * time.Second
+// deliverTimeout bounds one batch of deliverBatch messages; one message takes at most about
+// 41 s (four requests of at most 10 s, plus backoff).
+const (
+	deliverTimeout = 4 * time.Minute
+	deliverBatch   = 5
+)
 
 // Program deploys the notifications context.
 func Program(ctx *pulumi.Context) error {
@@ -108,7 +112,7 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := svc.Consumer("inbox-deliver", inbox, queue.ConsumerArgs{Function: deliver, BatchSize: 5}); err != nil {
+	if _, err := svc.Consumer("inbox-deliver", inbox, queue.ConsumerArgs{Function: deliver, BatchSize: deliverBatch}); err != nil {
 		return err
 	}
 

@@ -1,0 +1,95 @@
+package affected
+
+import (
+	"slices"
+	"testing"
+)
+
+// repoRoot is the repository this package lives in.
+const repoRoot = "../.."
+
+// repoProjects returns the projects of stacks.All(), which platform may not import.
+func repoProjects() []Project {
+	return []Project{
+		{Name: "platform", Dir: "."},
+		{Name: "accounts", Dir: "stacks/accounts"},
+		{Name: "inventory", Dir: "stacks/inventory"},
+		{Name: "notifications", Dir: "stacks/notifications"},
+	}
+}
+
+// TestRepository maps changes to the projects of this repository, with the real import graph
+// that the go command reports, loaded once for every case.
+func TestRepository(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list on the repository")
+	}
+	g, err := load(repoRoot, repoProjects())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		changed []string
+		want    []string
+	}{
+		{"one handler", []string{"stacks/accounts/handlers/register/main.go"}, []string{"accounts"}},
+		{"handlers' internal package", []string{"stacks/inventory/handlers/internal/store/store.go"}, []string{"inventory"}},
+		// accounts uses no queue itself, but the service component it builds on does.
+		{"component", []string{"components/queue/queue.go"}, []string{"accounts", "inventory", "notifications"}},
+		// Only handlers import platform/runtime: no program does.
+		{"handler runtime", []string{"platform/runtime/log.go"}, []string{"accounts", "inventory", "notifications"}},
+		{"shared foundation", []string{"platform/naming/naming.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
+		{"contract", []string{"stacks/accounts/contract/contract.go"}, []string{"accounts", "inventory", "notifications"}},
+		{"stack settings", []string{"stacks/inventory/Pulumi.prod.yaml", "Pulumi.dev.yaml"}, []string{"platform", "inventory"}},
+		{"root program", []string{"stacks/platform/platform.go"}, []string{"platform"}},
+		{"golden plan", []string{"stacks/platform/testdata/dev.plan.json"}, nil},
+		{"docs", []string{"README.md"}, nil},
+		{"go.mod", []string{"go.mod"}, []string{"platform", "accounts", "inventory", "notifications"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files, err := relevant(tt.changed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := match(repoProjects(), g, files); !slices.Equal(got, tt.want) {
+				t.Errorf("match(%q) = %q, want %q", tt.changed, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAffected runs the whole of Affected on this repository.
+func TestAffected(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list on the repository")
+	}
+	tests := []struct {
+		changed []string
+		want    []string
+	}{
+		{[]string{"stacks/accounts/handlers/register/main.go"}, []string{"accounts"}},
+		{[]string{"README.md", "stacks/accounts/handlers/register/main_test.go"}, nil},
+		{[]string{"go.mod"}, []string{"platform", "accounts", "inventory", "notifications"}},
+	}
+	for _, tt := range tests {
+		got, err := Affected(repoRoot, repoProjects(), tt.changed)
+		if err != nil {
+			t.Fatalf("Affected(%q): %v", tt.changed, err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Affected(%q) = %q, want %q", tt.changed, got, tt.want)
+		}
+	}
+}
+
+func TestAffectedInvalid(t *testing.T) {
+	projects := append(repoProjects(), Project{Name: "accounts", Dir: "stacks/other"})
+	if _, err := Affected(repoRoot, projects, []string{"main.go"}); err == nil {
+		t.Error("duplicate project: no error")
+	}
+	if _, err := Affected(repoRoot, repoProjects(), []string{"/abs/main.go"}); err == nil {
+		t.Error("absolute changed path: no error")
+	}
+}

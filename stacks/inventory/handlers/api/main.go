@@ -1,0 +1,39 @@
+// Command api serves the inventory HTTP API: GET /accounts/{accountId}/resources lists
+// what the last scan found in an account of the caller's tenant.
+//
+// Environment: ACCOUNTS_TABLE and RESOURCES_TABLE, the names of the two tables.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/env"
+)
+
+func main() {
+	logger := runtime.NewLogger(os.Stdout)
+	vars, err := env.Require(os.Getenv, "ACCOUNTS_TABLE", "RESOURCES_TABLE")
+	if err != nil {
+		logger.Error("api cannot start", runtime.LogKeyError, err)
+		os.Exit(1)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		logger.Error("api cannot start", runtime.LogKeyError, fmt.Errorf("load aws config: %w", err))
+		os.Exit(1)
+	}
+	h := &handler{
+		db:             dynamodb.NewFromConfig(cfg),
+		accountsTable:  vars["ACCOUNTS_TABLE"],
+		resourcesTable: vars["RESOURCES_TABLE"],
+		log:            logger,
+	}
+	lambda.Start(h.Handle)
+}

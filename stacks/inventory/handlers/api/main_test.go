@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
+)
+
+// fakeDB holds accounts by id and serves the resources of every account from one
+// ordered list, a page of `Limit` at a time.
+type fakeDB struct {
+	accounts  map[string]store.Account
+	resources []store.Resource
+	queries   []*dynamodb.QueryInput
+	getErr    error
+	queryErr  error
+}
+
+func (f *fakeDB) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	if f.getErr != nil {
+		return nil, f.getErr
+	}
+	id := in.Key["accountId"].(*types.AttributeValueMemberS).Value
+	a, ok := f.accounts[id]
+	if !ok {
+		return &dynamodb.GetItemOutput{}, nil
+	}
+	item, err := attributevalue.MarshalMap(a)
+	return &dynamodb.GetItemOutput{Item: item}, err
+}
+
+func (f *fakeDB) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	f.queries = append(f.queries, in)
+	if f.queryErr != nil {
+		return nil, f.queryErr
+	}
+	id := in.ExpressionAttributeValues[":a"].(*types.AttributeValueMemberS).Value
+	after := ""
+	if in.ExclusiveStartKey != nil {
+		after = in.ExclusiveStartKey["resourceArn"].(*types.AttributeValueMemberS).Value
+	}
+	out := &dynamodb.QueryOutput{}
+	for _, r := range f.resources {
+		if r.AccountID != id || r.ResourceArn <= after {
+			continue
+		}
+		if len(out.Items) == int(*in.Limit) {
+			break
+		}
+		item, err := attributevalue.MarshalMap(r)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, item)
+		out.LastEvaluatedKey = store.ResourceKey(r.AccountID, r.ResourceArn)
+	}
+	if len(out.Items) < int(*in.Limit) {
+		out.LastEvaluatedKey = nil
+	}
+	return out, nil
+}
+
+func newHandler() (*handler, *fakeDB) {
+	db := &fakeDB{
+		accounts: map[string]store.Account{
+			"aws-111122223333": {AccountID: "aws-111122223333", TenantID: "t-1", Name: "Prod"},
+			"aws-444455556666": {AccountID: "aws-444455556666", TenantID: "t-2", Name: "Other"},
+			"aws-777788889999": {AccountID: "aws-777788889999", TenantID: "t-1", DisconnectedAt: "2026-01-01T00:00:00Z"},
+		},
+		resources: []store.Resource{
+			{AccountID: "aws-111122223333", ResourceArn: "arn:aws:s3:::a", ResourceType: "s3:bucket", Tags: map[string]string{"env": "prod"}, DiscoveredAt: "2026-01-01T00:00:00Z"},
+			{AccountID: "aws-111122223333", ResourceArn: "arn:aws:s3:::b", ResourceType: "s3:bucket", DiscoveredAt: "2026-01-01T00:00:00Z"},
+			{AccountID: "aws-111122223333", ResourceArn: "arn:aws:s3:::c", ResourceType: "s3:bucket", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"},
+			{AccountID: "aws-444455556666", ResourceArn: "arn:aws:s3:::z", ResourceType: "s3:bucket", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"},
+		},
+	}
+	return &handler{db: db, accountsTable: "accounts", resourcesTable: "resources", log: slog.New(slog.DiscardHandler)}, db
+}
+
+func request(accountID string, query map[string]string, claims map[string]string) events.APIGatewayV2HTTPRequest {
+	req := events.APIGatewayV2HTTPRequest{
+		RouteKey:              "GET /accounts/{accountId}/resources",
+		PathParameters:        map[string]string{"accountId": accountID},
+		QueryStringParameters: query,
+	}
+	if claims != nil {
+		req.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims},
+		}
+	}
+	return req
+}
+
+func reader(tenant string) map[string]string {
+	return map[string]string{"sub": "u-1", "scope": "inventory:read", "tenant": tenant}
+}
+
+func call(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) (int, map[string]any) {
+	t.Helper()
+	resp, err := h.Handle(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
+		t.Fatalf("body %q: %v", resp.Body, err)
+	}
+	return resp.StatusCode, body
+}
+
+func TestListPages(t *testing.T) {
+	h, db := newHandler()
+	status, body := call(t, h, request("aws-111122223333", map[string]string{"limit": "2"}, reader("t-1")))
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %v", status, body)
+	}
+	items := body["items"].([]any)
+	first := items[0].(map[string]any)
+	if len(items) != 2 || first["resourceArn"] != "arn:aws:s3:::a" || first["tags"].(map[string]any)["env"] != "prod" {
+		t.Fatalf("first page = %v", body)
+	}
+	if tags, ok := items[1].(map[string]any)["tags"].(map[string]any); !ok || len(tags) != 0 {
+		t.Fatalf("tags of a resource without tags = %v, want {}", items[1])
+	}
+	next, _ := body["next"].(string)
+	if next == "" || strings.ContainsAny(next, "+/=") {
+		t.Fatalf("next = %q, want a URL-safe token", next)
+	}
+
+	status, body = call(t, h, request("aws-111122223333", map[string]string{"limit": "2", "next": next}, reader("t-1")))
+	items = body["items"].([]any)
+	if status != http.StatusOK || len(items) != 1 || items[0].(map[string]any)["resourceArn"] != "arn:aws:s3:::c" || body["next"] != nil {
+		t.Fatalf("second page: %d %v", status, body)
+	}
+	if q := db.queries[1]; *q.TableName != "resources" || q.ExclusiveStartKey["resourceArn"].(*types.AttributeValueMemberS).Value != "arn:aws:s3:::b" {
+		t.Fatalf("second query = %+v", q)
+	}
+}
+
+func TestListDefaultLimit(t *testing.T) {
+	h, db := newHandler()
+	if status, body := call(t, h, request("aws-111122223333", nil, reader("t-1"))); status != http.StatusOK || len(body["items"].([]any)) != 3 {
+		t.Fatalf("status %d: %v", status, body)
+	}
+	if *db.queries[0].Limit != 25 {
+		t.Fatalf("limit = %d, want 25", *db.queries[0].Limit)
+	}
+}
+
+func TestListRejectsBadInput(t *testing.T) {
+	h, db := newHandler()
+	otherToken := encodeToken(pageToken{AccountID: "aws-444455556666", ResourceArn: "arn:aws:s3:::z"})
+	for name, tc := range map[string]struct {
+		accountID string
+		query     map[string]string
+		field     string
+	}{
+		"limit zero":       {"aws-111122223333", map[string]string{"limit": "0"}, "limit"},
+		"limit too large":  {"aws-111122223333", map[string]string{"limit": "101"}, "limit"},
+		"limit not number": {"aws-111122223333", map[string]string{"limit": "ten"}, "limit"},
+		"token garbage":    {"aws-111122223333", map[string]string{"next": "!!"}, "next"},
+		"token not json":   {"aws-111122223333", map[string]string{"next": "bm9wZQ"}, "next"},
+		"token of another": {"aws-111122223333", map[string]string{"next": otherToken}, "next"},
+		"account id":       {"aws/../x", nil, "accountId"},
+		"no account id":    {"", nil, "accountId"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			status, body := call(t, h, request(tc.accountID, tc.query, reader("t-1")))
+			errs, _ := body["errors"].(map[string]any)
+			if status != http.StatusBadRequest || errs[tc.field] == nil {
+				t.Fatalf("status %d: %v, want 400 naming %s", status, body, tc.field)
+			}
+		})
+	}
+	if len(db.queries) != 0 {
+		t.Fatal("an invalid request reached the table")
+	}
+}
+
+func TestListHidesAccountsOfOthers(t *testing.T) {
+	h, _ := newHandler()
+	_, missing := call(t, h, request("aws-000000000000", nil, reader("t-1")))
+	for _, id := range []string{"aws-000000000000", "aws-444455556666", "aws-777788889999"} {
+		status, body := call(t, h, request(id, nil, reader("t-1")))
+		if status != http.StatusNotFound {
+			t.Fatalf("%s: status %d: %v, want 404", id, status, body)
+		}
+		// Another tenant's account answers exactly like one that does not exist.
+		if strings.ReplaceAll(body["detail"].(string), id, "X") != strings.ReplaceAll(missing["detail"].(string), "aws-000000000000", "X") {
+			t.Fatalf("%s: detail %q differs from a missing account's", id, body["detail"])
+		}
+	}
+}
+
+func TestListRequiresScopeAndTenant(t *testing.T) {
+	h, _ := newHandler()
+	for name, claims := range map[string]map[string]string{
+		"no scope":  {"sub": "u-1", "scope": "accounts:read", "tenant": "t-1"},
+		"no tenant": {"sub": "u-1", "scope": "inventory:read"},
+	} {
+		if status, body := call(t, h, request("aws-111122223333", nil, claims)); status != http.StatusForbidden {
+			t.Errorf("%s: status %d: %v, want 403", name, status, body)
+		}
+	}
+	if status, _ := call(t, h, request("aws-111122223333", nil, nil)); status != http.StatusInternalServerError {
+		t.Errorf("no authorizer: status %d, want 500", status)
+	}
+}
+
+func TestListHidesInternalErrors(t *testing.T) {
+	for name, breakIt := range map[string]func(*fakeDB){
+		"accounts":  func(db *fakeDB) { db.getErr = errors.New("dynamodb: GetItem on accounts: throttled") },
+		"resources": func(db *fakeDB) { db.queryErr = errors.New("dynamodb: Query on resources: throttled") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			h, db := newHandler()
+			breakIt(db)
+			status, body := call(t, h, request("aws-111122223333", nil, reader("t-1")))
+			if status != http.StatusInternalServerError || strings.Contains(body["detail"].(string), "throttled") {
+				t.Fatalf("status %d: %v", status, body)
+			}
+		})
+	}
+}

@@ -1,0 +1,126 @@
+package inventory_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/stacks/inventory"
+)
+
+// plans caches the plan of each environment: planning builds every handler.
+var plans = map[string]*plan.Plan{}
+
+func planOf(t *testing.T, env string) *plan.Plan {
+	t.Helper()
+	if p, ok := plans[env]; ok {
+		return p
+	}
+	p := plantest.ProjectPlan(t, ".", env, inventory.Program)
+	plans[env] = p
+	return p
+}
+
+func TestGolden(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		t.Run(env, func(t *testing.T) {
+			plantest.Golden(t, "testdata/"+env+".plan.json", planOf(t, env))
+		})
+	}
+}
+
+// TestFunctionPermissions pins each function's role to exactly what its handler calls.
+func TestFunctionPermissions(t *testing.T) {
+	p := planOf(t, "dev")
+	const (
+		arn       = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-inventory-"
+		accounts  = arn + "accounts"
+		resources = arn + "resources"
+		topic     = "arn:aws:sns:eu-west-1:111111111111:acme-dev-inventory-events"
+		// The accounts context's connection function, as its golden plan exports it.
+		connection = "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-connection:live"
+	)
+	key := arnOf(t, p, "aws:kms/key:Key", "key")
+	failures := arnOf(t, p, "aws:sqs/queue:Queue", "failures")
+	inbox := arnOf(t, p, "aws:sqs/queue:Queue", "inbox")
+	read := func(tables ...string) map[string][]string {
+		return map[string][]string{"dynamodb:BatchGetItem": tables, "dynamodb:ConditionCheckItem": tables,
+			"dynamodb:DescribeTable": tables, "dynamodb:GetItem": tables, "dynamodb:Query": tables,
+			"dynamodb:Scan": tables, "kms:Decrypt": {key}}
+	}
+	write := func(tables ...string) map[string][]string {
+		return map[string][]string{"dynamodb:BatchWriteItem": tables, "dynamodb:ConditionCheckItem": tables,
+			"dynamodb:DeleteItem": tables, "dynamodb:PutItem": tables, "dynamodb:UpdateItem": tables,
+			"kms:Decrypt": {key}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}}
+	}
+	for name, want := range map[string]map[string][]string{
+		"ingest": merge(read(accounts, resources), write(accounts, resources), map[string][]string{
+			// what the inbox's event source mapping needs
+			"sqs:ChangeMessageVisibility": {inbox}, "sqs:DeleteMessage": {inbox},
+			"sqs:GetQueueAttributes": {inbox}, "sqs:ReceiveMessage": {inbox},
+		}),
+		"scan": merge(read(accounts, resources), write(resources), map[string][]string{
+			"lambda:InvokeFunction": {connection},
+			"sts:AssumeRole":        {"arn:aws:iam::*:role/stratum-inventory-reader"},
+			"sns:Publish":           {topic}, "kms:GenerateDataKey": {key},
+		}),
+		"api": read(accounts, resources),
+	} {
+		t.Run(name, func(t *testing.T) {
+			perms, err := function.Permissions(p, name)
+			require.NoError(t, err)
+			logGroup := "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/acme-dev-inventory-" + name + ":*"
+			assert.Equal(t, merge(want, map[string][]string{
+				"logs:CreateLogStream": {logGroup}, "logs:PutLogEvents": {logGroup},
+				"xray:PutTelemetryRecords": {"*"}, "xray:PutTraceSegments": {"*"},
+				"sqs:SendMessage": {failures}, "kms:GenerateDataKey": {key},
+			}), perms)
+		})
+	}
+}
+
+// TestIntegrations checks the three ways inventory talks to accounts: its queue subscribed to
+// the accounts topic, the direct invocation granted above, and the hourly schedule.
+func TestIntegrations(t *testing.T) {
+	p := planOf(t, "dev")
+	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "inbox-accounts")
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events", sub.Inputs["topic"])
+	assert.Equal(t, `{"type":["AccountConnected","AccountDisconnected"]}`, sub.Inputs["filterPolicy"])
+	assert.Equal(t, arnOf(t, p, "aws:sqs/queue:Queue", "inbox"), sub.Inputs["endpoint"])
+
+	sch, err := p.Get("aws:scheduler/schedule:Schedule", "scan-hourly")
+	require.NoError(t, err)
+	assert.Equal(t, "rate(1 hour)", sch.Inputs["scheduleExpression"])
+	assert.Equal(t, "UTC", sch.Inputs["scheduleExpressionTimezone"])
+
+	table, err := p.Get("aws:dynamodb/table:Table", "accounts")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"attributeName": "expiresAt", "enabled": true}, table.Inputs["ttl"])
+}
+
+func arnOf(t *testing.T, p *plan.Plan, typ, name string) string {
+	t.Helper()
+	r, err := p.Get(typ, name)
+	require.NoError(t, err)
+	return r.Outputs["arn"].(string)
+}
+
+func merge(maps ...map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = append(out[k], v...)
+		}
+	}
+	for k, v := range out {
+		slices.Sort(v)
+		out[k] = slices.Compact(v)
+	}
+	return out
+}
