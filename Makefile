@@ -7,11 +7,10 @@ ACTIONLINT_VERSION    := v1.7.12
 BIN   := $(CURDIR)/bin
 ENV   ?= dev
 STACK ?= .
+BASE  ?= origin/main
+STRATUM := go run ./cmd/stratum
 
-# Every Pulumi project in the repository: the directories that hold a Pulumi.yaml.
-PROJECTS := $(sort $(patsubst %/,%,$(dir $(shell git ls-files --cached --others --exclude-standard -- 'Pulumi.yaml' '*/Pulumi.yaml'))))
-
-.PHONY: help tools fmt lint test golden plan preview up check
+.PHONY: help tools fmt lint test golden plan graph docs order affected bench preview up check
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,15 +35,32 @@ lint: tools ## Run golangci-lint (with the dependency rules) and actionlint.
 test: ## Run every test offline: no AWS account, no Pulumi CLI.
 	go test ./...
 
-golden: ## Rewrite the golden files (plans) from the current code.
-	go test $$(go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | awk '/platform\/plan\/plantest/ {print $$1}') -update
-
-plan: ## Plan every Pulumi project offline for ENV (default dev).
-	@set -e; for dir in $(PROJECTS); do \
-		main=$$(sed -n 's/^main: *//p' $$dir/Pulumi.yaml); \
-		echo "== $$dir ($(ENV))"; \
-		go run ./$$dir/$${main:-.} plan --env $(ENV) --dir $$dir; \
+# A consumer's golden plan reads its producers' (stack references resolve to them), so the
+# second pass settles what the first changed upstream.
+golden: ## Rewrite the golden files (plans, docs/architecture.md) from the current code.
+	@for pass in 1 2; do \
+		go test -p 1 $$(go list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | awk '/platform\/plan\/plantest/ {print $$1}') -update >/dev/null || true; \
 	done
+	$(STRATUM) graph --env dev --out docs/architecture.md
+	go test ./... -run 'Golden|Architecture'
+
+plan: ## Plan every project offline for ENV (default dev), with policy findings; exit 1 on an error finding.
+	$(STRATUM) plan --env $(ENV)
+
+graph: ## Print the Mermaid diagrams (context map, deploy order, one per stack) for ENV.
+	$(STRATUM) graph --env $(ENV)
+
+docs: ## Rewrite docs/architecture.md.
+	$(STRATUM) graph --env dev --out docs/architecture.md
+
+order: ## Print the deploy order derived from stack references.
+	$(STRATUM) order --env $(ENV)
+
+affected: ## Print the projects a change since BASE (default origin/main) affects.
+	$(STRATUM) affected --base $(BASE)
+
+bench: ## Planning benchmarks: components against raw pulumi-aws resources.
+	go test ./components/service/ -run '^$$' -bench 'Plan' -benchmem -benchtime=3x -count=3
 
 preview: ## Pulumi preview of one project: make preview STACK=stacks/accounts ENV=dev.
 	cd $(STACK) && pulumi preview --stack $(ENV) --diff

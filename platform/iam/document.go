@@ -57,9 +57,6 @@ func build(stmts Statements, keyPolicy bool) (pulumi.StringOutput, error) {
 	return out.(pulumi.StringOutput), nil
 }
 
-// wildcardResourceActions is the constant allow-list of actions that may use Resource "*"
-// outside key policies. Add an action only when AWS offers no resource-level permission
-// for it, and say so.
 // WildcardResourceAllowed reports whether action may be granted on Resource "*": it is on
 // the allow-list of actions AWS offers no resource-level permission for. Policy rules that
 // read plans use it, so the platform has one list.
@@ -67,6 +64,9 @@ func WildcardResourceAllowed(action string) bool {
 	return wildcardResourceActions()[action]
 }
 
+// wildcardResourceActions is the constant allow-list of actions that may use Resource "*"
+// outside key policies. Add an action only when AWS offers no resource-level permission
+// for it, and say so.
 func wildcardResourceActions() map[string]bool {
 	return map[string]bool{
 		// X-Ray has no resource-level permissions for sending traces or sampling: these

@@ -126,7 +126,7 @@ func (t *Table) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func(
 	}
 	k, err := keyOf(in.Key)
 	if err != nil || len(in.Key) != 2 {
-		return nil, opError(GetItem, fmt.Errorf("fake: invalid key: %v", err))
+		return nil, opError(GetItem, fmt.Errorf("fake: invalid key: %w", err))
 	}
 	return &dynamodb.GetItemOutput{Item: maps.Clone(t.items[k])}, nil
 }
@@ -167,7 +167,7 @@ func (t *Table) DeleteItem(_ context.Context, in *dynamodb.DeleteItemInput, _ ..
 	}
 	k, err := keyOf(in.Key)
 	if err != nil || len(in.Key) != 2 {
-		return nil, opError(DeleteItem, fmt.Errorf("fake: invalid key: %v", err))
+		return nil, opError(DeleteItem, fmt.Errorf("fake: invalid key: %w", err))
 	}
 	old, exists := t.items[k]
 	switch cond := aws.ToString(in.ConditionExpression); cond {

@@ -1,0 +1,60 @@
+// Command stratum plans, draws, orders and selects Stratum's Pulumi projects, all offline and
+// in one process:
+//
+//	stratum plan [--env dev] [--format text|json|markdown] [--out DIR] [project ...]
+//	stratum graph [--env dev] [--out FILE]
+//	stratum order [--env dev] [--format text|json|dirs]
+//	stratum affected --base REF [--format text|json]
+//
+// plan exits 1 when a policy finding is an error.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// errFindings is returned when a plan has error findings: the exit code is 1, and the
+// findings were already printed.
+var errFindings = errors.New("plans have error findings")
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errFindings) {
+			fmt.Fprintln(os.Stderr, "stratum:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  stratum plan [--env dev] [--format text|json|markdown] [--out DIR] [project ...]
+  stratum graph [--env dev] [--out FILE]
+  stratum order [--env dev] [--format text|json|dirs]
+  stratum affected --base REF [--format text|json]`
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "plan":
+		return planCommand(root, args[1:], stdout, stderr)
+	case "graph":
+		return graphCommand(root, args[1:], stdout, stderr)
+	case "order":
+		return orderCommand(root, args[1:], stdout, stderr)
+	case "affected":
+		return affectedCommand(root, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+}
