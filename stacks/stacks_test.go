@@ -98,3 +98,16 @@ func check(rel, target string) string {
 	}
 	return "only the registry, cmd/ and the root main import stacks"
 }
+
+// TestContextNamesCannotCollide: physical names are <org>-<env>-<context>-<name>, so context
+// "orders" with member "api-x" and context "orders-api" with member "x" would get the same
+// name. No context name may therefore extend another's with a hyphen.
+func TestContextNamesCannotCollide(t *testing.T) {
+	all := stacks.All()
+	for _, a := range all {
+		for _, b := range all {
+			assert.False(t, strings.HasPrefix(b.Name, a.Name+"-"),
+				"context %q extends context %q: their physical names could collide", b.Name, a.Name)
+		}
+	}
+}
