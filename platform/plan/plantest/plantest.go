@@ -1,5 +1,8 @@
 // Package plantest runs programs and components offline in tests and compares their plans
-// with golden files. `go test ./... -update` (make golden) rewrites the golden files.
+// with golden files. Every test binary that imports plantest accepts `-update`, which
+// rewrites the golden files: `go test ./stacks/accounts/ -update` for one package, `make
+// golden` for all of them (it passes -update only to the packages that use plantest, since
+// other test binaries do not define the flag).
 package plantest
 
 import (
