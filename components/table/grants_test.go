@@ -161,3 +161,41 @@ func TestAllowStreamReadWithoutStream(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `table "orders": AllowStreamRead: the table has no stream; set Args.Stream`)
 }
+
+func TestAllowExactOperations(t *testing.T) {
+	const arn = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-orders-orders"
+	args := table.Args{
+		HashKey: table.Key{Name: "id", Type: table.String},
+		Indexes: []table.Index{{Name: "byCustomer", HashKey: table.Key{Name: "customer", Type: table.String}}},
+	}
+	docs := grants(t, args, map[string]func(*table.Table) (iam.Statements, error){
+		"get":      func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.GetItem) },
+		"index":    func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.QueryIndex) },
+		"register": func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.QueryIndex, table.PutItem, table.GetItem) },
+	})
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersOps", Effect: "Allow", Action: []string{"dynamodb:GetItem"}, Resource: []string{arn}},
+		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+	}, docs["get"].Statement)
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersIndexOps", Effect: "Allow", Action: []string{"dynamodb:Query"}, Resource: []string{arn + "/index/byCustomer"}},
+		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+	}, docs["index"].Statement)
+	assert.Equal(t, []iam.ParsedStatement{
+		{Sid: "TableOrdersOps", Effect: "Allow", Action: []string{"dynamodb:GetItem", "dynamodb:PutItem"}, Resource: []string{arn}},
+		{Sid: "TableOrdersIndexOps", Effect: "Allow", Action: []string{"dynamodb:Query"}, Resource: []string{arn + "/index/byCustomer"}},
+		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key},
+	}, docs["register"].Statement)
+}
+
+func TestAllowRefusesUnknownAndImpossibleOperations(t *testing.T) {
+	err := plantest.RunErr(func(ctx *pulumi.Context) error {
+		tbl, err := table.New(ctx, "orders", &table.Args{Scope: scopetest.New(), HashKey: table.Key{Name: "id", Type: table.String}})
+		if err != nil {
+			return err
+		}
+		_, err = tbl.Allow(table.Op("DropTable"), table.QueryIndex)
+		return err
+	})
+	assert.ErrorContains(t, err, `table "orders": Allow: "DropTable" is not an operation Allow knows; QueryIndex: the table has no index`)
+}

@@ -5,6 +5,8 @@
 package accounts
 
 import (
+	"errors"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
@@ -13,6 +15,7 @@ import (
 	"github.com/stratum-platform/stratum/components/table"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
@@ -50,45 +53,59 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	tableEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name}
-	indexEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": pulumi.String(byAccountID)}
-	publishEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "TOPIC_ARN": events.Arn}
-	// register finds an account registered by another tenant through the index.
-	registerEnv := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": pulumi.String(byAccountID),
-		"TOPIC_ARN": events.Arn}
-	writeAndPublish := append(accounts.AllowReadWrite(), events.AllowPublish()...)
+	// Each function gets exactly the table operations its handler calls.
+	var grantErrs []error
+	ops := func(o ...table.Op) iam.Statements {
+		stmts, err := accounts.Allow(o...)
+		grantErrs = append(grantErrs, err)
+		return stmts
+	}
+	// register looks the account up by id across tenants (the index), then writes it on
+	// condition; a failed condition returns the stored item, which GetItem covers.
+	registerGrants := append(ops(table.QueryIndex, table.GetItem, table.PutItem), events.AllowPublish()...)
+	removeGrants := append(ops(table.DeleteItem), events.AllowPublish()...)
+	getGrants, listGrants, connectionGrants := ops(table.GetItem), ops(table.Query), ops(table.QueryIndex)
+	if err := errors.Join(grantErrs...); err != nil {
+		return err
+	}
+
+	index := pulumi.String(byAccountID)
 	register, err := svc.Function("register", function.Args{
 		Description: "Registers a customer's cloud account and publishes AccountConnected.",
-		Environment: registerEnv, Grants: writeAndPublish,
+		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": index, "TOPIC_ARN": events.Arn},
+		Grants:      registerGrants,
 	})
 	if err != nil {
 		return err
 	}
 	get, err := svc.Function("get", function.Args{
 		Description: "Returns one of the tenant's accounts.",
-		Environment: tableEnv, Grants: accounts.AllowRead(),
+		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
+		Grants:      getGrants,
 	})
 	if err != nil {
 		return err
 	}
 	list, err := svc.Function("list", function.Args{
 		Description: "Lists the tenant's accounts, a page at a time.",
-		Environment: tableEnv, Grants: accounts.AllowRead(),
+		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
+		Grants:      listGrants,
 	})
 	if err != nil {
 		return err
 	}
 	remove, err := svc.Function("remove", function.Args{
 		Description: "Removes an account and publishes AccountDisconnected.",
-		Environment: publishEnv, Grants: writeAndPublish,
+		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "TOPIC_ARN": events.Arn},
+		Grants:      removeGrants,
 	})
 	if err != nil {
 		return err
 	}
 	connection, err := svc.Function("connection", function.Args{
 		Description: "Returns an account's connection details to other contexts (direct invocation).",
-		Environment: indexEnv,
-		Grants:      accounts.AllowRead(),
+		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": index},
+		Grants:      connectionGrants,
 	})
 	if err != nil {
 		return err

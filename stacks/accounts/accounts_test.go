@@ -46,18 +46,18 @@ func TestFunctionPermissions(t *testing.T) {
 	)
 	key := output(t, p, "aws:kms/key:Key", "key")
 	failures := output(t, p, "aws:sqs/queue:Queue", "failures")
-	read := map[string][]string{
-		"dynamodb:BatchGetItem": {prefix}, "dynamodb:ConditionCheckItem": {prefix}, "dynamodb:DescribeTable": {prefix},
-		"dynamodb:GetItem": {prefix}, "dynamodb:Query": {prefix, prefix + "/index/byAccountId"},
-		"dynamodb:Scan": {prefix, prefix + "/index/byAccountId"}, "kms:Decrypt": {key},
-	}
-	readWritePublish := merge(read, map[string][]string{
-		"dynamodb:BatchWriteItem": {prefix}, "dynamodb:DeleteItem": {prefix}, "dynamodb:PutItem": {prefix},
-		"dynamodb:UpdateItem": {prefix}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}, "sns:Publish": {topic},
-	})
+	index := prefix + "/index/byAccountId"
+	decrypt := map[string][]string{"kms:Decrypt": {key}}
+	writeKey := map[string][]string{"kms:Decrypt": {key}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}}
+	// Publishing to the encrypted topic needs a data key of the topic's key.
+	publish := map[string][]string{"sns:Publish": {topic}, "kms:Decrypt": {key}, "kms:GenerateDataKey": {key}}
 	for name, want := range map[string]map[string][]string{
-		"register": readWritePublish, "remove": readWritePublish,
-		"get": read, "list": read, "connection": read,
+		"register": merge(map[string][]string{"dynamodb:Query": {index}, "dynamodb:GetItem": {prefix},
+			"dynamodb:PutItem": {prefix}}, writeKey, publish),
+		"remove":     merge(map[string][]string{"dynamodb:DeleteItem": {prefix}}, writeKey, publish),
+		"get":        merge(map[string][]string{"dynamodb:GetItem": {prefix}}, decrypt),
+		"list":       merge(map[string][]string{"dynamodb:Query": {prefix}}, decrypt),
+		"connection": merge(map[string][]string{"dynamodb:Query": {index}}, decrypt),
 	} {
 		t.Run(name, func(t *testing.T) {
 			perms, err := function.Permissions(p, name)

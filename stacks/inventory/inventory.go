@@ -5,6 +5,7 @@
 package inventory
 
 import (
+	"errors"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -72,6 +73,22 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
+	// Each function gets exactly the table operations its handler calls.
+	var grantErrs []error
+	ops := func(t *table.Table, o ...table.Op) iam.Statements {
+		stmts, err := t.Allow(o...)
+		grantErrs = append(grantErrs, err)
+		return stmts
+	}
+	// ingest upserts accounts (a disconnect leaves a marker) and drops their resources.
+	ingestGrants := append(ops(known, table.PutItem), ops(resources, table.Query, table.BatchWriteItem)...)
+	// scan walks the accounts and rewrites what changed in each account's resources.
+	scanGrants := append(ops(known, table.Scan), ops(resources, table.Query, table.BatchWriteItem)...)
+	apiGrants := append(ops(known, table.GetItem), ops(resources, table.Query)...)
+	if err := errors.Join(grantErrs...); err != nil {
+		return err
+	}
+
 	// Queue pattern: the accounts context's events arrive through inventory's own queue.
 	accountEvents := topic.Existing(accountsStack.String(accounts.EventsTopicArn), false)
 	inbox, err := svc.Queue("inbox", queue.Args{
@@ -91,7 +108,7 @@ func Program(ctx *pulumi.Context) error {
 		Description: "Keeps the connected accounts in step with the accounts context's events.",
 		Timeout:     ingestTimeout,
 		Environment: map[string]pulumi.StringInput{"ACCOUNTS_TABLE": known.Name, "RESOURCES_TABLE": resources.Name},
-		Grants:      append(known.AllowReadWrite(), resources.AllowReadWrite()...),
+		Grants:      ingestGrants,
 	})
 	if err != nil {
 		return err
@@ -101,14 +118,12 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	// Direct invocation: the scan asks the accounts context how to reach each account.
-	scanGrants := iam.Statements{
+	scanGrants = append(scanGrants, iam.Statements{
 		{Sid: "InvokeAccountsConnection", Actions: []string{"lambda:InvokeFunction"},
 			Resources: []pulumi.StringInput{accountsStack.String(accounts.ConnectionFunctionArn)}},
 		{Sid: "AssumeCustomerReaderRole", Actions: []string{"sts:AssumeRole"},
 			Resources: []pulumi.StringInput{pulumi.String("arn:aws:iam::*:role/" + accounts.ReaderRoleName)}},
-	}
-	scanGrants = append(scanGrants, known.AllowRead()...)
-	scanGrants = append(scanGrants, resources.AllowReadWrite()...)
+	}...)
 	scanGrants = append(scanGrants, events.AllowPublish()...)
 	scan, err := svc.Function("scan", function.Args{
 		Description: "Scans every connected account's resources and publishes InventoryChanged.",
@@ -139,7 +154,7 @@ func Program(ctx *pulumi.Context) error {
 	read, err := svc.Function("api", function.Args{
 		Description: "Serves an account's discovered resources.",
 		Environment: map[string]pulumi.StringInput{"ACCOUNTS_TABLE": known.Name, "RESOURCES_TABLE": resources.Name},
-		Grants:      append(known.AllowRead(), resources.AllowRead()...),
+		Grants:      apiGrants,
 	})
 	if err != nil {
 		return err

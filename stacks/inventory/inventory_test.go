@@ -48,28 +48,22 @@ func TestFunctionPermissions(t *testing.T) {
 	key := arnOf(t, p, "aws:kms/key:Key", "key")
 	failures := arnOf(t, p, "aws:sqs/queue:Queue", "failures")
 	inbox := arnOf(t, p, "aws:sqs/queue:Queue", "inbox")
-	read := func(tables ...string) map[string][]string {
-		return map[string][]string{"dynamodb:BatchGetItem": tables, "dynamodb:ConditionCheckItem": tables,
-			"dynamodb:DescribeTable": tables, "dynamodb:GetItem": tables, "dynamodb:Query": tables,
-			"dynamodb:Scan": tables, "kms:Decrypt": {key}}
-	}
-	write := func(tables ...string) map[string][]string {
-		return map[string][]string{"dynamodb:BatchWriteItem": tables, "dynamodb:ConditionCheckItem": tables,
-			"dynamodb:DeleteItem": tables, "dynamodb:PutItem": tables, "dynamodb:UpdateItem": tables,
-			"kms:Decrypt": {key}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}}
-	}
+	decrypt := map[string][]string{"kms:Decrypt": {key}}
+	writeKey := map[string][]string{"kms:Decrypt": {key}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}}
 	for name, want := range map[string]map[string][]string{
-		"ingest": merge(read(accounts, resources), write(accounts, resources), map[string][]string{
+		"ingest": merge(writeKey, map[string][]string{
+			"dynamodb:PutItem": {accounts}, "dynamodb:Query": {resources}, "dynamodb:BatchWriteItem": {resources},
 			// what the inbox's event source mapping needs
 			"sqs:ChangeMessageVisibility": {inbox}, "sqs:DeleteMessage": {inbox},
 			"sqs:GetQueueAttributes": {inbox}, "sqs:ReceiveMessage": {inbox},
 		}),
-		"scan": merge(read(accounts, resources), write(resources), map[string][]string{
+		"scan": merge(writeKey, map[string][]string{
+			"dynamodb:Scan": {accounts}, "dynamodb:Query": {resources}, "dynamodb:BatchWriteItem": {resources},
 			"lambda:InvokeFunction": {connection},
 			"sts:AssumeRole":        {"arn:aws:iam::*:role/stratum-inventory-reader"},
-			"sns:Publish":           {topic}, "kms:GenerateDataKey": {key},
+			"sns:Publish":           {topic},
 		}),
-		"api": read(accounts, resources),
+		"api": merge(decrypt, map[string][]string{"dynamodb:GetItem": {accounts}, "dynamodb:Query": {resources}}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			perms, err := function.Permissions(p, name)
