@@ -169,9 +169,11 @@ func TestAllowExactOperations(t *testing.T) {
 		Indexes: []table.Index{{Name: "byCustomer", HashKey: table.Key{Name: "customer", Type: table.String}}},
 	}
 	docs := grants(t, args, map[string]func(*table.Table) (iam.Statements, error){
-		"get":      func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.GetItem) },
-		"index":    func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.QueryIndex) },
-		"register": func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.QueryIndex, table.PutItem, table.GetItem) },
+		"get":   func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.GetItem) },
+		"index": func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.QueryIndex) },
+		"register": func(tb *table.Table) (iam.Statements, error) {
+			return tb.Allow(table.QueryIndex, table.PutItem, table.GetItem)
+		},
 	})
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersOps", Effect: "Allow", Action: []string{"dynamodb:GetItem"}, Resource: []string{arn}},
