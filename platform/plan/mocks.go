@@ -164,7 +164,12 @@ func (m *mocks) answer(typ, logical, urn string, in map[string]any) (string, map
 			"arn":          "arn:aws:apigateway:" + r + "::/apis/" + id}, nil
 	case "aws:apigatewayv2/stage:Stage":
 		api := str("apiId")
-		return name, map[string]any{"invokeUrl": "https://" + api + ".execute-api." + r + ".amazonaws.com/" + name,
+		// The $default stage is served at the API's root.
+		path := name
+		if name == "$default" {
+			path = ""
+		}
+		return name, map[string]any{"invokeUrl": "https://" + api + ".execute-api." + r + ".amazonaws.com/" + path,
 			"executionArn": "arn:aws:execute-api:" + r + ":" + a + ":" + api + "/" + name,
 			"arn":          "arn:aws:apigateway:" + r + "::/apis/" + api + "/stages/" + name}, nil
 	case "aws:apigatewayv2/domainName:DomainName":
