@@ -185,8 +185,8 @@ func TestDefaults(t *testing.T) {
 
 	execArn := "arn:aws:execute-api:eu-west-1:111111111111:" + apiID
 	assert.Equal(t, map[string]any{
-		"url":          "https://" + apiID + ".execute-api.eu-west-1.amazonaws.com/$default",
-		"invokeUrl":    "https://" + apiID + ".execute-api.eu-west-1.amazonaws.com/$default",
+		"url":          "https://" + apiID + ".execute-api.eu-west-1.amazonaws.com/",
+		"invokeUrl":    "https://" + apiID + ".execute-api.eu-west-1.amazonaws.com/",
 		"apiId":        apiID,
 		"executionArn": execArn,
 	}, p.Outputs)
