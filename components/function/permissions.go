@@ -47,3 +47,19 @@ func Permissions(p *plan.Plan, name string) (map[string][]string, error) {
 func Actions(perms map[string][]string) []string {
 	return slices.Sorted(maps.Keys(perms))
 }
+
+// Union merges permission maps the way Permissions reports them (resources sorted and
+// unique), for tests that compose the expected permissions of a function.
+func Union(perms ...map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range perms {
+		for a, res := range m {
+			out[a] = append(out[a], res...)
+		}
+	}
+	for a, res := range out {
+		slices.Sort(res)
+		out[a] = slices.Compact(res)
+	}
+	return out
+}

@@ -1,36 +1,21 @@
 package accounts_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/accounts"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
 
-// plans caches the plan of each environment: planning builds every handler.
-var plans = map[string]*plan.Plan{}
-
-func planOf(t *testing.T, env string) *plan.Plan {
-	t.Helper()
-	if p, ok := plans[env]; ok {
-		return p
-	}
-	p := plantest.ProjectPlan(t, ".", env, accounts.Program)
-	plans[env] = p
-	return p
-}
-
 func TestGolden(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			plantest.Golden(t, "testdata/"+env+".plan.json", planOf(t, env))
+			plantest.Golden(t, "testdata/"+env+".plan.json", plantest.ProjectPlan(t, ".", env, accounts.Program))
 		})
 	}
 }
@@ -39,31 +24,31 @@ func TestGolden(t *testing.T) {
 // handlers/<name>), besides what every function has: its own logs, traces and its
 // environment's key.
 func TestFunctionPermissions(t *testing.T) {
-	p := planOf(t, "dev")
+	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
 	const (
 		prefix = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-accounts-accounts"
 		topic  = "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events"
 	)
-	key := output(t, p, "aws:kms/key:Key", "key")
-	failures := output(t, p, "aws:sqs/queue:Queue", "failures")
+	key := plantest.ARN(t, p, "aws:kms/key:Key", "key")
+	failures := plantest.ARN(t, p, "aws:sqs/queue:Queue", "failures")
 	index := prefix + "/index/byAccountId"
 	decrypt := map[string][]string{"kms:Decrypt": {key}}
 	writeKey := map[string][]string{"kms:Decrypt": {key}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}}
 	// Publishing to the encrypted topic needs a data key of the topic's key.
 	publish := map[string][]string{"sns:Publish": {topic}, "kms:Decrypt": {key}, "kms:GenerateDataKey": {key}}
 	for name, want := range map[string]map[string][]string{
-		"register": merge(map[string][]string{"dynamodb:Query": {index}, "dynamodb:GetItem": {prefix},
+		"register": function.Union(map[string][]string{"dynamodb:Query": {index}, "dynamodb:GetItem": {prefix},
 			"dynamodb:PutItem": {prefix}}, writeKey, publish),
-		"remove":     merge(map[string][]string{"dynamodb:DeleteItem": {prefix}}, writeKey, publish),
-		"get":        merge(map[string][]string{"dynamodb:GetItem": {prefix}}, decrypt),
-		"list":       merge(map[string][]string{"dynamodb:Query": {prefix}}, decrypt),
-		"connection": merge(map[string][]string{"dynamodb:Query": {index}}, decrypt),
+		"remove":     function.Union(map[string][]string{"dynamodb:DeleteItem": {prefix}}, writeKey, publish),
+		"get":        function.Union(map[string][]string{"dynamodb:GetItem": {prefix}}, decrypt),
+		"list":       function.Union(map[string][]string{"dynamodb:Query": {prefix}}, decrypt),
+		"connection": function.Union(map[string][]string{"dynamodb:Query": {index}}, decrypt),
 	} {
 		t.Run(name, func(t *testing.T) {
 			perms, err := function.Permissions(p, name)
 			require.NoError(t, err)
 			logGroup := "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/acme-dev-accounts-" + name + ":*"
-			assert.Equal(t, merge(want, map[string][]string{
+			assert.Equal(t, function.Union(want, map[string][]string{
 				"logs:CreateLogStream": {logGroup}, "logs:PutLogEvents": {logGroup},
 				"xray:PutTelemetryRecords": {"*"}, "xray:PutTraceSegments": {"*"},
 				// failed asynchronous invocations go to the context's failures queue
@@ -74,7 +59,7 @@ func TestFunctionPermissions(t *testing.T) {
 }
 
 func TestOutputs(t *testing.T) {
-	p := planOf(t, "dev")
+	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
 	assert.Equal(t, "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events", p.Outputs[string(contract.EventsTopicArn)])
 	assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-connection:live",
 		p.Outputs[string(contract.ConnectionFunctionArn)])
@@ -83,7 +68,7 @@ func TestOutputs(t *testing.T) {
 }
 
 func TestRoutesAreAuthorized(t *testing.T) {
-	p := planOf(t, "dev")
+	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
 	routes := p.Find("aws:apigatewayv2/route:Route", "")
 	require.Len(t, routes, 4)
 	scopes := map[string]any{}
@@ -95,27 +80,4 @@ func TestRoutesAreAuthorized(t *testing.T) {
 		"POST /accounts": []any{"accounts:write"}, "GET /accounts": []any{"accounts:read"},
 		"GET /accounts/{accountId}": []any{"accounts:read"}, "DELETE /accounts/{accountId}": []any{"accounts:write"},
 	}, scopes)
-}
-
-func output(t *testing.T, p *plan.Plan, typ, name string) string {
-	t.Helper()
-	r, err := p.Get(typ, name)
-	require.NoError(t, err)
-	return r.Outputs["arn"].(string)
-}
-
-// merge unites permission maps the way function.Permissions reports them: resources sorted
-// and unique.
-func merge(maps ...map[string][]string) map[string][]string {
-	out := map[string][]string{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = append(out[k], v...)
-		}
-	}
-	for k, v := range out {
-		slices.Sort(v)
-		out[k] = slices.Compact(v)
-	}
-	return out
 }

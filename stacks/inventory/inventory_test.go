@@ -1,42 +1,27 @@
 package inventory_test
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/inventory"
 )
 
-// plans caches the plan of each environment: planning builds every handler.
-var plans = map[string]*plan.Plan{}
-
-func planOf(t *testing.T, env string) *plan.Plan {
-	t.Helper()
-	if p, ok := plans[env]; ok {
-		return p
-	}
-	p := plantest.ProjectPlan(t, ".", env, inventory.Program)
-	plans[env] = p
-	return p
-}
-
 func TestGolden(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			plantest.Golden(t, "testdata/"+env+".plan.json", planOf(t, env))
+			plantest.Golden(t, "testdata/"+env+".plan.json", plantest.ProjectPlan(t, ".", env, inventory.Program))
 		})
 	}
 }
 
 // TestFunctionPermissions pins each function's role to exactly what its handler calls.
 func TestFunctionPermissions(t *testing.T) {
-	p := planOf(t, "dev")
+	p := plantest.ProjectPlan(t, ".", "dev", inventory.Program)
 	const (
 		arn       = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-inventory-"
 		accounts  = arn + "accounts"
@@ -45,31 +30,31 @@ func TestFunctionPermissions(t *testing.T) {
 		// The accounts context's connection function, as its golden plan exports it.
 		connection = "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-connection:live"
 	)
-	key := arnOf(t, p, "aws:kms/key:Key", "key")
-	failures := arnOf(t, p, "aws:sqs/queue:Queue", "failures")
-	inbox := arnOf(t, p, "aws:sqs/queue:Queue", "inbox")
+	key := plantest.ARN(t, p, "aws:kms/key:Key", "key")
+	failures := plantest.ARN(t, p, "aws:sqs/queue:Queue", "failures")
+	inbox := plantest.ARN(t, p, "aws:sqs/queue:Queue", "inbox")
 	decrypt := map[string][]string{"kms:Decrypt": {key}}
 	writeKey := map[string][]string{"kms:Decrypt": {key}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}}
 	for name, want := range map[string]map[string][]string{
-		"ingest": merge(writeKey, map[string][]string{
+		"ingest": function.Union(writeKey, map[string][]string{
 			"dynamodb:PutItem": {accounts}, "dynamodb:Query": {resources}, "dynamodb:BatchWriteItem": {resources},
 			// what the inbox's event source mapping needs
 			"sqs:ChangeMessageVisibility": {inbox}, "sqs:DeleteMessage": {inbox},
 			"sqs:GetQueueAttributes": {inbox}, "sqs:ReceiveMessage": {inbox},
 		}),
-		"scan": merge(writeKey, map[string][]string{
+		"scan": function.Union(writeKey, map[string][]string{
 			"dynamodb:Scan": {accounts}, "dynamodb:Query": {resources}, "dynamodb:BatchWriteItem": {resources},
 			"lambda:InvokeFunction": {connection},
 			"sts:AssumeRole":        {"arn:aws:iam::*:role/stratum-inventory-reader"},
 			"sns:Publish":           {topic},
 		}),
-		"api": merge(decrypt, map[string][]string{"dynamodb:GetItem": {accounts}, "dynamodb:Query": {resources}}),
+		"api": function.Union(decrypt, map[string][]string{"dynamodb:GetItem": {accounts}, "dynamodb:Query": {resources}}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			perms, err := function.Permissions(p, name)
 			require.NoError(t, err)
 			logGroup := "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/acme-dev-inventory-" + name + ":*"
-			assert.Equal(t, merge(want, map[string][]string{
+			assert.Equal(t, function.Union(want, map[string][]string{
 				"logs:CreateLogStream": {logGroup}, "logs:PutLogEvents": {logGroup},
 				"xray:PutTelemetryRecords": {"*"}, "xray:PutTraceSegments": {"*"},
 				"sqs:SendMessage": {failures}, "kms:GenerateDataKey": {key},
@@ -81,12 +66,12 @@ func TestFunctionPermissions(t *testing.T) {
 // TestIntegrations checks the three ways inventory talks to accounts: its queue subscribed to
 // the accounts topic, the direct invocation granted above, and the hourly schedule.
 func TestIntegrations(t *testing.T) {
-	p := planOf(t, "dev")
+	p := plantest.ProjectPlan(t, ".", "dev", inventory.Program)
 	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "inbox-accounts")
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events", sub.Inputs["topic"])
 	assert.Equal(t, `{"type":["AccountConnected","AccountDisconnected"]}`, sub.Inputs["filterPolicy"])
-	assert.Equal(t, arnOf(t, p, "aws:sqs/queue:Queue", "inbox"), sub.Inputs["endpoint"])
+	assert.Equal(t, plantest.ARN(t, p, "aws:sqs/queue:Queue", "inbox"), sub.Inputs["endpoint"])
 
 	sch, err := p.Get("aws:scheduler/schedule:Schedule", "scan-hourly")
 	require.NoError(t, err)
@@ -96,25 +81,4 @@ func TestIntegrations(t *testing.T) {
 	table, err := p.Get("aws:dynamodb/table:Table", "accounts")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"attributeName": "expiresAt", "enabled": true}, table.Inputs["ttl"])
-}
-
-func arnOf(t *testing.T, p *plan.Plan, typ, name string) string {
-	t.Helper()
-	r, err := p.Get(typ, name)
-	require.NoError(t, err)
-	return r.Outputs["arn"].(string)
-}
-
-func merge(maps ...map[string][]string) map[string][]string {
-	out := map[string][]string{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = append(out[k], v...)
-		}
-	}
-	for k, v := range out {
-		slices.Sort(v)
-		out[k] = slices.Compact(v)
-	}
-	return out
 }

@@ -14,33 +14,20 @@ import (
 	"github.com/stratum-platform/stratum/stacks/notifications"
 )
 
-// plans caches the plan of each environment: planning builds the handler.
-var plans = map[string]*plan.Plan{}
-
-func planOf(t *testing.T, env string) *plan.Plan {
-	t.Helper()
-	if p, ok := plans[env]; ok {
-		return p
-	}
-	p := plantest.ProjectPlan(t, ".", env, notifications.Program)
-	plans[env] = p
-	return p
-}
-
 func TestGolden(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		t.Run(env, func(t *testing.T) {
-			plantest.Golden(t, "testdata/"+env+".plan.json", planOf(t, env))
+			plantest.Golden(t, "testdata/"+env+".plan.json", plantest.ProjectPlan(t, ".", env, notifications.Program))
 		})
 	}
 }
 
 func TestDeliverPermissions(t *testing.T) {
-	p := planOf(t, "dev")
-	key := arnOf(t, p, "aws:kms/key:Key", "key")
-	secret := arnOf(t, p, "aws:secretsmanager/secret:Secret", "signing-secret")
-	inbox := arnOf(t, p, "aws:sqs/queue:Queue", "inbox")
-	failures := arnOf(t, p, "aws:sqs/queue:Queue", "failures")
+	p := plantest.ProjectPlan(t, ".", "dev", notifications.Program)
+	key := plantest.ARN(t, p, "aws:kms/key:Key", "key")
+	secret := plantest.ARN(t, p, "aws:secretsmanager/secret:Secret", "signing-secret")
+	inbox := plantest.ARN(t, p, "aws:sqs/queue:Queue", "inbox")
+	failures := plantest.ARN(t, p, "aws:sqs/queue:Queue", "failures")
 	logGroup := "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/acme-dev-notifications-deliver:*"
 	perms, err := function.Permissions(p, "deliver")
 	require.NoError(t, err)
@@ -56,7 +43,7 @@ func TestDeliverPermissions(t *testing.T) {
 }
 
 func TestSubscriptionsAndEndpoint(t *testing.T) {
-	p := planOf(t, "prod")
+	p := plantest.ProjectPlan(t, ".", "prod", notifications.Program)
 	topics := map[string]string{}
 	for _, s := range p.Find("aws:sns/topicSubscription:TopicSubscription", "") {
 		topics[s.String("topic")] = s.String("filterPolicy")
@@ -71,7 +58,7 @@ func TestSubscriptionsAndEndpoint(t *testing.T) {
 	assert.Equal(t, "https://legacy.acme.example/hooks/stratum", vars["ENDPOINT_URL"])
 	secret, err := p.Get("aws:secretsmanager/secret:Secret", "signing-secret")
 	require.NoError(t, err)
-	assert.Equal(t, arnOf(t, p, "aws:kms/key:Key", "key"), secret.Inputs["kmsKeyId"])
+	assert.Equal(t, plantest.ARN(t, p, "aws:kms/key:Key", "key"), secret.Inputs["kmsKeyId"])
 	assert.NotContains(t, secret.Inputs, "secretString", "the value is set out of band, never in state")
 }
 
@@ -92,11 +79,4 @@ func TestEndpointMustBeHTTPS(t *testing.T) {
 		})
 		assert.ErrorContains(t, err, want)
 	}
-}
-
-func arnOf(t *testing.T, p *plan.Plan, typ, name string) string {
-	t.Helper()
-	r, err := p.Get(typ, name)
-	require.NoError(t, err)
-	return r.Outputs["arn"].(string)
 }

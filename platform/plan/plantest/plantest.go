@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -44,14 +45,38 @@ func RunErr(fn pulumi.RunFunc) error {
 	return err
 }
 
-// ProjectPlan plans the project in dir for env with its real config files.
+// projectPlans caches ProjectPlan per directory and environment for the test binary:
+// planning a context builds every handler, and a project's program is fixed by its directory.
+var projectPlans sync.Map
+
+// ProjectPlan plans the project in dir for env with its real config files, once per test
+// binary; every caller gets the same plan and must not change it.
 func ProjectPlan(t testing.TB, dir, env string, fn pulumi.RunFunc) *plan.Plan {
 	t.Helper()
+	key := dir + "\x00" + env
+	if p, ok := projectPlans.Load(key); ok {
+		return p.(*plan.Plan)
+	}
 	p, err := program.Plan(dir, env, fn)
 	if err != nil {
 		t.Fatalf("planning %s for %s: %v", dir, env, err)
 	}
+	projectPlans.Store(key, p)
 	return p
+}
+
+// ARN returns the "arn" output of the one resource of type typ named name.
+func ARN(t testing.TB, p *plan.Plan, typ, name string) string {
+	t.Helper()
+	r, err := p.Get(typ, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, ok := r.Outputs["arn"].(string)
+	if !ok {
+		t.Fatalf("%s %q has no arn output", typ, name)
+	}
+	return arn
 }
 
 // Golden compares the plan's JSON with the file at path, or rewrites the file with -update.
