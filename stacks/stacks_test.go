@@ -47,9 +47,10 @@ func TestRegistryMatchesProjects(t *testing.T) {
 	assert.Equal(t, found, registered)
 }
 
-// TestDependencyRules enforces the rules of DESIGN.md section 2 that depguard cannot express:
-// a context imports another context only through its contract package, and only the registry
-// and cmd/ import whole stacks.
+// TestDependencyRules enforces the rules of DESIGN.md section 2 (depguard checks them too,
+// but only this can express the contract rule): a context imports another context only
+// through its contract package, only the registry and cmd/ import whole stacks, and handler,
+// runtime and contract code imports nothing from Pulumi.
 func TestDependencyRules(t *testing.T) {
 	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -80,6 +81,9 @@ func TestDependencyRules(t *testing.T) {
 
 // check returns why the file at rel may not import target, or "".
 func check(rel, target string) string {
+	if strings.HasPrefix(target, "github.com/pulumi/") && pulumiFree(rel) {
+		return "code that runs in Lambda or is shared as a contract imports nothing from Pulumi"
+	}
 	if !strings.HasPrefix(target, module+"stacks/") {
 		return ""
 	}
@@ -109,5 +113,31 @@ func TestContextNamesCannotCollide(t *testing.T) {
 			assert.False(t, strings.HasPrefix(b.Name, a.Name+"-"),
 				"context %q extends context %q: their physical names could collide", b.Name, a.Name)
 		}
+	}
+}
+
+// pulumiFree reports whether the file at rel is handler, runtime or contract code, which
+// must stay free of Pulumi: handler binaries stay small, and contracts are shared with them.
+func pulumiFree(rel string) bool {
+	return strings.HasPrefix(rel, "platform/runtime/") || strings.HasPrefix(rel, "platform/contract/") ||
+		strings.Contains(rel, "/contract/") || strings.Contains(rel, "/handlers/")
+}
+
+func TestCheck(t *testing.T) {
+	pulumi := "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	for _, tc := range []struct {
+		file, target string
+		ok           bool
+	}{
+		{"stacks/inventory/inventory.go", module + "stacks/accounts/contract", true},
+		{"stacks/inventory/inventory.go", module + "stacks/accounts", false},
+		{"components/service/service.go", module + "stacks/accounts/contract", false},
+		{"stacks/stacks.go", module + "stacks/accounts", true},
+		{"platform/runtime/log.go", pulumi, false},
+		{"stacks/accounts/contract/contract.go", pulumi, false},
+		{"stacks/accounts/handlers/get/main.go", pulumi, false},
+		{"stacks/accounts/accounts.go", pulumi, true},
+	} {
+		assert.Equal(t, tc.ok, check(tc.file, tc.target) == "", "%s imports %s", tc.file, tc.target)
 	}
 }

@@ -58,7 +58,7 @@ type Args struct {
 	// Timeout is the longest an invocation may run, whole seconds from 1s to 15m.
 	// Default: 10s.
 	Timeout time.Duration
-	// Environment holds extra environment variables; names match [a-zA-Z][a-zA-Z0-9_]* and
+	// Environment holds extra environment variables; names match [a-zA-Z][a-zA-Z0-9_]+ and
 	// are neither reserved by Lambda nor start with STRATUM_. Default: none.
 	Environment map[string]pulumi.StringInput
 	// ReservedConcurrency reserves (and caps) concurrent executions; 0 stops the function.
@@ -205,7 +205,7 @@ func (f *Function) children(ctx *pulumi.Context, name string, s settings, pkg Pa
 	if f.Role, err = newRole(ctx, name, s, identity.AccountId, parent); err != nil {
 		return fmt.Errorf("role: %w", err)
 	}
-	if f.LogGroup, err = newLogGroup(ctx, name, s, "/aws/lambda/"+fnName, parent); err != nil {
+	if f.LogGroup, err = newLogGroup(ctx, name, s, naming.LambdaLogGroup(fnName), parent); err != nil {
 		return fmt.Errorf("log group: %w", err)
 	}
 	doc, err := rolePolicy(executionStatements(f.LogGroup.Arn, s.Scope.KeyArn), s.OnFailure, s.Scope.KeyArn, s.Grants)

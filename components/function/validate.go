@@ -20,7 +20,7 @@ const (
 	maxDescription           = 256
 )
 
-// validEnvName reports whether name matches [a-zA-Z][a-zA-Z0-9_]*, what Lambda accepts.
+// validEnvName reports whether name matches [a-zA-Z][a-zA-Z0-9_]+, what Lambda accepts.
 func validEnvName(name string) bool {
 	for i, c := range name {
 		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
@@ -28,7 +28,7 @@ func validEnvName(name string) bool {
 			return false
 		}
 	}
-	return name != ""
+	return len(name) >= 2
 }
 
 // reservedEnv are the variables the Lambda runtime sets itself and refuses in a
@@ -102,7 +102,7 @@ func (a *Args) validateEnvironment() []error {
 	for _, k := range slices.Sorted(maps.Keys(a.Environment)) {
 		switch {
 		case !validEnvName(k):
-			errs = append(errs, fmt.Errorf("Environment: %q is not a valid name; allowed [a-zA-Z][a-zA-Z0-9_]*", k))
+			errs = append(errs, fmt.Errorf("Environment: %q is not a valid name; allowed [a-zA-Z][a-zA-Z0-9_]+", k))
 		case slices.Contains(reservedEnv(), k):
 			errs = append(errs, fmt.Errorf("Environment: %q is reserved by Lambda", k))
 		case strings.HasPrefix(k, "STRATUM_"):

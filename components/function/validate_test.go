@@ -72,13 +72,15 @@ func TestValidate(t *testing.T) {
 			"STRATUM_CONTEXT":          pulumi.String("x"),
 			"EMPTY":                    nil,
 			"has-dash":                 pulumi.String("x"),
+			"X":                        pulumi.String("x"),
 			"AWS_XRAY_CONTEXT_MISSING": pulumi.String("LOG_ERROR"),
 		}}, []string{
-			`Environment: "1ST" is not a valid name; allowed [a-zA-Z][a-zA-Z0-9_]*`,
+			`Environment: "1ST" is not a valid name; allowed [a-zA-Z][a-zA-Z0-9_]+`,
 			`Environment: "AWS_REGION" is reserved by Lambda`,
 			`Environment: "EMPTY" has a nil value`,
 			`Environment: "STRATUM_CONTEXT" uses the reserved prefix STRATUM_`,
-			`Environment: "has-dash" is not a valid name; allowed [a-zA-Z][a-zA-Z0-9_]*`,
+			`Environment: "X" is not a valid name; allowed [a-zA-Z][a-zA-Z0-9_]+`,
+			`Environment: "has-dash" is not a valid name; allowed [a-zA-Z][a-zA-Z0-9_]+`,
 		}},
 		{"on failure", function.Args{Archive: archive, OnFailure: pulumi.String("arn:aws:lambda:eu-west-1:111111111111:function:x")}, []string{
 			`OnFailure: "arn:aws:lambda:eu-west-1:111111111111:function:x" is not an SQS queue or SNS topic ARN`,

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -162,7 +163,8 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 	}
 	if args.OnFailure == nil {
 		if s.Failures == nil {
-			q, err := s.Queue("failures", queue.Args{})
+			// Nothing consumes it: keep failed events as long as SQS can, for someone to look at.
+			q, err := s.Queue("failures", queue.Args{Retention: 14 * 24 * time.Hour})
 			if err != nil {
 				return nil, err
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/stratum-platform/stratum/components/alarm"
 	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
@@ -35,6 +36,10 @@ type FunctionSubscriptionArgs struct {
 	// EventTypes are the values of the message attribute `type` the function receives.
 	// Default: every message.
 	EventTypes []string
+	// Scope is the subscriber's: it names, encrypts and alarms the subscription's
+	// dead-letter queue. It is required for a topic of another stack (topic.Existing).
+	// Default: the topic's scope.
+	Scope scope.Scope
 	// Overrides change the children's arguments before the component re-applies the fields
 	// it owns. Default: none.
 	Overrides FunctionSubscriptionOverrides
@@ -82,8 +87,25 @@ func (a *FunctionSubscriptionArgs) validate(t *Topic) error {
 	if a.Function == nil {
 		errs = append(errs, errors.New("Function: is required"))
 	}
+	switch sc := a.subscriberScope(t); {
+	case t == nil:
+	case sc.KeyArn == nil && sc.Naming == (naming.Scope{}):
+		errs = append(errs, errors.New("Scope: is required for a topic of another stack (topic.Existing): it names and encrypts the subscription's dead-letter queue"))
+	default:
+		if err := sc.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	errs = append(errs, validateEventTypes(a.EventTypes)...)
 	return errors.Join(errs...)
+}
+
+// subscriberScope is Scope, or the topic's scope when Scope is not set.
+func (a *FunctionSubscriptionArgs) subscriberScope(t *Topic) scope.Scope {
+	if a.Scope.KeyArn != nil || a.Scope.Naming != (naming.Scope{}) || t == nil {
+		return a.Scope
+	}
+	return t.scope
 }
 
 // NewFunctionSubscription subscribes args.Function to topic t.
@@ -100,7 +122,7 @@ func NewFunctionSubscription(ctx *pulumi.Context, name string, t *Topic, args *F
 	if err := args.validate(t); err != nil {
 		return nil, fmt.Errorf("function subscription %q: %w", name, err)
 	}
-	fn, sc := args.Function, t.scope
+	fn, sc := args.Function, args.subscriberScope(t)
 	fail := func(what string, err error) (*FunctionSubscription, error) {
 		return nil, fmt.Errorf("function subscription %q: %s: %w", name, what, err)
 	}
@@ -114,7 +136,7 @@ func NewFunctionSubscription(ctx *pulumi.Context, name string, t *Topic, args *F
 	s.Permission, err = lambda.NewPermission(ctx, naming.Child(name, "permission"), &lambda.PermissionArgs{
 		Action:    pulumi.String("lambda:InvokeFunction"),
 		Function:  fn.Name,
-		Qualifier: pulumi.String("live"),
+		Qualifier: pulumi.String(function.AliasName),
 		Principal: pulumi.String(string(iam.ServiceSNS)),
 		SourceArn: t.Arn,
 	}, pulumi.Parent(s))

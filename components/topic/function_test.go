@@ -167,3 +167,32 @@ func TestFunctionSubscriptionGolden(t *testing.T) {
 	p := plantest.Run(t, functionSubscription(false, topic.FunctionSubscriptionArgs{}, nil))
 	plantest.Golden(t, "testdata/function-subscription.plan.json", withoutFunctions(p))
 }
+
+func TestFunctionSubscriptionToAnExistingTopic(t *testing.T) {
+	const foreign = "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events"
+	subscribe := func(withScope bool) func(ctx *pulumi.Context) error {
+		return func(ctx *pulumi.Context) error {
+			fn, err := function.New(ctx, "audit", &function.Args{Scope: scopetest.New(), Archive: "testdata/bootstrap.zip"})
+			if err != nil {
+				return err
+			}
+			args := &topic.FunctionSubscriptionArgs{Function: fn}
+			if withScope {
+				args.Scope = scopetest.New()
+			}
+			_, err = topic.NewFunctionSubscription(ctx, "audit-accounts",
+				topic.Existing(pulumi.String(foreign).ToStringOutput(), false), args)
+			return err
+		}
+	}
+	err := plantest.RunErr(subscribe(false))
+	assert.ErrorContains(t, err, `function subscription "audit-accounts": Scope: is required for a topic of another stack`)
+
+	p := plantest.Run(t, subscribe(true))
+	dlq, err := p.Get("aws:sqs/queue:Queue", "audit-accounts-dlq")
+	require.NoError(t, err)
+	assert.Equal(t, scopetest.KeyArn, dlq.Inputs["kmsMasterKeyId"])
+	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "audit-accounts")
+	require.NoError(t, err)
+	assert.Equal(t, foreign, sub.Inputs["topic"])
+}

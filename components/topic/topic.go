@@ -232,8 +232,10 @@ func (t *Topic) QueuePublisher() queue.Publisher {
 }
 
 // Existing refers to a topic that another stack owns, by its ARN (read through the owner's
-// contract), so that this stack can subscribe queues and functions to it. Nothing is created;
-// the returned Topic has only Arn and FIFO set and is not a resource of this stack.
+// contract), so that this stack can subscribe queues and functions to it (a function
+// subscription then needs FunctionSubscriptionArgs.Scope). Nothing is created; the returned
+// Topic has only Arn and FIFO set and is not a resource of this stack: it cannot grant
+// publishing.
 func Existing(arn pulumi.StringOutput, fifo bool) *Topic {
 	return &Topic{Arn: arn, FIFO: fifo}
 }

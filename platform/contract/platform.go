@@ -9,8 +9,6 @@ const PlatformProject = "platform"
 const (
 	// AlarmTopicArn is the SNS topic every alarm of every context notifies.
 	AlarmTopicArn String = "alarmTopicArn"
-	// KeyArn is the platform KMS key that encrypts the alarm topic.
-	KeyArn String = "keyArn"
 	// JWTIssuer is the issuer every HTTP API's JWT authorizer trusts.
 	JWTIssuer String = "jwtIssuer"
 	// JWTAudiences are the audiences every HTTP API's JWT authorizer accepts.

@@ -122,7 +122,6 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	stackref.ExportString(ctx, contract.EventsTopicArn, events.Arn)
-	stackref.ExportString(ctx, contract.EventsKeyArn, svc.Key.Arn)
 	stackref.ExportString(ctx, contract.ConnectionFunctionArn, connection.AliasArn)
 	stackref.ExportString(ctx, contract.APIURL, api.URL)
 	return svc.Finish()

@@ -64,7 +64,6 @@ func TestOutputs(t *testing.T) {
 	assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-connection:live",
 		p.Outputs[string(contract.ConnectionFunctionArn)])
 	assert.Contains(t, p.Outputs, string(contract.APIURL))
-	assert.Contains(t, p.Outputs, string(contract.EventsKeyArn))
 }
 
 func TestRoutesAreAuthorized(t *testing.T) {

@@ -129,7 +129,6 @@ func Program(ctx *pulumi.Context) error {
 		Description: "Scans every connected account's resources and publishes InventoryChanged.",
 		MemoryMB:    512,
 		Timeout:     scanTimeout,
-		Retries:     pulumi.IntRef(0), // the schedule retries; a second in-Lambda retry would double the scan
 		Environment: map[string]pulumi.StringInput{
 			"ACCOUNTS_TABLE":          known.Name,
 			"RESOURCES_TABLE":         resources.Name,

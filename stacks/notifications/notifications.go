@@ -70,7 +70,7 @@ func Program(ctx *pulumi.Context) error {
 		KmsKeyId:             svc.Key.Arn,
 		RecoveryWindowInDays: pulumi.Int(30),
 		Tags:                 svc.Scope.TagMap(),
-	}, pulumi.Parent(svc))
+	}, append(svc.Scope.Stateful(), pulumi.Parent(svc))...)
 	if err != nil {
 		return fmt.Errorf("signing secret: %w", err)
 	}
@@ -102,12 +102,10 @@ func Program(ctx *pulumi.Context) error {
 		Description: "Delivers events to the legacy endpoint, signed, with retries.",
 		Timeout:     deliverTimeout,
 		Environment: map[string]pulumi.StringInput{"ENDPOINT_URL": pulumi.String(endpoint), "SECRET_ARN": secret.Arn},
-		Grants: iam.Statements{
+		Grants: append(iam.Statements{
 			{Sid: "ReadSigningSecret", Actions: []string{"secretsmanager:GetSecretValue"},
 				Resources: []pulumi.StringInput{secret.Arn}},
-			{Sid: "DecryptSigningSecret", Actions: []string{"kms:Decrypt"},
-				Resources: []pulumi.StringInput{svc.Key.Arn}},
-		},
+		}, svc.Key.AllowDecrypt()...),
 	})
 	if err != nil {
 		return err

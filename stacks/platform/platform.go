@@ -26,6 +26,11 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every HTTP API of every context trusts these; an API cannot be created without them.
+	if cfg.JWTIssuer == "" || len(cfg.JWTAudiences) == 0 {
+		return fmt.Errorf("project %s: %s and %s are required: every context's HTTP API authorizer trusts them",
+			ctx.Project(), config.KeyJWTIssuer, config.KeyJWTAudiences)
+	}
 	scope := cfg.Scope()
 	defaultTags := tags.Default(scope, cfg.Owner, cfg.CostCentre)
 
@@ -70,7 +75,6 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	stackref.ExportString(ctx, contract.AlarmTopicArn, topic.Arn)
-	stackref.ExportString(ctx, contract.KeyArn, k.Arn)
 	stackref.ExportString(ctx, contract.JWTIssuer, pulumi.String(cfg.JWTIssuer))
 	stackref.ExportStringList(ctx, contract.JWTAudiences, pulumi.ToStringArray(cfg.JWTAudiences))
 	return nil

@@ -7,7 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/platform/contract"
+	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/platform"
 )
@@ -74,4 +76,13 @@ func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
 	assert.NotContains(t, doc.Actions(), "kms:*")
 	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, doc.Statement[1].Principal["Service"])
 	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, doc.Statement[1].Action)
+}
+
+func TestIdentitySettingsAreRequired(t *testing.T) {
+	raw := config.Raw{
+		"aws:region": {Value: "eu-west-1"}, "stratum:org": {Value: "acme"},
+		"stratum:owner": {Value: "o"}, "stratum:costCentre": {Value: "c"},
+	}
+	_, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw}, platform.Program)
+	assert.ErrorContains(t, err, "project platform: stratum:jwtIssuer and stratum:jwtAudiences are required")
 }

@@ -19,9 +19,6 @@ const Source = "stratum.accounts"
 const (
 	// EventsTopicArn is the topic AccountConnected and AccountDisconnected are published on.
 	EventsTopicArn contract.String = "eventsTopicArn"
-	// EventsKeyArn is the KMS key that encrypts the events topic; subscribers' queues need
-	// nothing from it (SNS re-encrypts with the queue's key), publishers would.
-	EventsKeyArn contract.String = "eventsKeyArn"
 	// ConnectionFunctionArn is the `live` alias of the function that returns an account's
 	// connection details by direct invocation (ConnectionRequest -> ConnectionResponse).
 	ConnectionFunctionArn contract.String = "connectionFunctionArn"
