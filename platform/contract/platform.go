@@ -5,12 +5,13 @@ package contract
 // components read them and may not import stacks.
 const PlatformProject = "platform"
 
-// Outputs of the platform stack.
-const (
+// Outputs of the platform stack. Declarations are values, not constants, because an output
+// carries its project; nothing assigns them.
+var (
 	// AlarmTopicArn is the SNS topic every alarm of every context notifies.
-	AlarmTopicArn String = "alarmTopicArn"
+	AlarmTopicArn = NewString(PlatformProject, "alarmTopicArn")
 	// JWTIssuer is the issuer every HTTP API's JWT authorizer trusts.
-	JWTIssuer String = "jwtIssuer"
+	JWTIssuer = NewString(PlatformProject, "jwtIssuer")
 	// JWTAudiences are the audiences every HTTP API's JWT authorizer accepts.
-	JWTAudiences StringList = "jwtAudiences"
+	JWTAudiences = NewStringList(PlatformProject, "jwtAudiences")
 )

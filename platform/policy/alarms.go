@@ -97,7 +97,7 @@ func alarmActions() Rule {
 		Rationale: "Every metric alarm notifies, and every action of every alarm (alarm, OK and " +
 			"insufficient-data actions) is the platform alarm topic. An alarm without actions only " +
 			"changes colour in the console; an alarm sent elsewhere bypasses the routing, paging and " +
-			"audit of the platform topic. The topic is the platform stack's " + string(contract.AlarmTopicArn) +
+			"audit of the platform topic. The topic is the platform stack's " + contract.AlarmTopicArn.Name() +
 			" output, read from the plan's reference to the platform stack (or from the plan's own " +
 			"outputs in the platform project); a plan without either, such as a component's, is held " +
 			"to the one SNS topic most of its alarms notify.",
@@ -117,7 +117,7 @@ func isTopicArn(arn string) bool {
 // alarmTopic returns the topic the alarms of p must notify and where it comes from, for
 // messages.
 func alarmTopic(p *plan.Plan, alarms []plan.Resource) (topic, source string) {
-	output := string(contract.AlarmTopicArn)
+	output := contract.AlarmTopicArn.Name()
 	if p.Project == contract.PlatformProject {
 		if arn := asString(p.Outputs[output]); arn != "" {
 			return arn, "the platform alarm topic, output " + output

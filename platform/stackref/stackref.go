@@ -24,14 +24,26 @@ func WithSink(ctx *pulumi.Context, sink Sink) *pulumi.Context {
 	return ctx.WithValue(sinkKey{}, sink)
 }
 
-// ExportString exports a string output declared by the project's contract.
-func ExportString(ctx *pulumi.Context, name contract.String, value pulumi.StringInput) {
-	Export(ctx, string(name), value)
+// ExportString exports a string output declared by the project's contract. An output
+// declared by another project fails the run: a stack exports only its own contract.
+func ExportString(ctx *pulumi.Context, out contract.String, value pulumi.StringInput) {
+	Export(ctx, out.Name(), own(ctx, out.Project(), out.Name(), value))
 }
 
-// ExportStringList exports a list-of-strings output declared by the project's contract.
-func ExportStringList(ctx *pulumi.Context, name contract.StringList, value pulumi.StringArrayInput) {
-	Export(ctx, string(name), value)
+// ExportStringList exports a list-of-strings output declared by the project's contract,
+// with the same check as ExportString.
+func ExportStringList(ctx *pulumi.Context, out contract.StringList, value pulumi.StringArrayInput) {
+	Export(ctx, out.Name(), own(ctx, out.Project(), out.Name(), value))
+}
+
+// own returns value, or an output that fails when project is not the running project.
+func own(ctx *pulumi.Context, project, name string, value pulumi.Input) pulumi.Input {
+	if project == ctx.Project() {
+		return value
+	}
+	return pulumi.ToOutput(value).ApplyT(func(any) (any, error) {
+		return nil, fmt.Errorf("output %q is declared by project %s; project %s cannot export it", name, project, ctx.Project())
+	})
 }
 
 // Export exports value as the stack output name. Programs export through it (or the typed
@@ -55,8 +67,9 @@ func Export(ctx *pulumi.Context, name string, value pulumi.Input) {
 
 // Reference reads the outputs of another project's stack.
 type Reference struct {
-	name string
-	ref  *pulumi.StackReference
+	name    string
+	project string
+	ref     *pulumi.StackReference
 }
 
 // StackName returns the fully qualified stack name of project in the same organization and
@@ -76,14 +89,21 @@ func New(ctx *pulumi.Context, stack string, opts ...pulumi.ResourceOption) (*Ref
 	if err != nil {
 		return nil, fmt.Errorf("stack reference %s: %w", stack, err)
 	}
-	return &Reference{name: stack, ref: ref}, nil
+	parts := strings.Split(stack, "/")
+	project := ""
+	if len(parts) >= 2 {
+		project = parts[len(parts)-2]
+	}
+	return &Reference{name: stack, project: project, ref: ref}, nil
 }
 
-// String reads a string output. A stack that does not export it fails the deployment (and
-// the offline plan) with an error that names the stack and the output.
-func (r *Reference) String(name contract.String) pulumi.StringOutput {
+// String reads a string output. An output of another project, or one the stack does not
+// export, fails the deployment (and the offline plan) with an error that names the stack and
+// the output.
+func (r *Reference) String(out contract.String) pulumi.StringOutput {
+	name := out.Name()
 	return r.ref.Outputs.ApplyT(func(outs map[string]any) (string, error) {
-		v, err := r.lookup(outs, string(name))
+		v, err := r.lookup(outs, out.Project(), name)
 		if err != nil {
 			return "", err
 		}
@@ -96,9 +116,10 @@ func (r *Reference) String(name contract.String) pulumi.StringOutput {
 }
 
 // StringList reads a list-of-strings output, with the same errors as String.
-func (r *Reference) StringList(name contract.StringList) pulumi.StringArrayOutput {
+func (r *Reference) StringList(out contract.StringList) pulumi.StringArrayOutput {
+	name := out.Name()
 	return r.ref.Outputs.ApplyT(func(outs map[string]any) ([]string, error) {
-		v, err := r.lookup(outs, string(name))
+		v, err := r.lookup(outs, out.Project(), name)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +137,10 @@ func (r *Reference) StringList(name contract.StringList) pulumi.StringArrayOutpu
 	}).(pulumi.StringArrayOutput)
 }
 
-func (r *Reference) lookup(outs map[string]any, name string) (any, error) {
+func (r *Reference) lookup(outs map[string]any, project, name string) (any, error) {
+	if project != r.project {
+		return nil, fmt.Errorf("stack %s: output %q is declared by project %s, not %s", r.name, name, project, r.project)
+	}
 	v, ok := outs[name]
 	if !ok {
 		return nil, fmt.Errorf("stack %s does not export %q; deploy a version of it that declares the output", r.name, name)

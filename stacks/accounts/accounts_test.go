@@ -60,10 +60,10 @@ func TestFunctionPermissions(t *testing.T) {
 
 func TestOutputs(t *testing.T) {
 	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
-	assert.Equal(t, "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events", p.Outputs[string(contract.EventsTopicArn)])
+	assert.Equal(t, "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events", p.Outputs[contract.EventsTopicArn.Name()])
 	assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-connection:live",
-		p.Outputs[string(contract.ConnectionFunctionArn)])
-	assert.Contains(t, p.Outputs, string(contract.APIURL))
+		p.Outputs[contract.ConnectionFunctionArn.Name()])
+	assert.Contains(t, p.Outputs, contract.APIURL.Name())
 }
 
 func TestRoutesAreAuthorized(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
@@ -59,9 +59,9 @@ func TestAlarmTopic(t *testing.T) {
 	assert.Equal(t, "email", sub.Inputs["protocol"])
 	assert.Equal(t, "platform-alerts@acme.example", sub.Inputs["endpoint"])
 
-	assert.Equal(t, topic.Outputs["arn"], p.Outputs[string(contract.AlarmTopicArn)])
-	assert.Equal(t, "https://login.acme.example/prod", p.Outputs[string(contract.JWTIssuer)])
-	assert.Equal(t, []any{"api://stratum"}, p.Outputs[string(contract.JWTAudiences)])
+	assert.Equal(t, topic.Outputs["arn"], p.Outputs[contract.AlarmTopicArn.Name()])
+	assert.Equal(t, "https://login.acme.example/prod", p.Outputs[contract.JWTIssuer.Name()])
+	assert.Equal(t, []any{"api://stratum"}, p.Outputs[contract.JWTAudiences.Name()])
 }
 
 func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {

@@ -16,14 +16,14 @@ const Project = "accounts"
 const Source = "stratum.accounts"
 
 // Outputs of the accounts stack.
-const (
+var (
 	// EventsTopicArn is the topic AccountConnected and AccountDisconnected are published on.
-	EventsTopicArn contract.String = "eventsTopicArn"
+	EventsTopicArn = contract.NewString(Project, "eventsTopicArn")
 	// ConnectionFunctionArn is the `live` alias of the function that returns an account's
 	// connection details by direct invocation (ConnectionRequest -> ConnectionResponse).
-	ConnectionFunctionArn contract.String = "connectionFunctionArn"
+	ConnectionFunctionArn = contract.NewString(Project, "connectionFunctionArn")
 	// APIURL is the base URL of the accounts HTTP API.
-	APIURL contract.String = "apiUrl"
+	APIURL = contract.NewString(Project, "apiUrl")
 )
 
 // ReaderRoleName is the role a customer creates in each registered account for the platform to

@@ -15,11 +15,11 @@ const Project = "inventory"
 const Source = "stratum.inventory"
 
 // Outputs of the inventory stack.
-const (
+var (
 	// EventsTopicArn is the topic InventoryChanged is published on.
-	EventsTopicArn contract.String = "eventsTopicArn"
+	EventsTopicArn = contract.NewString(Project, "eventsTopicArn")
 	// APIURL is the base URL of the inventory HTTP API.
-	APIURL contract.String = "apiUrl"
+	APIURL = contract.NewString(Project, "apiUrl")
 )
 
 // InventoryChangedType is the type of InventoryChanged events; InventoryChangedVersion their

@@ -8,7 +8,7 @@ import "github.com/stratum-platform/stratum/platform/contract"
 const Project = "notifications"
 
 // Outputs of the notifications stack.
-const (
+var (
 	// DeadLetterQueueArn holds the events that could not be delivered after every retry.
-	DeadLetterQueueArn contract.String = "deadLetterQueueArn"
+	DeadLetterQueueArn = contract.NewString(Project, "deadLetterQueueArn")
 )
