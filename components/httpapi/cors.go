@@ -58,7 +58,8 @@ func (c *CORS) validate() []error {
 				`%q is not an origin; allowed "*", https://host[:port] or http://localhost[:port], without a path`, o)
 		}
 	}
-	allowed := append(slices.Clone(methods[:len(methods)-1]), "*")
+	all := methods()
+	allowed := append(all[:len(all)-1], "*") // "ANY" is a route key's word; CORS says "*"
 	for i, m := range c.AllowMethods {
 		if !slices.Contains(allowed, m) {
 			fail(fmt.Sprintf("AllowMethods[%d]", i), "%q is not a method; allowed %s", m, strings.Join(allowed, ", "))

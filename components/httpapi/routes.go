@@ -16,7 +16,9 @@ import (
 )
 
 // methods are the methods a route key may have; ANY matches every method.
-var methods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"}
+func methods() []string {
+	return []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"}
+}
 
 // parsedRoute is a route key split into its method and path segments.
 type parsedRoute struct {
@@ -43,8 +45,8 @@ func parseRouteKey(key string) (parsedRoute, []string) {
 		return parsedRoute{}, []string{fmt.Sprintf(`%q is not "METHOD /path", for example "GET /accounts/{id}"`, key)}
 	}
 	var problems []string
-	if !slices.Contains(methods, method) {
-		problems = append(problems, fmt.Sprintf("method %q is not allowed; allowed %s", method, strings.Join(methods, ", ")))
+	if !slices.Contains(methods(), method) {
+		problems = append(problems, fmt.Sprintf("method %q is not allowed; allowed %s", method, strings.Join(methods(), ", ")))
 	}
 	if !strings.HasPrefix(path, "/") {
 		return parsedRoute{}, append(problems, fmt.Sprintf("path %q does not start with /", path))
@@ -181,7 +183,7 @@ func slugs(keys []string, routes []parsedRoute) []string {
 	return out
 }
 
-// routeMethods are the methods of the routes, for CORS: "*" when a route takes ANY.
+// routeMethods are the methods() of the routes, for CORS: "*" when a route takes ANY.
 func routeMethods(routes []parsedRoute) []string {
 	var out []string
 	for _, r := range routes {

@@ -70,15 +70,17 @@ type Key struct {
 
 // rootActions are what the account root may do with the key: administration and use, listed
 // exactly so that no statement carries `kms:*`.
-var rootActions = []string{
-	"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
-	"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey",
-	"kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
-	"kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants",
-	"kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
-	"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant", "kms:RevokeGrant",
-	"kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
-	"kms:UpdateAlias", "kms:UpdateKeyDescription",
+func rootActions() []string {
+	return []string{
+		"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
+		"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey",
+		"kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+		"kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants",
+		"kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
+		"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant", "kms:RevokeGrant",
+		"kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
+		"kms:UpdateAlias", "kms:UpdateKeyDescription",
+	}
 }
 
 // Validate reports every problem with args at once.
@@ -175,7 +177,7 @@ func keyStatements(account, region string, services []iam.Service) iam.Statement
 	stmts := iam.Statements{{
 		Sid:        "AccountAdministersAndDelegates",
 		Principals: []iam.Principal{{Type: "AWS", Identifiers: []pulumi.StringInput{root}}},
-		Actions:    rootActions,
+		Actions:    rootActions(),
 		Resources:  []pulumi.StringInput{pulumi.String("*")},
 	}}
 	sorted := slices.Clone(services)

@@ -10,15 +10,22 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 )
 
-// The DynamoDB actions of each grant.
-var (
-	readActions = []string{"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+// The DynamoDB actions of each grant (functions, so that no caller can change them).
+func readActions() []string {
+	return []string{"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
 		"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"}
-	indexActions = []string{"dynamodb:Query", "dynamodb:Scan"}
-	writeActions = []string{"dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+}
+
+func indexActions() []string { return []string{"dynamodb:Query", "dynamodb:Scan"} }
+
+func writeActions() []string {
+	return []string{"dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
 		"dynamodb:PutItem", "dynamodb:UpdateItem"}
-	streamActions = []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
-)
+}
+
+func streamActions() []string {
+	return []string{"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
+}
 
 // The KMS actions on the scope's key. With a customer managed key, DynamoDB uses the key on
 // the caller's behalf, and the platform's key policy delegates its use to IAM (it has no
@@ -29,28 +36,27 @@ var (
 // never needs kms:DescribeKey or kms:CreateGrant, which only creating or re-keying the table
 // (the deployer) uses. No kms:ViaService condition is added: the functions' other grants
 // already use the same key directly, so it would narrow nothing.
-var (
-	readKeyActions  = []string{"kms:Decrypt"}
-	writeKeyActions = []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}
-)
+func readKeyActions() []string { return []string{"kms:Decrypt"} }
+
+func writeKeyActions() []string { return []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"} }
 
 // AllowRead grants reading items: GetItem, BatchGetItem, Query, Scan, ConditionCheckItem
 // and DescribeTable on the table, Query and Scan on each of its indexes, and kms:Decrypt on
 // the scope's key.
 func (t *Table) AllowRead() iam.Statements {
-	return t.grant("Read", readActions, readKeyActions)
+	return t.grant("Read", readActions(), readKeyActions())
 }
 
 // AllowWrite grants writing items: PutItem, UpdateItem, DeleteItem, BatchWriteItem and
 // ConditionCheckItem on the table, and kms:Decrypt, kms:Encrypt, kms:GenerateDataKey on the
 // scope's key.
 func (t *Table) AllowWrite() iam.Statements {
-	return t.grant("Write", writeActions, writeKeyActions)
+	return t.grant("Write", writeActions(), writeKeyActions())
 }
 
 // AllowReadWrite grants what AllowRead and AllowWrite grant, in one set of statements.
 func (t *Table) AllowReadWrite() iam.Statements {
-	return t.grant("ReadWrite", union(readActions, writeActions), union(readKeyActions, writeKeyActions))
+	return t.grant("ReadWrite", union(readActions(), writeActions()), union(readKeyActions(), writeKeyActions()))
 }
 
 // AllowStreamRead grants consuming the table's stream, as a Lambda event source mapping
@@ -66,7 +72,7 @@ func (t *Table) AllowStreamRead() (iam.Statements, error) {
 	return iam.Statements{
 		{
 			Sid:       t.sid("StreamRead"),
-			Actions:   slices.Clone(streamActions),
+			Actions:   slices.Clone(streamActions()),
 			Resources: []pulumi.StringInput{t.StreamArn},
 		},
 		{
@@ -76,7 +82,7 @@ func (t *Table) AllowStreamRead() (iam.Statements, error) {
 		},
 		{
 			Sid:       t.sid("StreamKey"),
-			Actions:   slices.Clone(readKeyActions),
+			Actions:   slices.Clone(readKeyActions()),
 			Resources: []pulumi.StringInput{t.keyArn},
 		},
 	}, nil
@@ -98,7 +104,7 @@ func (t *Table) grant(what string, actions, keyActions []string) iam.Statements 
 		}
 		stmts = append(stmts, iam.Statement{
 			Sid:       t.sid(what + "Indexes"),
-			Actions:   slices.Clone(indexActions),
+			Actions:   slices.Clone(indexActions()),
 			Resources: arns,
 		})
 	}
@@ -182,8 +188,8 @@ func opInfo(op Op) (action string, index, write, ok bool) {
 // on the scope's key kms:Decrypt, plus kms:Encrypt and kms:GenerateDataKey when an
 // operation writes. Use it rather than AllowRead/AllowWrite when the calls are known.
 func (t *Table) Allow(ops ...Op) (iam.Statements, error) {
-	var tableActions, indexActions []string
-	keyActions := readKeyActions
+	var onTable, onIndexes []string
+	keyActions := readKeyActions()
 	var errs []string
 	for _, op := range ops {
 		action, index, write, ok := opInfo(op)
@@ -195,12 +201,12 @@ func (t *Table) Allow(ops ...Op) (iam.Statements, error) {
 			errs = append(errs, fmt.Sprintf("%s: the table has no index", op))
 			continue
 		case index:
-			indexActions = append(indexActions, action)
+			onIndexes = append(onIndexes, action)
 		default:
-			tableActions = append(tableActions, action)
+			onTable = append(onTable, action)
 		}
 		if write {
-			keyActions = writeKeyActions
+			keyActions = writeKeyActions()
 		}
 	}
 	if len(ops) == 0 {
@@ -210,17 +216,17 @@ func (t *Table) Allow(ops ...Op) (iam.Statements, error) {
 		return nil, fmt.Errorf("table %q: Allow: %s", t.name, strings.Join(errs, "; "))
 	}
 	var stmts iam.Statements
-	if len(tableActions) > 0 {
-		stmts = append(stmts, iam.Statement{Sid: t.sid("Ops"), Actions: union(tableActions),
+	if len(onTable) > 0 {
+		stmts = append(stmts, iam.Statement{Sid: t.sid("Ops"), Actions: union(onTable),
 			Resources: []pulumi.StringInput{t.Arn}})
 	}
-	if len(indexActions) > 0 {
+	if len(onIndexes) > 0 {
 		arns := make([]pulumi.StringInput, 0, len(t.indexes))
 		for _, name := range t.indexes {
 			arns = append(arns, pulumi.Sprintf("%s/index/%s", t.Arn, name))
 		}
-		stmts = append(stmts, iam.Statement{Sid: t.sid("IndexOps"), Actions: union(indexActions), Resources: arns})
+		stmts = append(stmts, iam.Statement{Sid: t.sid("IndexOps"), Actions: union(onIndexes), Resources: arns})
 	}
-	return append(stmts, iam.Statement{Sid: t.sid("OpsKey"), Actions: slices.Clone(keyActions),
+	return append(stmts, iam.Statement{Sid: t.sid("OpsKey"), Actions: keyActions,
 		Resources: []pulumi.StringInput{t.keyArn}}), nil
 }
