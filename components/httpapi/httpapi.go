@@ -75,59 +75,60 @@ type Args struct {
 type Route struct {
 	// Key is "METHOD /path": METHOD one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS,
 	// ANY; path segments literal or a {parameter}, the last may be greedy ({proxy+}).
+	// Required.
 	Key string
-	// Function handles the route through its live alias.
+	// Function handles the route through its live alias. Required.
 	Function *function.Function
-	// Scopes are the OAuth scopes the caller's token must hold, any one of them. Empty means
-	// any valid token.
+	// Scopes are the OAuth scopes the caller's token must hold, any one of them.
+	// Default: none (any valid token).
 	Scopes []string
-	// Public opens the route to everyone, without a token. False means authorized.
+	// Public opens the route to everyone, without a token. Default: false (authorized).
 	Public bool
 }
 
 // JWT configures the JWT authorizer.
 type JWT struct {
-	// Issuer is the token issuer, an https URL (the `iss` claim).
+	// Issuer is the token issuer, an https URL (the `iss` claim). Required.
 	Issuer pulumi.StringInput
-	// Audiences are the accepted `aud` (or `client_id`) values, at least one.
+	// Audiences are the accepted `aud` (or `client_id`) values, at least one. Required.
 	Audiences pulumi.StringArrayInput
 }
 
 // CORS is the API's cross-origin resource sharing configuration.
 type CORS struct {
 	// AllowOrigins are the origins allowed to call the API: https://host[:port],
-	// http://localhost[:port] for development, or "*" (not with AllowCredentials).
+	// http://localhost[:port] for development, or "*" (not with AllowCredentials). Required.
 	AllowOrigins []string
-	// AllowMethods are the methods browsers may use; empty means the routes' methods.
+	// AllowMethods are the methods browsers may use. Default: the routes' methods.
 	AllowMethods []string
-	// AllowHeaders are the request headers browsers may send; empty means
-	// Authorization and Content-Type.
+	// AllowHeaders are the request headers browsers may send. Default: Authorization and
+	// Content-Type.
 	AllowHeaders []string
-	// ExposeHeaders are the response headers browsers may read; empty means none.
+	// ExposeHeaders are the response headers browsers may read. Default: none.
 	ExposeHeaders []string
-	// AllowCredentials lets browsers send cookies and authorization headers.
+	// AllowCredentials lets browsers send cookies and authorization headers. Default: false.
 	AllowCredentials bool
-	// MaxAge is how long browsers may cache a preflight answer, whole seconds up to 24h;
-	// zero means browsers' default.
+	// MaxAge is how long browsers may cache a preflight answer, whole seconds up to 24h.
+	// Default: the browsers' own.
 	MaxAge time.Duration
 }
 
 // Throttle is the steady and burst request rate every route is limited to.
 type Throttle struct {
-	// Burst is the bucket size, in requests; zero means DefaultBurst.
+	// Burst is the bucket size, in requests. Default: DefaultBurst.
 	Burst int
-	// Rate is the steady rate, in requests per second; zero means DefaultRate.
+	// Rate is the steady rate, in requests per second. Default: DefaultRate.
 	Rate float64
 }
 
 // Domain is a custom domain name for the API.
 type Domain struct {
-	// Name is the fully qualified domain name, for example api.orders.example.com.
+	// Name is the fully qualified domain name, for example api.orders.example.com. Required.
 	Name string
-	// CertificateArn is the ACM certificate for Name, in the API's region.
+	// CertificateArn is the ACM certificate for Name, in the API's region. Required.
 	CertificateArn pulumi.StringInput
 	// DisableExecuteAPIEndpoint turns the default execute-api URL off, so that clients can
-	// only come through the domain.
+	// only come through the domain. Default: false.
 	DisableExecuteAPIEndpoint bool
 }
 

@@ -44,9 +44,9 @@ const (
 
 // Key is a partition (hash) or sort (range) key: an attribute name and its type.
 type Key struct {
-	// Name is the attribute's name, 1 to 255 bytes.
+	// Name is the attribute's name, 1 to 255 bytes. Required.
 	Name string
-	// Type is String, Number or Binary.
+	// Type is String, Number or Binary. Required.
 	Type AttributeType
 }
 
@@ -74,31 +74,33 @@ const (
 // Index is a global secondary index.
 type Index struct {
 	// Name names the index: 3 to 255 characters of [A-Za-z0-9_.-], unique in the table.
+	// Required.
 	Name string
-	// HashKey is the index's partition key.
+	// HashKey is the index's partition key. Required.
 	HashKey Key
-	// RangeKey is the index's sort key; an empty Name means none.
+	// RangeKey is the index's sort key. Default: none.
 	RangeKey Key
-	// Projection is ProjectAll, ProjectKeysOnly or ProjectInclude; empty means ProjectAll.
+	// Projection is ProjectAll, ProjectKeysOnly or ProjectInclude. Default: ProjectAll.
 	Projection Projection
 	// NonKeyAttributes are the attributes ProjectInclude copies; only with ProjectInclude.
+	// Default: none.
 	NonKeyAttributes []string
 }
 
 // MinMax bounds the capacity units auto scaling may provision. Min is also the initial
 // capacity.
 type MinMax struct {
-	// Min is the least capacity, at least 1.
+	// Min is the least capacity, at least 1. Required.
 	Min int
-	// Max is the most capacity, at least Min.
+	// Max is the most capacity, at least Min. Required.
 	Max int
 }
 
 // Provisioned is provisioned capacity with auto scaling; every index gets the same bounds.
 type Provisioned struct {
-	// Read bounds the read capacity units.
+	// Read bounds the read capacity units. Required.
 	Read MinMax
-	// Write bounds the write capacity units.
+	// Write bounds the write capacity units. Required.
 	Write MinMax
 }
 
