@@ -26,9 +26,10 @@ func insecureActions() []actionGroup {
 	}
 }
 
-// tlsOnly returns the statements that deny every SQS action on the queue to anyone whose
-// request does not use TLS.
-func tlsOnly(queueArn pulumi.StringInput) iam.Statements {
+// TLSOnly returns the statements that deny every SQS action on the queue to anyone whose
+// request does not use TLS. Queues created without this component (a schedule's
+// dead-letter queue) use it too, so every queue policy says the same.
+func TLSOnly(queueArn pulumi.StringInput) iam.Statements {
 	groups := insecureActions()
 	stmts := make(iam.Statements, 0, len(groups))
 	for _, group := range groups {
@@ -49,7 +50,7 @@ func tlsOnly(queueArn pulumi.StringInput) iam.Statements {
 // publishers' topics. One statement lists every topic: values of one condition are
 // alternatives.
 func queueStatements(queueArn pulumi.StringInput, publishers []Publisher) iam.Statements {
-	stmts := tlsOnly(queueArn)
+	stmts := TLSOnly(queueArn)
 	if len(publishers) == 0 {
 		return stmts
 	}

@@ -216,7 +216,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return fail("queue policy", err)
 	}
-	q.DeadLetterPolicy, err = queuePolicy(ctx, naming.Child(name, "dlq-policy"), q.DeadLetterQueue, tlsOnly(q.DeadLetterQueue.Arn), q)
+	q.DeadLetterPolicy, err = queuePolicy(ctx, naming.Child(name, "dlq-policy"), q.DeadLetterQueue, TLSOnly(q.DeadLetterQueue.Arn), q)
 	if err != nil {
 		return fail("dead-letter queue policy", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/queue"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
@@ -24,11 +25,12 @@ func newDeadLetterQueue(ctx *pulumi.Context, name string, s settings, sch *Sched
 	args.KmsMasterKeyId = s.Scope.KeyArn
 	args.SqsManagedSseEnabled = nil
 	args.MessageRetentionSeconds = pulumi.Int(dlqRetentionSeconds)
+	args.KmsDataKeyReusePeriodSeconds = pulumi.Int(300)
 	q, err := sqs.NewQueue(ctx, naming.Child(name, "dlq"), args, parent)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := iam.Document(tlsOnly(q.Arn))
+	doc, err := iam.Document(queue.TLSOnly(q.Arn))
 	if err != nil {
 		return nil, err
 	}
@@ -50,18 +52,4 @@ func newDeadLetterQueue(ctx *pulumi.Context, name string, s settings, sch *Sched
 		return nil, err
 	}
 	return q, nil
-}
-
-// tlsOnly denies the queue's data actions to requests without TLS. The actions are listed
-// exactly (the platform never writes sqs:*), at most 7 as SQS allows per statement.
-func tlsOnly(queueArn pulumi.StringInput) iam.Statements {
-	return iam.Statements{{
-		Sid:        "DenyInsecureTransport",
-		Effect:     iam.Deny,
-		Principals: []iam.Principal{{Type: iam.PrincipalAWS, Identifiers: []pulumi.StringInput{pulumi.String("*")}}},
-		Actions: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-			"sqs:PurgeQueue", "sqs:ReceiveMessage", "sqs:SendMessage", "sqs:StartMessageMoveTask"},
-		Resources:  []pulumi.StringInput{queueArn},
-		Conditions: []iam.Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []pulumi.StringInput{pulumi.String("false")}}},
-	}}
 }

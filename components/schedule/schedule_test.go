@@ -159,14 +159,19 @@ func TestDeadLetterQueue(t *testing.T) {
 
 	qp := get(t, p, "aws:sqs/queuePolicy:QueuePolicy", "nightly-dlq-policy")
 	assert.Equal(t, dlqURL, qp.Inputs["queueUrl"])
-	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{{
-		Sid: "DenyInsecureTransport", Effect: "Deny",
-		Principal: map[string][]string{"AWS": {"*"}},
-		Action: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-			"sqs:PurgeQueue", "sqs:ReceiveMessage", "sqs:SendMessage", "sqs:StartMessageMoveTask"},
-		Resource:  []string{dlqArn},
-		Condition: map[string]map[string][]string{"Bool": {"aws:SecureTransport": {"false"}}},
-	}}}, parse(t, qp, "policy"))
+	// The same TLS-only statements as every queue of the platform.
+	policy := parse(t, qp, "policy")
+	require.Len(t, policy.Statement, 3)
+	var denied []string
+	for _, st := range policy.Statement {
+		assert.Equal(t, "Deny", st.Effect)
+		assert.Equal(t, map[string][]string{"AWS": {"*"}}, st.Principal)
+		assert.Equal(t, []string{dlqArn}, st.Resource)
+		assert.Equal(t, map[string]map[string][]string{"Bool": {"aws:SecureTransport": {"false"}}}, st.Condition)
+		denied = append(denied, st.Action...)
+	}
+	assert.Subset(t, denied, []string{"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteQueue", "sqs:SetQueueAttributes"})
+	assert.EqualValues(t, 300, q.Inputs["kmsDataKeyReusePeriodSeconds"])
 
 	a := get(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "nightly-alarm-schedule-failed")
 	assert.Equal(t, component, a.Parent)
