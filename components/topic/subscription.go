@@ -23,7 +23,8 @@ const maxEventTypes = 150
 type QueueSubscriptionArgs struct {
 	// Queue receives the topic's messages. It must have been created with the topic among
 	// its Publishers (queue.Args.Publishers, see Topic.QueuePublisher), because its one
-	// queue policy is what lets SNS deliver. Required.
+	// queue policy is what lets SNS deliver; and its key's policy must let sns.amazonaws.com
+	// use the key (components/key Args.Services; service.Service does this). Required.
 	Queue *queue.Queue
 	// EventTypes are the values of the message attribute `type` the queue receives; a message
 	// without that attribute or with another value is not delivered. Default: every message.

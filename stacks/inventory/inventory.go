@@ -121,6 +121,9 @@ func Program(ctx *pulumi.Context) error {
 	scanGrants = append(scanGrants, iam.Statements{
 		{Sid: "InvokeAccountsConnection", Actions: []string{"lambda:InvokeFunction"},
 			Resources: []pulumi.StringInput{accountsStack.String(accounts.ConnectionFunctionArn)}},
+		// The reader role lives in each customer's account, so the account is the one part
+		// of the ARN that cannot be named; the role name is fixed and the role's trust
+		// policy demands the account's external id, which only the scan obtains.
 		{Sid: "AssumeCustomerReaderRole", Actions: []string{"sts:AssumeRole"},
 			Resources: []pulumi.StringInput{pulumi.String("arn:aws:iam::*:role/" + accounts.ReaderRoleName)}},
 	}...)
