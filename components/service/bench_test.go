@@ -6,7 +6,7 @@ package service_test
 // TestBenchmarkShapesMatch checks it) with their raw constructors and no components.
 // Functions use a prebuilt Archive, so this measures planning, not compiling handlers.
 //
-//	go test ./components/service/ -run XXX -bench 'Plan(Service|Raw)' -benchtime=3x -count=3
+//	go test ./components/service/ -run '^$' -bench 'Plan(Service|Raw)' -benchtime=3x -count=3
 //
 // Per-resource metrics divide the cost of one plan by the resources it registered
 // ("resource": every registration, components and the stack reference included) or by its

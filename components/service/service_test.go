@@ -99,6 +99,7 @@ func TestService(t *testing.T) {
 	require.Len(t, queues, 2)
 	failures, err := p.Get("aws:sqs/queue:Queue", "failures")
 	require.NoError(t, err)
+	assert.EqualValues(t, 14*24*3600, failures.Inputs["messageRetentionSeconds"], "nothing consumes it: keep as long as SQS can")
 	invoke, err := p.Get("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "place-async")
 	require.NoError(t, err)
 	assert.Equal(t, failures.Outputs["arn"],

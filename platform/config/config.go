@@ -21,6 +21,7 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tags"
 )
 
 // Namespace is the Pulumi config namespace Stratum owns.
@@ -83,6 +84,11 @@ func (c *Config) Setting(name string) (string, bool) {
 // Scope is the naming scope of this project in this environment.
 func (c *Config) Scope() naming.Scope {
 	return naming.Scope{Org: c.Org, Env: c.Env, Context: c.Project}
+}
+
+// Tags are the default tags of every resource of this project in this environment.
+func (c *Config) Tags() map[string]string {
+	return tags.Default(c.Scope(), c.Owner, c.CostCentre)
 }
 
 // Setting is one raw config value with the file it came from.

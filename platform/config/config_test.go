@@ -34,6 +34,8 @@ func TestParseDefaults(t *testing.T) {
 	assert.Empty(t, dev.JWTAudiences)
 	assert.Equal(t, "organization/platform/dev", dev.PlatformStack)
 	assert.Equal(t, "acme", dev.Scope().Org)
+	assert.Equal(t, map[string]string{"org": "acme", "env": "dev", "context": "accounts", "owner": "team-a",
+		"cost-centre": "cc-1", "managed-by": "stratum"}, dev.Tags())
 	assert.Equal(t, "accounts", dev.Scope().Context)
 
 	prod, err := config.Parse("accounts", "prod", valid())

@@ -17,7 +17,6 @@ import (
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
-	"github.com/stratum-platform/stratum/platform/tags"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
 
@@ -32,7 +31,7 @@ func Program(ctx *pulumi.Context) error {
 	}
 	svc, err := service.New(ctx, contract.Project, &service.Args{
 		Naming:           cfg.Scope(),
-		Tags:             tags.Default(cfg.Scope(), cfg.Owner, cfg.CostCentre),
+		Tags:             cfg.Tags(),
 		PlatformStack:    cfg.PlatformStack,
 		LogRetentionDays: cfg.LogRetentionDays,
 		Protect:          cfg.Protect,

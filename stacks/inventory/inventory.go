@@ -20,7 +20,6 @@ import (
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
-	"github.com/stratum-platform/stratum/platform/tags"
 	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
 )
@@ -39,7 +38,7 @@ func Program(ctx *pulumi.Context) error {
 	}
 	svc, err := service.New(ctx, contract.Project, &service.Args{
 		Naming:           cfg.Scope(),
-		Tags:             tags.Default(cfg.Scope(), cfg.Owner, cfg.CostCentre),
+		Tags:             cfg.Tags(),
 		PlatformStack:    cfg.PlatformStack,
 		LogRetentionDays: cfg.LogRetentionDays,
 		Protect:          cfg.Protect,

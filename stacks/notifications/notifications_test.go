@@ -60,6 +60,8 @@ func TestSubscriptionsAndEndpoint(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, plantest.ARN(t, p, "aws:kms/key:Key", "key"), secret.Inputs["kmsKeyId"])
 	assert.NotContains(t, secret.Inputs, "secretString", "the value is set out of band, never in state")
+	assert.True(t, secret.Protect, "prod protects the secret: its value exists nowhere else")
+	assert.True(t, secret.RetainOnDelete)
 }
 
 func TestEndpointMustBeHTTPS(t *testing.T) {

@@ -17,7 +17,6 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/stackref"
-	"github.com/stratum-platform/stratum/platform/tags"
 )
 
 // Program deploys the platform stack of one environment.
@@ -32,7 +31,7 @@ func Program(ctx *pulumi.Context) error {
 			ctx.Project(), config.KeyJWTIssuer, config.KeyJWTAudiences)
 	}
 	scope := cfg.Scope()
-	defaultTags := tags.Default(scope, cfg.Owner, cfg.CostCentre)
+	defaultTags := cfg.Tags()
 
 	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key.
 	k, err := key.New(ctx, "platform", &key.Args{

@@ -18,7 +18,6 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/runtime"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
-	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/env"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/request"
 )
 
@@ -31,12 +30,12 @@ const (
 
 func main() {
 	ctx := runtime.WithLogger(context.Background(), runtime.NewLogger(os.Stdout))
-	vars := env.New(os.Getenv)
-	h := &handler{table: vars.Get("TABLE_NAME")}
-	if err := vars.Err(); err != nil {
+	vars, err := runtime.RequireEnv(os.Getenv, "TABLE_NAME")
+	if err != nil {
 		runtime.Logger(ctx).Error("cannot start", runtime.LogKeyError, err)
 		os.Exit(1)
 	}
+	h := &handler{table: vars["TABLE_NAME"]}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		runtime.Logger(ctx).Error("cannot start: load aws config", runtime.LogKeyError, err)

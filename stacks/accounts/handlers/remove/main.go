@@ -20,19 +20,18 @@ import (
 	"github.com/stratum-platform/stratum/platform/runtime"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
-	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/env"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/event"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/request"
 )
 
 func main() {
 	ctx := runtime.WithLogger(context.Background(), runtime.NewLogger(os.Stdout))
-	vars := env.New(os.Getenv)
-	h := &handler{table: vars.Get("TABLE_NAME"), topic: vars.Get("TOPIC_ARN"), now: time.Now}
-	if err := vars.Err(); err != nil {
+	vars, err := runtime.RequireEnv(os.Getenv, "TABLE_NAME", "TOPIC_ARN")
+	if err != nil {
 		runtime.Logger(ctx).Error("cannot start", runtime.LogKeyError, err)
 		os.Exit(1)
 	}
+	h := &handler{table: vars["TABLE_NAME"], topic: vars["TOPIC_ARN"], now: time.Now}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		runtime.Logger(ctx).Error("cannot start: load aws config", runtime.LogKeyError, err)

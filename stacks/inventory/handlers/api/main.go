@@ -14,12 +14,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/stratum-platform/stratum/platform/runtime"
-	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/env"
 )
 
 func main() {
 	logger := runtime.NewLogger(os.Stdout)
-	vars, err := env.Require(os.Getenv, "ACCOUNTS_TABLE", "RESOURCES_TABLE")
+	vars, err := runtime.RequireEnv(os.Getenv, "ACCOUNTS_TABLE", "RESOURCES_TABLE")
 	if err != nil {
 		logger.Error("api cannot start", runtime.LogKeyError, err)
 		os.Exit(1)

@@ -22,12 +22,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/stratum-platform/stratum/platform/runtime"
-	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/env"
 )
 
 func main() {
 	logger := runtime.NewLogger(os.Stdout)
-	vars, err := env.Require(os.Getenv, "ACCOUNTS_TABLE", "RESOURCES_TABLE", "CONNECTION_FUNCTION_ARN", "TOPIC_ARN")
+	vars, err := runtime.RequireEnv(os.Getenv, "ACCOUNTS_TABLE", "RESOURCES_TABLE", "CONNECTION_FUNCTION_ARN", "TOPIC_ARN")
 	if err != nil {
 		logger.Error("scan cannot start", runtime.LogKeyError, err)
 		os.Exit(1)

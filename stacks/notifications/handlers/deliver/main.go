@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -34,16 +33,11 @@ func main() {
 // newHandler returns the handler configured by the environment read with getenv, with
 // the real clients.
 func newHandler(getenv func(string) string) (*handler, error) {
-	var missing []string
-	for _, name := range []string{"ENDPOINT_URL", "SECRET_ARN"} {
-		if strings.TrimSpace(getenv(name)) == "" {
-			missing = append(missing, name)
-		}
+	vars, err := runtime.RequireEnv(getenv, "ENDPOINT_URL", "SECRET_ARN")
+	if err != nil {
+		return nil, err
 	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("missing environment variable: %s", strings.Join(missing, ", "))
-	}
-	endpoint, err := parseEndpoint(getenv("ENDPOINT_URL"))
+	endpoint, err := parseEndpoint(vars["ENDPOINT_URL"])
 	if err != nil {
 		return nil, fmt.Errorf("ENDPOINT_URL: %w", err)
 	}
@@ -56,7 +50,7 @@ func newHandler(getenv func(string) string) (*handler, error) {
 		client:   newHTTPClient(nil),
 		secret: &secretCache{
 			client: secretsmanager.NewFromConfig(cfg),
-			arn:    strings.TrimSpace(getenv("SECRET_ARN")),
+			arn:    vars["SECRET_ARN"],
 			now:    time.Now,
 		},
 		now: time.Now,

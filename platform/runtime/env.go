@@ -1,0 +1,27 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+)
+
+// RequireEnv returns the values of the environment variables names, read with getenv
+// (os.Getenv in main), trimmed. It fails naming every variable that is unset or empty, so
+// that a function deployed without its configuration says all that is missing in one cold
+// start rather than failing on its first request.
+func RequireEnv(getenv func(string) string, names ...string) (map[string]string, error) {
+	values := make(map[string]string, len(names))
+	var missing []string
+	for _, name := range names {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			missing = append(missing, name)
+			continue
+		}
+		values[name] = v
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing environment variable: %s", strings.Join(missing, ", "))
+	}
+	return values, nil
+}
