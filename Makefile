@@ -4,18 +4,20 @@ SHELL := /bin/bash
 
 GOLANGCI_LINT_VERSION := v2.15.0
 ACTIONLINT_VERSION    := v1.7.12
+# The Pulumi CLI at the SDK's exact version (go.mod); tools/pulumi pins its module.
+PULUMI_VERSION        := v3.274.1
 BIN   := $(CURDIR)/bin
 ENV   ?= dev
 STACK ?= .
 BASE  ?= origin/main
 STRATUM := go run ./cmd/stratum
 
-.PHONY: help tools fmt lint test golden plan graph docs order affected bench preview up check
+.PHONY: help tools fmt lint test e2e golden plan graph docs order affected bench preview up check
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-tools: $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION) $(BIN)/actionlint-$(ACTIONLINT_VERSION) ## Build the pinned linters into ./bin from the module proxy.
+tools: $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION) $(BIN)/actionlint-$(ACTIONLINT_VERSION) $(BIN)/pulumi-$(PULUMI_VERSION) ## Build the pinned linters and Pulumi CLI into ./bin from the module proxy.
 
 $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION):
 	GOBIN=$(BIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
@@ -25,6 +27,12 @@ $(BIN)/actionlint-$(ACTIONLINT_VERSION):
 	GOBIN=$(BIN) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	@touch $@
 
+# The Automation API refuses a CLI that does not know its version, so the build sets it.
+$(BIN)/pulumi-$(PULUMI_VERSION):
+	cd tools/pulumi && go build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
+		-o $(BIN)/pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+	@touch $@
+
 fmt: tools ## Format the Go code.
 	$(BIN)/golangci-lint fmt ./...
 
@@ -32,8 +40,11 @@ lint: tools ## Run golangci-lint (with the dependency rules) and actionlint.
 	$(BIN)/golangci-lint run ./...
 	$(BIN)/actionlint
 
-test: ## Run every test offline: no AWS account, no Pulumi CLI.
+test: ## Run every test offline (no AWS account); with ./bin/pulumi, also the real-engine suite (e2e/).
 	go test ./...
+
+e2e: tools ## Run only the real-engine suite, verbose (part of `make test` too).
+	go test ./e2e/ -count=1 -v -timeout 30m
 
 # A consumer's golden plan reads its producers' (stack references resolve to them), so the
 # second pass settles what the first changed upstream.

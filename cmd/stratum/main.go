@@ -1,10 +1,14 @@
-// Command stratum plans, draws, orders and selects Stratum's Pulumi projects, all offline and
-// in one process:
+// Command stratum plans, draws, orders, selects and deploys Stratum's Pulumi projects, in one
+// process:
 //
 //	stratum plan [--env dev] [--format text|json|markdown] [--out DIR] [project ...]
 //	stratum graph [--env dev] [--out FILE]
 //	stratum order [--env dev] [--format text|json|dirs]
 //	stratum affected --base REF [--format text|json]
+//	stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]
+//
+// preview, up and destroy run the real Pulumi engine (platform/engine); with --local, against
+// a file backend and the local AWS provider, so that nothing reaches AWS.
 //
 // plan exits 1 when a policy finding is an error.
 package main
@@ -14,6 +18,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/stratum-platform/stratum/platform/engine"
 )
 
 // errFindings is returned when a plan has error findings: the exit code is 1, and the
@@ -33,7 +39,8 @@ const usage = `usage:
   stratum plan [--env dev] [--format text|json|markdown] [--out DIR] [project ...]
   stratum graph [--env dev] [--out FILE]
   stratum order [--env dev] [--format text|json|dirs]
-  stratum affected --base REF [--format text|json]`
+  stratum affected --base REF [--format text|json]
+  stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]`
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -52,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return orderCommand(root, args[1:], stdout, stderr)
 	case "affected":
 		return affectedCommand(root, args[1:], stdout)
+	case "preview", "up", "destroy":
+		return engineCommand(root, engine.Op(args[0]), args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

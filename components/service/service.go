@@ -37,6 +37,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/project"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
 )
@@ -60,7 +61,7 @@ type Args struct {
 	// protection. Default: false.
 	Protect bool
 	// HandlersDir holds one Go main package per function, named after the function.
-	// Default: `handlers` in the project directory (ctx.RootDirectory()).
+	// Default: `handlers` in the project directory (project.Dir).
 	HandlersDir string
 }
 
@@ -117,7 +118,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	s := &Service{ctx: ctx, name: name, handlers: args.HandlersDir}
 	if s.handlers == "" {
-		s.handlers = filepath.Join(ctx.RootDirectory(), "handlers")
+		dir, err := project.Dir(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("service %q: HandlersDir: %w", name, err)
+		}
+		s.handlers = filepath.Join(dir, "handlers")
 	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("service %q: %w", name, err)

@@ -69,16 +69,18 @@ type Config struct {
 	// PlatformStack is the fully qualified name of the platform stack for this environment,
 	// read through a stack reference by every context.
 	PlatformStack string
-	// settings are the project's own namespace (`<project>:<name>`), which only the project
-	// itself interprets.
-	settings map[string]string
+	// setting looks up the project's own namespace (`<project>:<name>`), which only the
+	// project itself interprets.
+	setting func(name string) (string, bool)
 }
 
 // Setting returns the value of the project's own setting `<project>:<name>` (for example
 // `notifications:endpointUrl`) and whether it is set. The project validates it.
 func (c *Config) Setting(name string) (string, bool) {
-	v, ok := c.settings[name]
-	return v, ok
+	if c.setting == nil {
+		return "", false
+	}
+	return c.setting(name)
 }
 
 // Scope is the naming scope of this project in this environment.
@@ -124,12 +126,10 @@ func defaults(env string) map[string]string {
 // config. Every problem is reported in one joined error.
 func Parse(project, stack string, raw Raw) (*Config, error) {
 	p := parser{raw: raw, defaults: defaults(stack)}
-	c := &Config{Project: project, Env: stack, settings: map[string]string{}}
-	for key, setting := range raw {
-		if name, ok := strings.CutPrefix(key, project+":"); ok {
-			c.settings[name] = setting.Value
-		}
-	}
+	c := &Config{Project: project, Env: stack, setting: func(name string) (string, bool) {
+		s, ok := raw[project+":"+name]
+		return s.Value, ok
+	}}
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		if strings.HasPrefix(key, Namespace+":") && !slices.Contains(Keys(), key) {
 			p.fail(key, "is not a known setting (known: %s)", strings.Join(Keys(), ", "))

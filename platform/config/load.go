@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
@@ -80,44 +79,23 @@ func stringify(v any) (string, error) {
 	return string(b), err
 }
 
-type rawKey struct{}
-
-// WithRaw returns a context from which [Load] reads raw instead of the Pulumi engine's config.
-// The offline plan engine uses it to run a program with a project's real files.
-func WithRaw(ctx *pulumi.Context, raw Raw) *pulumi.Context {
-	return ctx.WithValue(rawKey{}, raw)
-}
-
-// Load returns the validated config of the running program.
+// Load returns the validated config of the running program. It reads the config the engine
+// gives the program through the SDK (ctx.GetConfig), which every driver feeds: the Go language
+// host of `pulumi up`, an Automation API inline program and the offline plan engine. The SDK
+// answers lookups by key only, so unknown `stratum:` keys are found where the files are read
+// ([ReadProject]): by every offline plan, by `stratum preview|up|destroy` before the engine
+// runs, and by the test that reads every committed stack file.
 func Load(ctx *pulumi.Context) (*Config, error) {
-	raw, ok := ctx.Value(rawKey{}).(Raw)
-	if !ok {
-		var err error
-		if raw, err = fromEngine(); err != nil {
-			return nil, err
-		}
-	}
-	return Parse(ctx.Project(), ctx.Stack(), raw)
-}
-
-// fromEngine reads the config the Pulumi engine passes a Go program, the same variables the
-// SDK reads, so that unknown keys can be detected (the SDK only answers lookups by key).
-func fromEngine() (Raw, error) {
-	values := map[string]string{}
-	if s := os.Getenv(pulumi.EnvConfig); s != "" {
-		if err := json.Unmarshal([]byte(s), &values); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", pulumi.EnvConfig, err)
-		}
-	}
-	var secret []string
-	if s := os.Getenv(pulumi.EnvConfigSecretKeys); s != "" {
-		if err := json.Unmarshal([]byte(s), &secret); err != nil {
-			return nil, fmt.Errorf("reading %s: %w", pulumi.EnvConfigSecretKeys, err)
-		}
-	}
 	raw := Raw{}
-	for k, v := range values {
-		raw[k] = Setting{Value: v, Source: "stack config", Secret: slices.Contains(secret, k)}
+	for _, key := range append(Keys(), KeyRegion) {
+		if v, ok := ctx.GetConfig(key); ok {
+			raw[key] = Setting{Value: v, Source: "stack config", Secret: ctx.IsConfigSecret(key)}
+		}
 	}
-	return raw, nil
+	c, err := Parse(ctx.Project(), ctx.Stack(), raw)
+	if err != nil {
+		return nil, err
+	}
+	c.setting = func(name string) (string, bool) { return ctx.GetConfig(ctx.Project() + ":" + name) }
+	return c, nil
 }

@@ -180,8 +180,9 @@ func (m *model) resolveFunction(ref string) (string, bool) {
 	return member, ok
 }
 
-// references returns the projects the plan's stack references name, sorted and distinct.
-func references(p *plan.Plan) []string {
+// References returns the projects whose stacks the plan references, sorted and distinct: the
+// projects that deploy before it.
+func References(p *plan.Plan) []string {
 	var out []string
 	for _, r := range p.Resources {
 		if r.Type != typeStackRef {

@@ -125,7 +125,7 @@ func contextEdges(plans []*plan.Plan) []contextEdge {
 				add(from, to, edgeFailures)
 			}
 		}
-		for _, ref := range references(p) {
+		for _, ref := range References(p) {
 			add(p.Project, ref, edgeReads)
 		}
 	}
@@ -192,7 +192,7 @@ func Order(plans []*plan.Plan) ([]string, error) {
 		if _, dup := deps[p.Project]; dup {
 			return nil, fmt.Errorf("graph: project %q is planned twice", p.Project)
 		}
-		deps[p.Project] = references(p)
+		deps[p.Project] = References(p)
 	}
 	projects := make([]string, 0, len(deps))
 	for name := range deps {

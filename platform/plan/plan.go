@@ -19,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/project"
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
@@ -72,13 +73,14 @@ type Finding struct {
 type Options struct {
 	// Project and Stack name the Pulumi project and stack (environment). Required.
 	Project, Stack string
-	// Dir is the project's directory (the one holding Pulumi.yaml), which programs read as
-	// ctx.RootDirectory(). Default: the working directory.
+	// Dir is the project's directory (the one holding Pulumi.yaml), which programs read with
+	// project.Dir. Default: the working directory.
 	Dir string
 	// Region and Account build ARNs and URLs. Default: eu-west-1 and 111111111111.
 	Region, Account string
-	// Config is the project's raw config, given to the program through config.Load.
-	// Default: none (a program that loads config then fails with what is missing).
+	// Config is the project's raw config, given to the program as the engine gives it (the
+	// SDK's config, which config.Load reads). Default: none (a program that loads config then
+	// fails with what is missing).
 	Config config.Raw
 	// Reference answers stack references: the outputs of the named stack. Default: every
 	// reference fails.
@@ -105,18 +107,14 @@ func Run(opts Options, program pulumi.RunFunc) (*Plan, error) {
 	}
 	rec := &recorder{outputs: map[string]any{}}
 	m := &mocks{opts: opts, rec: rec}
-	wrapped := func(ctx *pulumi.Context) error {
-		if opts.Config != nil {
-			ctx = config.WithRaw(ctx, opts.Config)
-		}
-		return program(stackref.WithSink(ctx, rec))
-	}
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
+	wrapped := func(ctx *pulumi.Context) error {
+		return program(stackref.WithSink(project.WithDir(ctx, dir), rec))
+	}
 	setConfig := func(info *pulumi.RunInfo) {
-		info.RootDirectory = dir
 		info.Config = map[string]string{}
 		for k, s := range opts.Config {
 			info.Config[k] = s.Value

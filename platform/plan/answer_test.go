@@ -1,0 +1,80 @@
+package plan_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/platform/plan"
+)
+
+func TestAnswerMissingRequired(t *testing.T) {
+	cases := []struct {
+		typ    string
+		inputs map[string]any
+		err    string
+	}{
+		{"aws:lambda/function:Function", map[string]any{"name": "f"},
+			`aws:lambda/function:Function "fn": missing required properties role, code`},
+		{"aws:lambda/function:Function", map[string]any{"role": plan.Unknown},
+			`aws:lambda/function:Function "fn": missing required property code`},
+		{"aws:dynamodb/table:Table", map[string]any{"hashKey": "id", "attributes": nil},
+			`aws:dynamodb/table:Table "fn": missing required property attributes`},
+		{"aws:scheduler/schedule:Schedule", map[string]any{"target": map[string]any{}},
+			`aws:scheduler/schedule:Schedule "fn": missing required properties scheduleExpression, flexibleTimeWindow`},
+		{"aws:lambda/eventSourceMapping:EventSourceMapping", map[string]any{},
+			`aws:lambda/eventSourceMapping:EventSourceMapping "fn": missing required property functionName`},
+	}
+	for _, c := range cases {
+		t.Run(c.typ, func(t *testing.T) {
+			_, _, err := plan.Answer(c.typ, "fn", "urn:pulumi:dev::p::"+c.typ+"::fn", c.inputs, "eu-west-1", plan.DefaultAccount)
+			require.EqualError(t, err, c.err)
+			var missing *plan.MissingPropertyError
+			require.True(t, errors.As(err, &missing))
+			assert.Equal(t, c.typ, missing.Type)
+		})
+	}
+}
+
+func TestAnswerShapes(t *testing.T) {
+	urn := "urn:pulumi:dev::p::aws:lambda/function:Function::fn"
+	id, out, err := plan.Answer("aws:lambda/function:Function", "fn", urn,
+		map[string]any{"name": "acme-fn", "role": "arn:aws:iam::1:role/r", "code": "[archive]"}, "eu-central-1", "222222222222")
+	require.NoError(t, err)
+	assert.Equal(t, "acme-fn", id)
+	assert.Equal(t, "arn:aws:lambda:eu-central-1:222222222222:function:acme-fn:1", out["qualifiedArn"])
+
+	// Without a name the logical name is the physical name; generated ids follow the URN.
+	id, out, err = plan.Answer("aws:sqs/queue:Queue", "orders", "u", map[string]any{}, "eu-west-1", plan.DefaultAccount)
+	require.NoError(t, err)
+	assert.Equal(t, "https://sqs.eu-west-1.amazonaws.com/111111111111/orders", id)
+	assert.Equal(t, "orders", out["name"])
+	a, _, err := plan.Answer("aws:kms/key:Key", "k", "u1", map[string]any{}, "eu-west-1", plan.DefaultAccount)
+	require.NoError(t, err)
+	b, _, err := plan.Answer("aws:kms/key:Key", "k", "u1#2", map[string]any{}, "eu-west-1", plan.DefaultAccount)
+	require.NoError(t, err)
+	assert.NotEqual(t, a, b)
+}
+
+func TestInvoke(t *testing.T) {
+	out, err := plan.Invoke("aws:index/getCallerIdentity:getCallerIdentity", "eu-west-1", "222222222222")
+	require.NoError(t, err)
+	assert.Equal(t, "222222222222", out["accountId"])
+	out, err = plan.Invoke("aws:index/getRegion:getRegion", "eu-central-1", "1")
+	require.NoError(t, err)
+	assert.Equal(t, "eu-central-1", out["name"])
+	_, err = plan.Invoke("aws:index/getAmi:getAmi", "eu-west-1", "1")
+	assert.EqualError(t, err, "no offline answer for invoke aws:index/getAmi:getAmi")
+}
+
+func TestPlanFailsOnMissingRequired(t *testing.T) {
+	_, err := plan.Run(plan.Options{Project: "p", Stack: "dev"}, func(ctx *pulumi.Context) error {
+		var res pulumi.CustomResourceState
+		return ctx.RegisterResource("aws:iam/rolePolicy:RolePolicy", "inline",
+			pulumi.Map{"name": pulumi.String("inline")}, &res)
+	})
+	assert.ErrorContains(t, err, `plan: aws:iam/rolePolicy:RolePolicy "inline": missing required properties role, policy`)
+}
