@@ -12,7 +12,7 @@ const listOutput = `
 {"ImportPath": "fmt"}
 {"ImportPath": "github.com/aws/aws-lambda-go/lambda", "Dir": "/mod/cache/lambda", "DepOnly": true,
  "Module": {"Path": "github.com/aws/aws-lambda-go", "Dir": "/mod/cache"}}
-{"ImportPath": "m/platform/runtime", "Dir": "/repo/platform/runtime", "DepOnly": true,
+{"ImportPath": "m/platform/lambdakit", "Dir": "/repo/platform/lambdakit", "DepOnly": true,
  "Deps": ["fmt", "github.com/aws/aws-lambda-go/lambda"], "Module": {"Main": true, "Dir": "/repo"}}
 {"ImportPath": "m/components/key", "Dir": "/repo/components/key", "DepOnly": true,
  "EmbedFiles": ["policy.json", "templates/a.tmpl"], "Module": {"Main": true, "Dir": "/repo"}}
@@ -27,7 +27,7 @@ const listOutput = `
 {"ImportPath": "m/stacks/a/handlers/internal/env", "Dir": "/repo/stacks/a/handlers/internal/env",
  "Deps": ["fmt"], "Module": {"Main": true, "Dir": "/repo"}}
 {"ImportPath": "m/stacks/a/handlers/reg", "Dir": "/repo/stacks/a/handlers/reg",
- "Deps": ["fmt", "github.com/aws/aws-lambda-go/lambda", "m/platform/runtime", "m/stacks/a/handlers/internal/env"],
+ "Deps": ["fmt", "github.com/aws/aws-lambda-go/lambda", "m/platform/lambdakit", "m/stacks/a/handlers/internal/env"],
  "Module": {"Main": true, "Dir": "/repo"}}
 `
 
@@ -49,7 +49,7 @@ func TestDecode(t *testing.T) {
 	wantDeps := map[string][]string{
 		"platform": {"m", "m/components/key", "m/stacks/platform"},
 		"a": {"m/stacks/a/cmd", "m/components/key", "m/stacks/a", "m/stacks/a/handlers/internal/env",
-			"m/stacks/a/handlers/reg", "m/platform/runtime"},
+			"m/stacks/a/handlers/reg", "m/platform/lambdakit"},
 	}
 	if len(g.deps) != len(wantDeps) {
 		t.Errorf("deps for %d projects, want %d: %v", len(g.deps), len(wantDeps), g.deps)

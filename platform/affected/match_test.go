@@ -15,15 +15,16 @@ func testProjects() []Project {
 	}
 }
 
-// testGraph returns a small module: context a owns handlers that import platform/runtime, context b
-// imports a's contract and the queue component, and only the root project and a use key.
+// testGraph returns a small module: context a owns handlers that import platform/lambdakit,
+// context b imports a's contract and the queue component, and only the root project and a
+// use key.
 func testGraph() graph {
 	return graph{
 		packages: map[string]pkg{
 			"m":                             {dir: "."},
 			"m/stacks/platform":             {dir: "stacks/platform"},
 			"m/platform/config":             {dir: "platform/config"},
-			"m/platform/runtime":            {dir: "platform/runtime"},
+			"m/platform/lambdakit":          {dir: "platform/lambdakit"},
 			"m/components/key":              {dir: "components/key", files: []string{"components/key/policy.json"}},
 			"m/components/queue":            {dir: "components/queue"},
 			"m/stacks/a":                    {dir: "stacks/a"},
@@ -39,9 +40,9 @@ func testGraph() graph {
 			"platform": {"m", "m/stacks/platform", "m/platform/config", "m/components/key"},
 			"a": {"m/stacks/a/cmd", "m/stacks/a", "m/platform/config", "m/components/key",
 				"m/stacks/a/contract", "m/stacks/a/handlers/reg", "m/stacks/a/handlers/int/store",
-				"m/platform/runtime"},
+				"m/platform/lambdakit"},
 			"b": {"m/stacks/b/cmd", "m/stacks/b", "m/platform/config", "m/components/queue",
-				"m/stacks/a/contract", "m/stacks/b/handlers/scan", "m/platform/runtime"},
+				"m/stacks/a/contract", "m/stacks/b/handlers/scan", "m/platform/lambdakit"},
 		},
 	}
 }
@@ -54,7 +55,7 @@ func TestMatch(t *testing.T) {
 	}{
 		{"nothing", nil, nil},
 		{"docs", []string{"README.md", "components/key/README.md", "docs/guide.MD"}, nil},
-		{"tests", []string{"stacks/a/handlers/reg/main_test.go", "platform/runtime/log_test.go"}, nil},
+		{"tests", []string{"stacks/a/handlers/reg/main_test.go", "platform/lambdakit/log_test.go"}, nil},
 		{"golden plans", []string{"stacks/platform/testdata/dev.plan.json", "stacks/a/testdata/prod.plan.json"}, nil},
 		{"ci and make", []string{".github/workflows/ci.yml", "Makefile", "stacks/a/Makefile"}, nil},
 		{"tools not deployed", []string{"cmd/stratum/main.go", ".golangci.yml", "stacks/c/c.go"}, nil},
@@ -62,7 +63,7 @@ func TestMatch(t *testing.T) {
 		{"go.sum with a test", []string{"x_test.go", "go.sum"}, []string{"platform", "a", "b"}},
 		{"handler", []string{"stacks/a/handlers/reg/main.go"}, []string{"a"}},
 		{"handlers' internal package", []string{"stacks/a/handlers/int/store/store.go"}, []string{"a"}},
-		{"package handlers import", []string{"platform/runtime/log.go"}, []string{"a", "b"}},
+		{"package handlers import", []string{"platform/lambdakit/log.go"}, []string{"a", "b"}},
 		{"component", []string{"components/queue/queue.go"}, []string{"b"}},
 		{"embedded file", []string{"components/key/policy.json"}, []string{"platform", "a"}},
 		{"file no package uses", []string{"components/key/notes.txt"}, nil},

@@ -8,32 +8,23 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 )
 
 func main() {
-	ctx := runtime.WithLogger(context.Background(), runtime.NewLogger(os.Stdout))
-	vars, err := runtime.RequireEnv(os.Getenv, "TABLE_NAME", "INDEX_NAME")
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h := &handler{table: vars["TABLE_NAME"], index: vars["INDEX_NAME"]}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start: load aws config", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h.db = dynamodb.NewFromConfig(cfg)
-	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
+	lambdakit.Main([]string{"TABLE_NAME", "INDEX_NAME"}, func(s lambdakit.Setup) (any, error) {
+		h := &handler{
+			db:    dynamodb.NewFromConfig(s.AWS),
+			table: s.Env["TABLE_NAME"],
+			index: s.Env["INDEX_NAME"],
+		}
+		return h.Handle, nil
+	})
 }
 
 // handler looks accounts up by id, whatever their tenant.
@@ -49,7 +40,7 @@ type handler struct {
 // retried.
 func (h *handler) Handle(ctx context.Context, req contract.ConnectionRequest) (contract.ConnectionResponse, error) {
 	if err := account.ValidateID(req.AccountID); err != nil {
-		runtime.Logger(ctx).Warn("invalid connection request", runtime.LogKeyError, err)
+		lambdakit.Logger(ctx).Warn("invalid connection request", lambdakit.LogKeyError, err)
 		return contract.ConnectionResponse{Error: "invalid request: " + err.Error()}, nil
 	}
 	accounts, err := account.ByAccountID(ctx, h.db, h.table, h.index, req.AccountID)
@@ -58,14 +49,14 @@ func (h *handler) Handle(ctx context.Context, req contract.ConnectionRequest) (c
 	}
 	switch len(accounts) {
 	case 0:
-		runtime.Logger(ctx).Info("account not found", "account_id", req.AccountID)
+		lambdakit.Logger(ctx).Info("account not found", "account_id", req.AccountID)
 		return contract.ConnectionResponse{Error: fmt.Sprintf("account %s not found", req.AccountID)}, nil
 	case 1:
 	default:
 		// Two tenants registered the account at the same moment (see register). Either
 		// tenant's external id could be the one the role trusts; answering with one would
 		// inventory the account for the wrong tenant, so an operator must settle it.
-		runtime.Logger(ctx).Error("account registered by more than one tenant", "account_id", req.AccountID)
+		lambdakit.Logger(ctx).Error("account registered by more than one tenant", "account_id", req.AccountID)
 		return contract.ConnectionResponse{Error: fmt.Sprintf("account %s is registered by more than one tenant", req.AccountID)}, nil
 	}
 	a := accounts[0]

@@ -7,33 +7,21 @@ package main
 import (
 	"context"
 	"net/http"
-	"os"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/request"
 )
 
 func main() {
-	ctx := runtime.WithLogger(context.Background(), runtime.NewLogger(os.Stdout))
-	vars, err := runtime.RequireEnv(os.Getenv, "TABLE_NAME")
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h := &handler{table: vars["TABLE_NAME"]}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start: load aws config", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h.db = dynamodb.NewFromConfig(cfg)
-	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
+	lambdakit.Main([]string{"TABLE_NAME"}, func(s lambdakit.Setup) (any, error) {
+		h := &handler{db: dynamodb.NewFromConfig(s.AWS), table: s.Env["TABLE_NAME"]}
+		return h.Handle, nil
+	})
 }
 
 // handler reads accounts.
@@ -49,9 +37,9 @@ func (h *handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	ctx = request.Context(ctx, req)
 	a, err := h.get(ctx, req)
 	if err != nil {
-		return runtime.ErrorResponse(ctx, err), nil
+		return api.ErrorResponse(ctx, err), nil
 	}
-	return runtime.JSON(http.StatusOK, a), nil
+	return api.JSON(http.StatusOK, a), nil
 }
 
 func (h *handler) get(ctx context.Context, req events.APIGatewayV2HTTPRequest) (account.Account, error) {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
 )
@@ -56,9 +56,9 @@ func handle(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) (event
 	return resp, logs.String()
 }
 
-func problem(t *testing.T, resp events.APIGatewayV2HTTPResponse) runtime.Problem {
+func problem(t *testing.T, resp events.APIGatewayV2HTTPResponse) api.Problem {
 	t.Helper()
-	var p runtime.Problem
+	var p api.Problem
 	if err := json.Unmarshal([]byte(resp.Body), &p); err != nil {
 		t.Fatalf("response body %q: %v", resp.Body, err)
 	}
@@ -68,7 +68,7 @@ func problem(t *testing.T, resp events.APIGatewayV2HTTPResponse) runtime.Problem
 func TestGet(t *testing.T) {
 	h, _ := newHandler(t)
 	resp, _ := handle(t, h, get("accounts:read", "t-1", "aws-123456789012"))
-	if resp.StatusCode != http.StatusOK || resp.Headers["Content-Type"] != runtime.ContentTypeJSON {
+	if resp.StatusCode != http.StatusOK || resp.Headers["Content-Type"] != api.ContentTypeJSON {
 		t.Fatalf("response = %d %v %s, want 200 JSON", resp.StatusCode, resp.Headers, resp.Body)
 	}
 	var got account.Account
@@ -85,7 +85,7 @@ func TestGetNotFound(t *testing.T) {
 		"asked twice, still not": get("accounts:read", "t-1", "aws-210987654321"),
 	} {
 		resp, _ := handle(t, h, req)
-		if resp.StatusCode != http.StatusNotFound || resp.Headers["Content-Type"] != runtime.ContentTypeProblem {
+		if resp.StatusCode != http.StatusNotFound || resp.Headers["Content-Type"] != api.ContentTypeProblem {
 			t.Errorf("%s: response = %d %s, want a 404 problem", name, resp.StatusCode, resp.Body)
 		}
 	}

@@ -8,15 +8,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/request"
 )
@@ -29,20 +27,10 @@ const (
 )
 
 func main() {
-	ctx := runtime.WithLogger(context.Background(), runtime.NewLogger(os.Stdout))
-	vars, err := runtime.RequireEnv(os.Getenv, "TABLE_NAME")
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h := &handler{table: vars["TABLE_NAME"]}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start: load aws config", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h.db = dynamodb.NewFromConfig(cfg)
-	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
+	lambdakit.Main([]string{"TABLE_NAME"}, func(s lambdakit.Setup) (any, error) {
+		h := &handler{db: dynamodb.NewFromConfig(s.AWS), table: s.Env["TABLE_NAME"]}
+		return h.Handle, nil
+	})
 }
 
 // handler lists accounts.
@@ -57,9 +45,9 @@ func (h *handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	ctx = request.Context(ctx, req)
 	page, err := h.list(ctx, req)
 	if err != nil {
-		return runtime.ErrorResponse(ctx, err), nil
+		return api.ErrorResponse(ctx, err), nil
 	}
-	return runtime.JSON(http.StatusOK, page), nil
+	return api.JSON(http.StatusOK, page), nil
 }
 
 func (h *handler) list(ctx context.Context, req events.APIGatewayV2HTTPRequest) (account.Page, error) {
@@ -85,7 +73,7 @@ func parseLimit(s string) (int32, error) {
 		if len(s) > 20 {
 			s = s[:20] + "..."
 		}
-		return 0, &runtime.ValidationError{Fields: map[string]string{
+		return 0, &lambdakit.ValidationError{Fields: map[string]string{
 			"limit": fmt.Sprintf("must be an integer from %d to %d, got %q", minLimit, maxLimit, s),
 		}}
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
 )
@@ -157,7 +157,7 @@ func TestListInvalid(t *testing.T) {
 	}
 	for name, tt := range tests {
 		resp, _ := handle(t, h, list(tt.tenant, tt.query))
-		p := decode[runtime.Problem](t, resp)
+		p := decode[api.Problem](t, resp)
 		if resp.StatusCode != http.StatusBadRequest || !maps.Equal(p.Errors, tt.want) {
 			t.Errorf("%s: response = %d %v, want 400 %v", name, resp.StatusCode, p.Errors, tt.want)
 		}

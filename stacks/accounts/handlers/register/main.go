@@ -12,16 +12,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/event"
@@ -29,27 +27,18 @@ import (
 )
 
 func main() {
-	ctx := runtime.WithLogger(context.Background(), runtime.NewLogger(os.Stdout))
-	vars, err := runtime.RequireEnv(os.Getenv, "TABLE_NAME", "INDEX_NAME", "TOPIC_ARN")
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h := &handler{
-		table:  vars["TABLE_NAME"],
-		index:  vars["INDEX_NAME"],
-		topic:  vars["TOPIC_ARN"],
-		now:    time.Now,
-		random: rand.Reader,
-	}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start: load aws config", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h.db = dynamodb.NewFromConfig(cfg)
-	h.events = sns.NewFromConfig(cfg)
-	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
+	lambdakit.Main([]string{"TABLE_NAME", "INDEX_NAME", "TOPIC_ARN"}, func(s lambdakit.Setup) (any, error) {
+		h := &handler{
+			db:     dynamodb.NewFromConfig(s.AWS),
+			events: sns.NewFromConfig(s.AWS),
+			table:  s.Env["TABLE_NAME"],
+			index:  s.Env["INDEX_NAME"],
+			topic:  s.Env["TOPIC_ARN"],
+			now:    time.Now,
+			random: rand.Reader,
+		}
+		return h.Handle, nil
+	})
 }
 
 // store is what register does with the table: look the account up in the index, then write.
@@ -76,12 +65,12 @@ func (h *handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	ctx = request.Context(ctx, req)
 	a, created, err := h.register(ctx, req)
 	if err != nil {
-		return runtime.ErrorResponse(ctx, err), nil
+		return api.ErrorResponse(ctx, err), nil
 	}
 	if !created {
-		return runtime.JSON(http.StatusOK, a), nil
+		return api.JSON(http.StatusOK, a), nil
 	}
-	resp := runtime.JSON(http.StatusCreated, a)
+	resp := api.JSON(http.StatusCreated, a)
 	if resp.StatusCode == http.StatusCreated {
 		resp.Headers["Location"] = "/accounts/" + a.AccountID
 	}
@@ -95,7 +84,7 @@ func (h *handler) register(ctx context.Context, req events.APIGatewayV2HTTPReque
 	if err != nil {
 		return account.Account{}, false, err
 	}
-	in, err := runtime.DecodeBody[account.Registration](req)
+	in, err := api.DecodeBody[account.Registration](req)
 	if err != nil {
 		return account.Account{}, false, err
 	}
@@ -116,7 +105,7 @@ func (h *handler) register(ctx context.Context, req events.APIGatewayV2HTTPReque
 	}
 	for _, holder := range holders {
 		if holder.TenantID != tenant {
-			return account.Account{}, false, fmt.Errorf("account %q is registered by another tenant: %w", a.AccountID, runtime.ErrConflict)
+			return account.Account{}, false, fmt.Errorf("account %q is registered by another tenant: %w", a.AccountID, lambdakit.ErrConflict)
 		}
 	}
 	stored, created, err := account.Create(ctx, h.db, h.table, a)
@@ -124,10 +113,10 @@ func (h *handler) register(ctx context.Context, req events.APIGatewayV2HTTPReque
 		return account.Account{}, false, err
 	}
 	if !created {
-		runtime.Logger(ctx).Info("account already registered", "account_id", a.AccountID)
+		lambdakit.Logger(ctx).Info("account already registered", "account_id", a.AccountID)
 		return stored, false, nil
 	}
-	runtime.Logger(ctx).Info("account registered", "account_id", a.AccountID)
+	lambdakit.Logger(ctx).Info("account registered", "account_id", a.AccountID)
 	// Known gap: when publishing fails the account is stored but not announced, and the
 	// client gets 500; its retry finds the stored account and answers 200 without
 	// publishing, so subscribers never learn of it. Closing the gap needs an outbox (the

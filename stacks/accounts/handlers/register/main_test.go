@@ -11,7 +11,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
@@ -117,7 +118,7 @@ func TestRegister(t *testing.T) {
 	if sent[0].CorrelationID != "req-1" {
 		t.Errorf("correlation id = %q, want req-1", sent[0].CorrelationID)
 	}
-	got, err := runtime.Decode[contract.AccountConnected](sent[0], contract.AccountConnectedType, contract.AccountConnectedVersion)
+	got, err := envelope.Decode[contract.AccountConnected](sent[0], contract.AccountConnectedType, contract.AccountConnectedVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestRegisterHeldByAnotherTenant(t *testing.T) {
 	db.Seed(t, other)
 
 	resp, _ := handle(t, h, post("t-1", body))
-	p := decode[runtime.Problem](t, resp)
+	p := decode[api.Problem](t, resp)
 	if resp.StatusCode != http.StatusConflict || p.Detail != `account "aws-123456789012" is registered by another tenant: conflict` {
 		t.Errorf("response = %d %s, want 409", resp.StatusCode, resp.Body)
 	}
@@ -188,7 +189,7 @@ func TestRegisterInvalid(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h, db, topic := newHandler()
 			resp, _ := handle(t, h, post("t-1", tt.body))
-			p := decode[runtime.Problem](t, resp)
+			p := decode[api.Problem](t, resp)
 			if resp.StatusCode != http.StatusBadRequest || !maps.Equal(p.Errors, tt.want) {
 				t.Errorf("response = %d %v, want 400 %v", resp.StatusCode, p.Errors, tt.want)
 			}

@@ -8,16 +8,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/event"
@@ -25,21 +23,16 @@ import (
 )
 
 func main() {
-	ctx := runtime.WithLogger(context.Background(), runtime.NewLogger(os.Stdout))
-	vars, err := runtime.RequireEnv(os.Getenv, "TABLE_NAME", "TOPIC_ARN")
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h := &handler{table: vars["TABLE_NAME"], topic: vars["TOPIC_ARN"], now: time.Now}
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		runtime.Logger(ctx).Error("cannot start: load aws config", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h.db = dynamodb.NewFromConfig(cfg)
-	h.events = sns.NewFromConfig(cfg)
-	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
+	lambdakit.Main([]string{"TABLE_NAME", "TOPIC_ARN"}, func(s lambdakit.Setup) (any, error) {
+		h := &handler{
+			db:     dynamodb.NewFromConfig(s.AWS),
+			events: sns.NewFromConfig(s.AWS),
+			table:  s.Env["TABLE_NAME"],
+			topic:  s.Env["TOPIC_ARN"],
+			now:    time.Now,
+		}
+		return h.Handle, nil
+	})
 }
 
 // handler removes accounts.
@@ -56,9 +49,9 @@ type handler struct {
 func (h *handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	ctx = request.Context(ctx, req)
 	if err := h.remove(ctx, req); err != nil {
-		return runtime.ErrorResponse(ctx, err), nil
+		return api.ErrorResponse(ctx, err), nil
 	}
-	return runtime.JSON(http.StatusNoContent, nil), nil
+	return api.JSON(http.StatusNoContent, nil), nil
 }
 
 func (h *handler) remove(ctx context.Context, req events.APIGatewayV2HTTPRequest) error {
@@ -76,7 +69,7 @@ func (h *handler) remove(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err != nil {
 		return err
 	}
-	runtime.Logger(ctx).Info("account removed", "account_id", old.AccountID)
+	lambdakit.Logger(ctx).Info("account removed", "account_id", old.AccountID)
 	// Known gap, as in register: when publishing fails the account is gone but not
 	// announced, the client gets 500 and its retry gets 404, so subscribers keep
 	// inventorying the account. An outbox (the table's stream) would close it.

@@ -11,7 +11,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
@@ -77,7 +78,7 @@ func TestRemove(t *testing.T) {
 	if len(sent) != 1 {
 		t.Fatalf("%d events published, want 1", len(sent))
 	}
-	got, err := runtime.Decode[contract.AccountDisconnected](sent[0], contract.AccountDisconnectedType, contract.AccountDisconnectedVersion)
+	got, err := envelope.Decode[contract.AccountDisconnected](sent[0], contract.AccountDisconnectedType, contract.AccountDisconnectedVersion)
 	want := contract.AccountDisconnected{
 		Version:        1,
 		AccountID:      accountID,
@@ -111,7 +112,7 @@ func TestRemoveNotFound(t *testing.T) {
 		"another tenant's": remove("accounts:write", "t-2", accountID),
 	} {
 		resp, _ := handle(t, h, req)
-		var p runtime.Problem
+		var p api.Problem
 		_ = json.Unmarshal([]byte(resp.Body), &p)
 		if resp.StatusCode != http.StatusNotFound || !strings.HasSuffix(p.Detail, ": not found") {
 			t.Errorf("%s: response = %d %s, want 404", name, resp.StatusCode, resp.Body)
@@ -125,7 +126,7 @@ func TestRemoveNotFound(t *testing.T) {
 func TestRemoveInvalid(t *testing.T) {
 	h, db, _ := newHandler(t)
 	resp, _ := handle(t, h, remove("accounts:write", "t-1", "aws-12"))
-	var p runtime.Problem
+	var p api.Problem
 	_ = json.Unmarshal([]byte(resp.Body), &p)
 	want := map[string]string{"accountId": `must be "aws-" followed by 12 digits, got "aws-12"`}
 	if resp.StatusCode != http.StatusBadRequest || !maps.Equal(p.Errors, want) {

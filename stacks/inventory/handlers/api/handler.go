@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -15,7 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
@@ -43,7 +43,6 @@ type handler struct {
 	db             database
 	accountsTable  string
 	resourcesTable string
-	log            *slog.Logger
 }
 
 // resource is a resource as the API shows it.
@@ -71,22 +70,21 @@ type pageToken struct {
 // Handle answers a request; every error becomes a problem response, and only the ones
 // meant for the client say what went wrong.
 func (h *handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	ctx = runtime.WithLogger(ctx, h.log)
 	body, err := h.list(ctx, req)
 	if err != nil {
-		return runtime.ErrorResponse(ctx, err), nil
+		return api.ErrorResponse(ctx, err), nil
 	}
-	return runtime.JSON(http.StatusOK, body), nil
+	return api.JSON(http.StatusOK, body), nil
 }
 
 func (h *handler) list(ctx context.Context, req events.APIGatewayV2HTTPRequest) (page, error) {
-	claims, err := runtime.RequireScope(req, scopeRead)
+	claims, err := api.RequireScope(req, scopeRead)
 	if err != nil {
 		return page{}, err
 	}
 	tenant := claims.Claims[claimTenant]
 	if tenant == "" {
-		return page{}, fmt.Errorf("token has no %q claim: %w", claimTenant, runtime.ErrForbidden)
+		return page{}, fmt.Errorf("token has no %q claim: %w", claimTenant, lambdakit.ErrForbidden)
 	}
 	accountID, limit, start, err := parseRequest(req)
 	if err != nil {
@@ -147,7 +145,7 @@ func (h *handler) checkAccount(ctx context.Context, tenant, accountID string) er
 		return fmt.Errorf("get item from %s: decode: %w", h.accountsTable, err)
 	}
 	if out.Item == nil || a.Disconnected() || a.TenantID != tenant {
-		return fmt.Errorf("account %q: %w", accountID, runtime.ErrNotFound)
+		return fmt.Errorf("account %q: %w", accountID, lambdakit.ErrNotFound)
 	}
 	return nil
 }
@@ -181,7 +179,7 @@ func parseRequest(req events.APIGatewayV2HTTPRequest) (string, int32, *pageToken
 		}
 	}
 	if len(fields) > 0 {
-		return "", 0, nil, &runtime.ValidationError{Fields: fields}
+		return "", 0, nil, &lambdakit.ValidationError{Fields: fields}
 	}
 	return accountID, limit, start, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
@@ -85,7 +86,7 @@ func newHandler() (*handler, *fakeDB) {
 			{AccountID: "aws-444455556666", ResourceArn: "arn:aws:s3:::z", ResourceType: "s3:bucket", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"},
 		},
 	}
-	return &handler{db: db, accountsTable: "accounts", resourcesTable: "resources", log: slog.New(slog.DiscardHandler)}, db
+	return &handler{db: db, accountsTable: "accounts", resourcesTable: "resources"}, db
 }
 
 func request(accountID string, query map[string]string, claims map[string]string) events.APIGatewayV2HTTPRequest {
@@ -108,7 +109,9 @@ func reader(tenant string) map[string]string {
 
 func call(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) (int, map[string]any) {
 	t.Helper()
-	resp, err := h.Handle(context.Background(), req)
+	// In Lambda the context carries the function's logger (lambdakit.Main); here it discards.
+	ctx := lambdakit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
+	resp, err := h.Handle(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}

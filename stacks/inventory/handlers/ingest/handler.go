@@ -14,7 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
@@ -50,7 +51,6 @@ type handler struct {
 	db             database
 	accountsTable  string
 	resourcesTable string
-	log            *slog.Logger
 	// sleep is store.Batch.Sleep; nil waits for real.
 	sleep func(context.Context, time.Duration) error
 }
@@ -58,29 +58,28 @@ type handler struct {
 // Handle processes a batch of the queue and reports the messages that failed, so that SQS
 // delivers only those again.
 func (h *handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	ctx = runtime.WithLogger(ctx, h.log)
-	return runtime.ProcessSQS(ctx, ev, h.handleMessage), nil
+	return lambdakit.ProcessSQS(ctx, ev, h.handleMessage), nil
 }
 
 // handleMessage applies one event. An event that cannot be read fails, so that it ends in
 // the dead-letter queue where an operator sees it: retrying will not fix it, but dropping
 // it would hide a producer's bug.
 func (h *handler) handleMessage(ctx context.Context, msg events.SQSMessage) error {
-	e, err := runtime.EnvelopeFromSQS(msg)
+	e, err := envelope.FromSQS(msg)
 	if err != nil {
 		return err
 	}
 	ctx = e.Context(ctx)
-	log := runtime.Logger(ctx).With("event_id", e.ID, "event_type", e.Type, "event_version", e.Version)
+	log := lambdakit.Logger(ctx).With("event_id", e.ID, "event_type", e.Type, "event_version", e.Version)
 	switch e.Type {
 	case contract.AccountConnectedType:
-		data, err := runtime.Decode[contract.AccountConnected](e, contract.AccountConnectedType, contract.AccountConnectedVersion)
+		data, err := envelope.Decode[contract.AccountConnected](e, contract.AccountConnectedType, contract.AccountConnectedVersion)
 		if err != nil {
 			return dropOrFail(log, err)
 		}
 		return h.connect(ctx, log, e, data)
 	case contract.AccountDisconnectedType:
-		data, err := runtime.Decode[contract.AccountDisconnected](e, contract.AccountDisconnectedType, contract.AccountDisconnectedVersion)
+		data, err := envelope.Decode[contract.AccountDisconnected](e, contract.AccountDisconnectedType, contract.AccountDisconnectedVersion)
 		if err != nil {
 			return dropOrFail(log, err)
 		}
@@ -97,14 +96,14 @@ func (h *handler) handleMessage(ctx context.Context, msg events.SQSMessage) erro
 // retry would make it known: it returns nil so that SQS deletes the message. Any other
 // decoding error fails the message (see handleMessage).
 func dropOrFail(log *slog.Logger, err error) error {
-	if errors.Is(err, runtime.ErrUnsupportedVersion) {
-		log.Warn("event dropped: version not handled", runtime.LogKeyError, err)
+	if errors.Is(err, envelope.ErrUnsupportedVersion) {
+		log.Warn("event dropped: version not handled", lambdakit.LogKeyError, err)
 		return nil
 	}
 	return err
 }
 
-func (h *handler) connect(ctx context.Context, log *slog.Logger, e runtime.Envelope, data contract.AccountConnected) error {
+func (h *handler) connect(ctx context.Context, log *slog.Logger, e envelope.Envelope, data contract.AccountConnected) error {
 	fields := map[string]string{}
 	if data.AccountID == "" {
 		fields["accountId"] = "is required"
@@ -113,7 +112,7 @@ func (h *handler) connect(ctx context.Context, log *slog.Logger, e runtime.Envel
 		fields["tenantId"] = "is required"
 	}
 	if len(fields) > 0 {
-		return fmt.Errorf("event %s: %w", e.ID, &runtime.ValidationError{Fields: fields})
+		return fmt.Errorf("event %s: %w", e.ID, &lambdakit.ValidationError{Fields: fields})
 	}
 	connectedAt := data.ConnectedAt
 	if connectedAt.IsZero() {
@@ -134,9 +133,9 @@ func (h *handler) connect(ctx context.Context, log *slog.Logger, e runtime.Envel
 	return nil
 }
 
-func (h *handler) disconnect(ctx context.Context, log *slog.Logger, e runtime.Envelope, data contract.AccountDisconnected) error {
+func (h *handler) disconnect(ctx context.Context, log *slog.Logger, e envelope.Envelope, data contract.AccountDisconnected) error {
 	if data.AccountID == "" {
-		return fmt.Errorf("event %s: %w", e.ID, &runtime.ValidationError{Fields: map[string]string{"accountId": "is required"}})
+		return fmt.Errorf("event %s: %w", e.ID, &lambdakit.ValidationError{Fields: map[string]string{"accountId": "is required"}})
 	}
 	disconnectedAt := data.DisconnectedAt
 	if disconnectedAt.IsZero() {

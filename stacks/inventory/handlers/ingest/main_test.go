@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
@@ -112,7 +113,6 @@ func newHandler(db *fakeDB) *handler {
 		db:             db,
 		accountsTable:  "accounts",
 		resourcesTable: "resources",
-		log:            slog.New(slog.DiscardHandler),
 		sleep:          func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 	}
 }
@@ -152,7 +152,9 @@ func disconnected(t *testing.T, id string, at time.Time) events.SQSMessage {
 // handle runs the handler on msgs and returns the ids of the messages that failed.
 func handle(t *testing.T, h *handler, msgs ...events.SQSMessage) []string {
 	t.Helper()
-	resp, err := h.Handle(context.Background(), events.SQSEvent{Records: msgs})
+	// In Lambda the context carries the function's logger (lambdakit.Main); here it discards.
+	ctx := lambdakit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
+	resp, err := h.Handle(ctx, events.SQSEvent{Records: msgs})
 	if err != nil {
 		t.Fatal(err)
 	}

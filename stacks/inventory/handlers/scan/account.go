@@ -15,7 +15,8 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
 )
@@ -120,7 +121,7 @@ func (h *handler) listResources(ctx context.Context, creds aws.CredentialsProvid
 		for _, m := range out.ResourceTagMappingList {
 			arn := aws.ToString(m.ResourceARN)
 			if _, ok := resourceType(arn); !ok {
-				runtime.Logger(ctx).Warn("resource skipped: unreadable arn", "arn", arn)
+				lambdakit.Logger(ctx).Warn("resource skipped: unreadable arn", "arn", arn)
 				continue
 			}
 			tags := make(map[string]string, len(m.Tags))
@@ -138,7 +139,7 @@ func (h *handler) listResources(ctx context.Context, creds aws.CredentialsProvid
 
 // publish publishes InventoryChanged for d.
 func (h *handler) publish(ctx context.Context, accountID string, d diff, scannedAt time.Time) error {
-	e, err := runtime.NewEnvelope(ctx, contract.Source, contract.InventoryChangedType, contract.InventoryChangedVersion, contract.InventoryChanged{
+	e, err := envelope.New(ctx, contract.Source, contract.InventoryChangedType, contract.InventoryChangedVersion, contract.InventoryChanged{
 		Version:   contract.InventoryChangedVersion,
 		AccountID: accountID,
 		Added:     d.added,

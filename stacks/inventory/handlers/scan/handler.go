@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
@@ -54,7 +53,6 @@ type handler struct {
 	resourcesTable     string
 	connectionFunction string
 	topicArn           string
-	log                *slog.Logger
 	now                func() time.Time
 	// sleep is store.Batch.Sleep; nil waits for real.
 	sleep func(context.Context, time.Duration) error
@@ -68,8 +66,7 @@ var errNoConnection = errors.New("no connection")
 // failure is logged, and Handle fails at the end when any account failed, so that the
 // schedule's retry policy and dead-letter queue see it.
 func (h *handler) Handle(ctx context.Context, _ json.RawMessage) error {
-	ctx = runtime.WithLogger(ctx, h.log)
-	log := runtime.Logger(ctx)
+	log := lambdakit.Logger(ctx)
 	ids, err := h.accountIDs(ctx)
 	if err != nil {
 		return err
@@ -87,10 +84,10 @@ func (h *handler) Handle(ctx context.Context, _ json.RawMessage) error {
 			// The account was removed from the accounts context and its
 			// AccountDisconnected has not reached the ingest function yet (or sits in its
 			// dead-letter queue): nothing to scan, and a retry would not change that.
-			log.Warn("account skipped", "account_id", id, runtime.LogKeyError, err)
+			log.Warn("account skipped", "account_id", id, lambdakit.LogKeyError, err)
 			skipped++
 		case err != nil:
-			log.Error("account scan failed", "account_id", id, runtime.LogKeyError, err)
+			log.Error("account scan failed", "account_id", id, lambdakit.LogKeyError, err)
 			failures = append(failures, fmt.Errorf("account %q: %w", id, err))
 		default:
 			log.Info("account scanned", "account_id", id, "added", result.added, "removed", result.removed,

@@ -14,7 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
@@ -66,17 +67,22 @@ func setup() (*handler, fakes) {
 		accountsTable: "accounts", resourcesTable: "resources",
 		connectionFunction: "arn:aws:lambda:eu-west-1:000000000000:function:accounts-connection:live",
 		topicArn:           "arn:aws:sns:eu-west-1:000000000000:inventory-events",
-		log:                slog.New(slog.DiscardHandler),
 		now:                func() time.Time { return t1 },
 		sleep:              func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 	}
 	return h, f
 }
 
+// quiet returns the context of an invocation, whose logger (lambdakit.Main stores the
+// function's in Lambda) discards.
+func quiet() context.Context {
+	return lambdakit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
+}
+
 func TestScanStoresAdditionsAndRemovals(t *testing.T) {
 	h, f := setup()
 	f.tagging.resources["111122223333"]["not an arn"] = map[string]string{}
-	if err := h.Handle(context.Background(), json.RawMessage(`{}`)); err != nil {
+	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil {
 		t.Fatal(err)
 	}
 	got := f.db.resources["aws-111122223333"]
@@ -113,11 +119,11 @@ func TestScanStoresAdditionsAndRemovals(t *testing.T) {
 	if *p.TopicArn != h.topicArn || *p.MessageAttributes["type"].StringValue != "InventoryChanged" || *p.MessageAttributes["type"].DataType != "String" {
 		t.Fatalf("publish input = %+v", p)
 	}
-	e, err := runtime.ParseEnvelope(*p.Message)
+	e, err := envelope.Parse(*p.Message)
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := runtime.Decode[contract.InventoryChanged](e, contract.InventoryChangedType, contract.InventoryChangedVersion)
+	data, err := envelope.Decode[contract.InventoryChanged](e, contract.InventoryChangedType, contract.InventoryChangedVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,12 +135,12 @@ func TestScanStoresAdditionsAndRemovals(t *testing.T) {
 
 func TestScanWithoutChangePublishesNothing(t *testing.T) {
 	h, f := setup()
-	if err := h.Handle(context.Background(), json.RawMessage(`{}`)); err != nil {
+	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil {
 		t.Fatal(err)
 	}
 	// The next hour finds what the first scan stored: nothing to write or announce.
 	f.sns.published = nil
-	if err := h.Handle(context.Background(), json.RawMessage(`{"any":["json"]}`)); err != nil {
+	if err := h.Handle(quiet(), json.RawMessage(`{"any":["json"]}`)); err != nil {
 		t.Fatal(err)
 	}
 	if len(f.sns.published) != 0 {
@@ -146,7 +152,7 @@ func TestScanContinuesAfterAFailedAccount(t *testing.T) {
 	h, f := setup()
 	f.db.accountIDs = []string{"aws-444455556666", "aws-111122223333"}
 	f.sts.fail = map[string]error{"arn:aws:iam::444455556666:role/stratum-inventory-reader": errors.New("AccessDenied")}
-	err := h.Handle(context.Background(), json.RawMessage(`{}`))
+	err := h.Handle(quiet(), json.RawMessage(`{}`))
 	if err == nil || !strings.Contains(err.Error(), `1 of 2 accounts failed`) || !strings.Contains(err.Error(), `"aws-444455556666"`) {
 		t.Fatalf("err = %v, want the failed account named", err)
 	}
@@ -159,7 +165,7 @@ func TestScanSkipsAccountUnknownToAccounts(t *testing.T) {
 	h, f := setup()
 	payload, _ := json.Marshal(accounts.ConnectionResponse{Error: "account aws-444455556666 not found"})
 	f.lambda.answers["aws-444455556666"] = &awslambda.InvokeOutput{StatusCode: 200, Payload: payload}
-	if err := h.Handle(context.Background(), json.RawMessage(`{}`)); err != nil {
+	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil {
 		t.Fatalf("err = %v, want the unknown account skipped", err)
 	}
 	if len(f.sts.calls) != 1 {
@@ -177,7 +183,7 @@ func TestScanFailsOnBadConnection(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h, f := setup()
 			f.lambda.answers["aws-444455556666"] = out
-			err := h.Handle(context.Background(), json.RawMessage(`{}`))
+			err := h.Handle(quiet(), json.RawMessage(`{}`))
 			if err == nil || !strings.Contains(err.Error(), `"aws-444455556666"`) {
 				t.Fatalf("err = %v", err)
 			}
@@ -199,7 +205,7 @@ func TestScanFailsWhenADependencyFails(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h, f := setup()
 			breakIt(f)
-			if err := h.Handle(context.Background(), json.RawMessage(`{}`)); !errors.Is(err, boom) {
+			if err := h.Handle(quiet(), json.RawMessage(`{}`)); !errors.Is(err, boom) {
 				t.Fatalf("err = %v, want it to wrap boom", err)
 			}
 		})
@@ -209,7 +215,7 @@ func TestScanFailsWhenADependencyFails(t *testing.T) {
 func TestScanNoAccounts(t *testing.T) {
 	h, f := setup()
 	f.db.accountIDs = nil
-	if err := h.Handle(context.Background(), json.RawMessage(`{}`)); err != nil || len(f.lambda.calls) != 0 {
+	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil || len(f.lambda.calls) != 0 {
 		t.Fatalf("err = %v, %d invocations", err, len(f.lambda.calls))
 	}
 }

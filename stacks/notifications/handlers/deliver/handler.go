@@ -19,11 +19,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 )
 
-// Headers of a delivery, besides Content-Type.
+// Headers of a delivery, and the Content-Type of its body: the event's envelope in JSON.
 const (
+	contentTypeJSON = "application/json"
 	headerEventID   = "X-Stratum-Event-Id"
 	headerEventType = "X-Stratum-Event-Type"
 	headerSignature = "X-Stratum-Signature"
@@ -51,7 +53,6 @@ type handler struct {
 	endpoint string
 	client   *http.Client
 	secret   *secretCache
-	log      *slog.Logger
 	now      func() time.Time
 	// sleep waits for d or until ctx is done; nil waits for real. Tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -96,13 +97,12 @@ func newHTTPClient(transport http.RoundTripper) *http.Client {
 // itself, and dropping the event would lose it without a trace; the cost is a few
 // useless retries of an event that the receiver refuses.
 func (h *handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	ctx = runtime.WithLogger(ctx, h.log)
-	return runtime.ProcessSQS(ctx, ev, h.deliver), nil
+	return lambdakit.ProcessSQS(ctx, ev, h.deliver), nil
 }
 
 // deliver POSTs the event of msg to the endpoint.
 func (h *handler) deliver(ctx context.Context, msg events.SQSMessage) error {
-	e, err := runtime.EnvelopeFromSQS(msg)
+	e, err := envelope.FromSQS(msg)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (h *handler) deliver(ctx context.Context, msg events.SQSMessage) error {
 	if err != nil {
 		return fmt.Errorf("event %s: encode: %w", e.ID, err)
 	}
-	log := runtime.Logger(ctx).With("event_id", e.ID, "event_type", e.Type)
+	log := lambdakit.Logger(ctx).With("event_id", e.ID, "event_type", e.Type)
 	secret, err := h.secret.get(ctx)
 	if err != nil {
 		return fmt.Errorf("event %s: signing secret: %w", e.ID, err)
@@ -152,7 +152,7 @@ func (h *handler) deliver(ctx context.Context, msg events.SQSMessage) error {
 		if !timeLeft(ctx, delay) {
 			return fmt.Errorf("event %s: no time left for attempt %d: %w", e.ID, attempt+1, err)
 		}
-		log.Warn("delivery failed; retrying", "attempt", attempt, "delay", delay, runtime.LogKeyError, err)
+		log.Warn("delivery failed; retrying", "attempt", attempt, "delay", delay, lambdakit.LogKeyError, err)
 		if err := h.wait(ctx, delay); err != nil {
 			return fmt.Errorf("event %s: %w", e.ID, err)
 		}
@@ -162,19 +162,19 @@ func (h *handler) deliver(ctx context.Context, msg events.SQSMessage) error {
 
 // refused returns the error of an answer that no retry can change, such as 400 or 403:
 // the receiver rejects this event or this sender.
-func refused(log *slog.Logger, e runtime.Envelope, status, attempt int) error {
+func refused(log *slog.Logger, e envelope.Envelope, status, attempt int) error {
 	log.Error("event refused by the endpoint", "status", status, "attempt", attempt)
 	return fmt.Errorf("event %s: %w: endpoint answered %d", e.ID, errPermanent, status)
 }
 
 // post sends one signed request and returns the status of the answer, or an error when
 // there is none.
-func (h *handler) post(ctx context.Context, e runtime.Envelope, body, secret []byte) (int, error) {
+func (h *handler) post(ctx context.Context, e envelope.Envelope, body, secret []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return 0, fmt.Errorf("%w: request: %w", errPermanent, err)
 	}
-	req.Header.Set("Content-Type", runtime.ContentTypeJSON)
+	req.Header.Set("Content-Type", contentTypeJSON)
 	req.Header.Set("User-Agent", "stratum-notifications")
 	req.Header.Set(headerEventID, e.ID)
 	req.Header.Set(headerEventType, e.Type)
@@ -188,7 +188,7 @@ func (h *handler) post(ctx context.Context, e runtime.Envelope, body, secret []b
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode/100 != 2 {
-		runtime.Logger(ctx).Warn("endpoint did not accept the event", "status", resp.StatusCode, "body", string(excerpt))
+		lambdakit.Logger(ctx).Warn("endpoint did not accept the event", "status", resp.StatusCode, "body", string(excerpt))
 	}
 	return resp.StatusCode, nil
 }

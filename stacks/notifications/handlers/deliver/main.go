@@ -7,50 +7,36 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 func main() {
-	logger := runtime.NewLogger(os.Stdout)
-	h, err := newHandler(os.Getenv)
-	if err != nil {
-		logger.Error("deliver cannot start", runtime.LogKeyError, err)
-		os.Exit(1)
-	}
-	h.log = logger
-	lambda.Start(h.Handle)
+	lambdakit.Main([]string{"ENDPOINT_URL", "SECRET_ARN"}, func(s lambdakit.Setup) (any, error) {
+		h, err := newHandler(s)
+		if err != nil {
+			return nil, err
+		}
+		return h.Handle, nil
+	})
 }
 
-// newHandler returns the handler configured by the environment read with getenv, with
-// the real clients.
-func newHandler(getenv func(string) string) (*handler, error) {
-	vars, err := runtime.RequireEnv(getenv, "ENDPOINT_URL", "SECRET_ARN")
-	if err != nil {
-		return nil, err
-	}
-	endpoint, err := parseEndpoint(vars["ENDPOINT_URL"])
+// newHandler returns the handler configured by s, with the real clients.
+func newHandler(s lambdakit.Setup) (*handler, error) {
+	endpoint, err := parseEndpoint(s.Env["ENDPOINT_URL"])
 	if err != nil {
 		return nil, fmt.Errorf("ENDPOINT_URL: %w", err)
-	}
-	cfg, err := config.LoadDefaultConfig(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("load aws config: %w", err)
 	}
 	return &handler{
 		endpoint: endpoint,
 		client:   newHTTPClient(nil),
 		secret: &secretCache{
-			client: secretsmanager.NewFromConfig(cfg),
-			arn:    vars["SECRET_ARN"],
+			client: secretsmanager.NewFromConfig(s.AWS),
+			arn:    s.Env["SECRET_ARN"],
 			now:    time.Now,
 		},
 		now: time.Now,

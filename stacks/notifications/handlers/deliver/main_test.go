@@ -22,6 +22,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // fakeSecrets returns the current value of a secret that tests can rotate.
@@ -149,7 +151,6 @@ func newHarness(t *testing.T, r *receiver, secret string) harness {
 			arn:    "arn:aws:secretsmanager:eu-west-1:000000000000:secret:deliver",
 			now:    func() time.Time { return clock },
 		},
-		log: slog.New(slog.DiscardHandler),
 		now: func() time.Time { return now },
 		sleep: func(ctx context.Context, d time.Duration) error {
 			*waits = append(*waits, d)
@@ -167,6 +168,8 @@ func messageOf(id, body string) events.SQSMessage {
 
 func run(t *testing.T, h *handler, ctx context.Context, msgs ...events.SQSMessage) []string {
 	t.Helper()
+	// In Lambda the context carries the function's logger (lambdakit.Main); here it discards.
+	ctx = lambdakit.WithLogger(ctx, slog.New(slog.DiscardHandler))
 	resp, err := h.Handle(ctx, events.SQSEvent{Records: msgs})
 	if err != nil {
 		t.Fatal(err)
@@ -379,14 +382,13 @@ func TestParseEndpoint(t *testing.T) {
 	}
 }
 
-func TestNewHandlerNamesMissingVariables(t *testing.T) {
-	_, err := newHandler(func(string) string { return "" })
-	if err == nil || err.Error() != "missing environment variable: ENDPOINT_URL, SECRET_ARN" {
-		t.Fatalf("err = %v", err)
-	}
-	vars := map[string]string{"ENDPOINT_URL": "http://x", "SECRET_ARN": "arn"}
-	_, err = newHandler(func(name string) string { return vars[name] })
+func TestNewHandlerRefusesAnInsecureEndpoint(t *testing.T) {
+	_, err := newHandler(lambdakit.Setup{Env: map[string]string{"ENDPOINT_URL": "http://x", "SECRET_ARN": "arn"}})
 	if err == nil || !strings.HasPrefix(err.Error(), "ENDPOINT_URL: ") {
 		t.Fatalf("err = %v, want the endpoint refused", err)
+	}
+	h, err := newHandler(lambdakit.Setup{Env: map[string]string{"ENDPOINT_URL": "https://hooks.example.com/", "SECRET_ARN": "arn"}})
+	if err != nil || h.endpoint != "https://hooks.example.com/" || h.secret.arn != "arn" {
+		t.Fatalf("newHandler = %+v, %v", h, err)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
 
@@ -59,7 +59,7 @@ type Registration struct {
 	ExternalAccountID string `json:"externalAccountId"`
 }
 
-// Validate reports every invalid field of r at once, as a *runtime.ValidationError.
+// Validate reports every invalid field of r at once, as a *lambdakit.ValidationError.
 func (r Registration) Validate() error {
 	fields := make(map[string]string)
 	if p := nameProblem(r.Name); p != "" {
@@ -72,7 +72,7 @@ func (r Registration) Validate() error {
 		fields["externalAccountId"] = "must be the 12 digits of an AWS account id, got " + quote(r.ExternalAccountID)
 	}
 	if len(fields) > 0 {
-		return &runtime.ValidationError{Fields: fields}
+		return &lambdakit.ValidationError{Fields: fields}
 	}
 	return nil
 }
@@ -125,14 +125,14 @@ func RoleArn(externalAccountID string) string {
 	return "arn:aws:iam::" + externalAccountID + ":role/" + contract.ReaderRoleName
 }
 
-// ValidateID returns a *runtime.ValidationError for the field accountId when id is not an
+// ValidateID returns a *lambdakit.ValidationError for the field accountId when id is not an
 // account id. Checking it before reading the table answers a mistyped id with what is
 // wrong rather than with "not found".
 func ValidateID(id string) error {
 	if rest, ok := strings.CutPrefix(id, idPrefix); ok && twelveDigits(rest) {
 		return nil
 	}
-	return &runtime.ValidationError{Fields: map[string]string{
+	return &lambdakit.ValidationError{Fields: map[string]string{
 		"accountId": fmt.Sprintf("must be %q followed by 12 digits, got %s", idPrefix, quote(id)),
 	}}
 }

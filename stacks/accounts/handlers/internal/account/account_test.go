@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 )
 
@@ -77,9 +77,9 @@ func TestRegistrationValidate(t *testing.T) {
 				}
 				return
 			}
-			verr, ok := errors.AsType[*runtime.ValidationError](err)
+			verr, ok := errors.AsType[*lambdakit.ValidationError](err)
 			if !ok {
-				t.Fatalf("Validate() = %v, want a *runtime.ValidationError", err)
+				t.Fatalf("Validate() = %v, want a *lambdakit.ValidationError", err)
 			}
 			if !maps.Equal(verr.Fields, tt.want) {
 				t.Errorf("fields = %v, want %v", verr.Fields, tt.want)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // maxCursorLength bounds the token a client sends back, before it is decoded. A real one
@@ -43,10 +43,10 @@ func encodeCursor(key map[string]types.AttributeValue, tenant string) (string, e
 }
 
 // decodeCursor returns the account id in token, after checking that token is one that
-// encodeCursor returned for tenant. Every failure is the same *runtime.ValidationError:
+// encodeCursor returned for tenant. Every failure is the same *lambdakit.ValidationError:
 // the token is opaque, so the client can do nothing with the details.
 func decodeCursor(token, tenant string) (string, error) {
-	invalid := &runtime.ValidationError{Fields: map[string]string{
+	invalid := &lambdakit.ValidationError{Fields: map[string]string{
 		"next": "is not a page token of this API; use the next of the previous page, or none for the first",
 	}}
 	if len(token) > maxCursorLength {

@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // The interfaces below are the single DynamoDB operations the store uses, so that each
@@ -69,7 +69,7 @@ func Create(ctx context.Context, db Putter, table string, a Account) (Account, b
 	return stored, false, nil
 }
 
-// Get returns the account id of tenant, or an error wrapping runtime.ErrNotFound. The read
+// Get returns the account id of tenant, or an error wrapping lambdakit.ErrNotFound. The read
 // is strongly consistent, so that a client reads an account right after registering it.
 func Get(ctx context.Context, db Getter, table, tenant, id string) (Account, error) {
 	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{
@@ -81,7 +81,7 @@ func Get(ctx context.Context, db Getter, table, tenant, id string) (Account, err
 		return Account{}, fmt.Errorf("account %q: get item: %w", id, err)
 	}
 	if len(out.Item) == 0 {
-		return Account{}, fmt.Errorf("account %q: %w", id, runtime.ErrNotFound)
+		return Account{}, fmt.Errorf("account %q: %w", id, lambdakit.ErrNotFound)
 	}
 	a, err := decode(out.Item)
 	if err != nil {
@@ -91,7 +91,7 @@ func Get(ctx context.Context, db Getter, table, tenant, id string) (Account, err
 }
 
 // Delete deletes the account id of tenant and returns it as it was, or fails with an error
-// wrapping runtime.ErrNotFound when there is no such account. The condition makes only the
+// wrapping lambdakit.ErrNotFound when there is no such account. The condition makes only the
 // call that actually deleted the item succeed, so only that one announces it.
 func Delete(ctx context.Context, db Deleter, table, tenant, id string) (Account, error) {
 	out, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
@@ -101,7 +101,7 @@ func Delete(ctx context.Context, db Deleter, table, tenant, id string) (Account,
 		ReturnValues:        types.ReturnValueAllOld,
 	})
 	if _, ok := errors.AsType[*types.ConditionalCheckFailedException](err); ok {
-		return Account{}, fmt.Errorf("account %q: %w", id, runtime.ErrNotFound)
+		return Account{}, fmt.Errorf("account %q: %w", id, lambdakit.ErrNotFound)
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("account %q: delete item: %w", id, err)
@@ -123,7 +123,7 @@ type Page struct {
 
 // List returns up to limit accounts of tenant in account id order, from the page that next
 // names, or from the first when next is empty. A next that is not a token List returned for
-// tenant fails with a *runtime.ValidationError for the field next.
+// tenant fails with a *lambdakit.ValidationError for the field next.
 func List(ctx context.Context, db Querier, table, tenant string, limit int32, next string) (Page, error) {
 	var start map[string]types.AttributeValue
 	if next != "" {

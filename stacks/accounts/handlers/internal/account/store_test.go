@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
 )
@@ -78,12 +78,12 @@ func TestGet(t *testing.T) {
 		t.Fatalf("Get() = %+v, %v; want %+v", got, err, a)
 	}
 	_, err = account.Get(ctx, db, tableName, "t-2", a.AccountID)
-	if !errors.Is(err, runtime.ErrNotFound) || err.Error() != `account "aws-123456789012": not found` {
+	if !errors.Is(err, lambdakit.ErrNotFound) || err.Error() != `account "aws-123456789012": not found` {
 		t.Errorf("Get() of another tenant = %v, want not found", err)
 	}
 	db.Fail(fake.GetItem, errBroken)
 	_, err = account.Get(ctx, db, tableName, "t-1", a.AccountID)
-	if !errors.Is(err, errBroken) || errors.Is(err, runtime.ErrNotFound) {
+	if !errors.Is(err, errBroken) || errors.Is(err, lambdakit.ErrNotFound) {
 		t.Errorf("Get() = %v, want it to wrap %v", err, errBroken)
 	}
 }
@@ -94,18 +94,18 @@ func TestDelete(t *testing.T) {
 	a := sample("t-1", "123456789012")
 	db.Seed(t, a)
 
-	if _, err := account.Delete(ctx, db, tableName, "t-2", a.AccountID); !errors.Is(err, runtime.ErrNotFound) {
+	if _, err := account.Delete(ctx, db, tableName, "t-2", a.AccountID); !errors.Is(err, lambdakit.ErrNotFound) {
 		t.Fatalf("Delete() of another tenant = %v, want not found", err)
 	}
 	got, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID)
 	if err != nil || got != a {
 		t.Fatalf("Delete() = %+v, %v; want %+v", got, err, a)
 	}
-	if _, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID); !errors.Is(err, runtime.ErrNotFound) {
+	if _, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID); !errors.Is(err, lambdakit.ErrNotFound) {
 		t.Errorf("second Delete() = %v, want not found", err)
 	}
 	db.Fail(fake.DeleteItem, errBroken)
-	if _, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID); !errors.Is(err, errBroken) || errors.Is(err, runtime.ErrNotFound) {
+	if _, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID); !errors.Is(err, errBroken) || errors.Is(err, lambdakit.ErrNotFound) {
 		t.Errorf("Delete() = %v, want it to wrap %v", err, errBroken)
 	}
 }
@@ -173,7 +173,7 @@ func TestListInvalidToken(t *testing.T) {
 	want := map[string]string{"next": "is not a page token of this API; use the next of the previous page, or none for the first"}
 	for name, token := range tokens {
 		_, err := account.List(ctx, db, tableName, "t-2", 1, token)
-		verr, ok := errors.AsType[*runtime.ValidationError](err)
+		verr, ok := errors.AsType[*lambdakit.ValidationError](err)
 		if !ok || !maps.Equal(verr.Fields, want) {
 			t.Errorf("%s: List() = %v, want %v", name, err, want)
 		}

@@ -1,5 +1,5 @@
 // Package event publishes the accounts context's events to its SNS topic, as the
-// platform's envelope (runtime.Envelope) with contract.Source as the source.
+// platform's envelope (envelope.Envelope) with contract.Source as the source.
 //
 // The message body is the envelope in JSON, and the message attribute "type" (a String)
 // is the event type, because subscribers' filter policies match on it.
@@ -14,7 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
 
@@ -25,14 +26,14 @@ type Publisher interface {
 
 // Publish publishes data as an event of type typ and version version to the topic
 // topicArn, with the correlation id of ctx, and returns the envelope it published.
-func Publish(ctx context.Context, p Publisher, topicArn, typ string, version int, data any) (runtime.Envelope, error) {
-	e, err := runtime.NewEnvelope(ctx, contract.Source, typ, version, data)
+func Publish(ctx context.Context, p Publisher, topicArn, typ string, version int, data any) (envelope.Envelope, error) {
+	e, err := envelope.New(ctx, contract.Source, typ, version, data)
 	if err != nil {
-		return runtime.Envelope{}, fmt.Errorf("publish %s: %w", typ, err)
+		return envelope.Envelope{}, fmt.Errorf("publish %s: %w", typ, err)
 	}
 	body, err := json.Marshal(e)
 	if err != nil {
-		return runtime.Envelope{}, fmt.Errorf("publish %s: encode: %w", typ, err)
+		return envelope.Envelope{}, fmt.Errorf("publish %s: encode: %w", typ, err)
 	}
 	attrs := make(map[string]types.MessageAttributeValue)
 	for name, value := range e.MessageAttributes() {
@@ -44,9 +45,9 @@ func Publish(ctx context.Context, p Publisher, topicArn, typ string, version int
 		MessageAttributes: attrs,
 	})
 	if err != nil {
-		return runtime.Envelope{}, fmt.Errorf("publish %s %s: %w", typ, e.ID, err)
+		return envelope.Envelope{}, fmt.Errorf("publish %s %s: %w", typ, e.ID, err)
 	}
-	runtime.Logger(ctx).Info("event published", "event_type", typ, "event_id", e.ID,
+	lambdakit.Logger(ctx).Info("event published", "event_type", typ, "event_id", e.ID,
 		"sns_message_id", aws.ToString(out.MessageId))
 	return e, nil
 }

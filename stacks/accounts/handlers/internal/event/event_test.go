@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/event"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
@@ -15,7 +16,7 @@ import (
 const topicArn = "arn:aws:sns:eu-west-1:111122223333:accounts-events"
 
 func TestPublish(t *testing.T) {
-	ctx := runtime.WithCorrelationID(context.Background(), "req-1")
+	ctx := lambdakit.WithCorrelationID(context.Background(), "req-1")
 	topic := fake.NewTopic(topicArn)
 	data := contract.AccountDisconnected{
 		Version:        contract.AccountDisconnectedVersion,
@@ -36,7 +37,7 @@ func TestPublish(t *testing.T) {
 	if e.Source != contract.Source || e.CorrelationID != "req-1" {
 		t.Errorf("source, correlation id = %q, %q; want %q, req-1", e.Source, e.CorrelationID, contract.Source)
 	}
-	decoded, err := runtime.Decode[contract.AccountDisconnected](e, contract.AccountDisconnectedType, contract.AccountDisconnectedVersion)
+	decoded, err := envelope.Decode[contract.AccountDisconnected](e, contract.AccountDisconnectedType, contract.AccountDisconnectedVersion)
 	if err != nil || decoded != data {
 		t.Errorf("Decode() = %+v, %v; want %+v", decoded, err, data)
 	}
@@ -55,7 +56,7 @@ func TestPublishFails(t *testing.T) {
 func TestPublishInvalidType(t *testing.T) {
 	topic := fake.NewTopic(topicArn)
 	_, err := event.Publish(context.Background(), topic, topicArn, "account.connected", 1, struct{}{})
-	if _, ok := errors.AsType[*runtime.ValidationError](err); !ok {
+	if _, ok := errors.AsType[*lambdakit.ValidationError](err); !ok {
 		t.Errorf("Publish() = %v, want an invalid envelope", err)
 	}
 	if len(topic.Envelopes(t)) != 0 {

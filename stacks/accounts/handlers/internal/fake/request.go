@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // Context returns a context whose logger writes JSON to the returned buffer, so that a
@@ -15,7 +15,7 @@ import (
 func Context() (context.Context, *bytes.Buffer) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	return runtime.WithLogger(context.Background(), logger), &buf
+	return lambdakit.WithLogger(context.Background(), logger), &buf
 }
 
 // Request returns an API Gateway request that a JWT authorizer accepted, with the scope

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 )
 
 // Topic is an in-memory SNS topic that records what is published to it. It is safe for
@@ -54,19 +54,19 @@ func (t *Topic) Publish(_ context.Context, in *sns.PublishInput, _ ...func(*sns.
 // Envelopes returns the envelopes published, in order, after checking that each message
 // is a valid envelope of the accounts context with its type as the String attribute
 // "type", which subscriptions filter on.
-func (t *Topic) Envelopes(tb testing.TB) []runtime.Envelope {
+func (t *Topic) Envelopes(tb testing.TB) []envelope.Envelope {
 	tb.Helper()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	envelopes := make([]runtime.Envelope, 0, len(t.published))
+	envelopes := make([]envelope.Envelope, 0, len(t.published))
 	for i, in := range t.published {
-		e, err := runtime.ParseEnvelope(aws.ToString(in.Message))
+		e, err := envelope.Parse(aws.ToString(in.Message))
 		if err != nil {
 			tb.Fatalf("message %d: %v", i, err)
 		}
-		attr, ok := in.MessageAttributes[runtime.MessageAttributeType]
+		attr, ok := in.MessageAttributes[envelope.MessageAttributeType]
 		if !ok || aws.ToString(attr.DataType) != "String" || aws.ToString(attr.StringValue) != e.Type {
-			tb.Fatalf("message %d: attribute %q = %+v, want String %q", i, runtime.MessageAttributeType, attr, e.Type)
+			tb.Fatalf("message %d: attribute %q = %+v, want String %q", i, envelope.MessageAttributeType, attr, e.Type)
 		}
 		envelopes = append(envelopes, e)
 	}

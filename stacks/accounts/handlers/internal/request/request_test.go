@@ -5,7 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/stratum-platform/stratum/platform/runtime"
+	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/request"
 )
@@ -26,21 +27,21 @@ func TestTenant(t *testing.T) {
 	}
 	for name, tt := range tests {
 		_, err := request.Tenant(fake.Request(tt.scope, tt.tenant), request.ScopeWrite)
-		if !errors.Is(err, runtime.ErrForbidden) || err.Error() != tt.want {
+		if !errors.Is(err, lambdakit.ErrForbidden) || err.Error() != tt.want {
 			t.Errorf("%s: Tenant() = %v, want %s", name, err, tt.want)
 		}
 	}
 
 	req := fake.Request("accounts:write", "t-1")
 	req.RequestContext.Authorizer = nil
-	if _, err := request.Tenant(req, request.ScopeWrite); !errors.Is(err, runtime.ErrNoClaims) {
-		t.Errorf("Tenant() without authorizer = %v, want %v", err, runtime.ErrNoClaims)
+	if _, err := request.Tenant(req, request.ScopeWrite); !errors.Is(err, api.ErrNoClaims) {
+		t.Errorf("Tenant() without authorizer = %v, want %v", err, api.ErrNoClaims)
 	}
 }
 
 func TestContext(t *testing.T) {
 	ctx := request.Context(context.Background(), fake.Request("accounts:read", "t-1"))
-	if got := runtime.CorrelationID(ctx); got != "req-1" {
+	if got := lambdakit.CorrelationID(ctx); got != "req-1" {
 		t.Errorf("correlation id = %q, want req-1", got)
 	}
 }

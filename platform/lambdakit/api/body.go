@@ -1,4 +1,4 @@
-package runtime
+package api
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // MaxBodyBytes is the largest request body, once decoded from base64, that DecodeBody
@@ -22,8 +24,8 @@ const MaxBodyBytes = 1 << 20
 
 // DecodeBody returns the JSON body of req as a T. It is strict, because a field the
 // handler does not know is most likely a client's typo that would otherwise be dropped
-// without a word. It returns a *ValidationError, which ErrorResponse answers with 400,
-// when:
+// without a word. It returns a *lambdakit.ValidationError, which ErrorResponse answers with
+// 400, when:
 //   - the content type is not application/json, or names a charset other than UTF-8;
 //   - the body, decoded from base64 when API Gateway encoded it, is empty, larger than
 //     MaxBodyBytes, not UTF-8 or not JSON;
@@ -84,7 +86,12 @@ func requestBody(req events.APIGatewayV2HTTPRequest) ([]byte, error) {
 	return body, nil
 }
 
-func tooLarge() *ValidationError {
+// invalid returns a *lambdakit.ValidationError for one field.
+func invalid(field, problem string) *lambdakit.ValidationError {
+	return &lambdakit.ValidationError{Fields: map[string]string{field: problem}}
+}
+
+func tooLarge() *lambdakit.ValidationError {
 	return invalid("body", fmt.Sprintf("must be at most %d bytes", MaxBodyBytes))
 }
 
@@ -116,9 +123,9 @@ func checkContentType(value string) error {
 	return nil
 }
 
-// decodeError turns an error of the JSON decoder into a ValidationError that a client
-// can act on, naming the field when the decoder knows it.
-func decodeError(err error) *ValidationError {
+// decodeError turns an error of the JSON decoder into a *lambdakit.ValidationError that a
+// client can act on, naming the field when the decoder knows it.
+func decodeError(err error) *lambdakit.ValidationError {
 	if typeErr, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		field := typeErr.Field
 		if field == "" {

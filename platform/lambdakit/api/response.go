@@ -1,4 +1,4 @@
-package runtime
+package api
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // Content types of the responses.
@@ -28,7 +30,7 @@ func JSON(status int, body any) events.APIGatewayV2HTTPResponse {
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
-		Logger(context.Background()).Error("encode response body", LogKeyError, err)
+		lambdakit.Logger(context.Background()).Error("encode response body", lambdakit.LogKeyError, err)
 		return internalError().Response()
 	}
 	return response(status, ContentTypeJSON, data)
@@ -82,16 +84,16 @@ func internalError() Problem {
 }
 
 // ErrorResponse returns the problem response for err:
-//   - a *ValidationError gives 400, with its fields as "errors";
-//   - ErrForbidden gives 403, ErrNotFound 404 and ErrConflict 409, with the text of err as
-//     the detail;
-//   - any other error gives 500 with a generic detail, and err is logged with Logger(ctx),
-//     because its text is for operators, not clients.
+//   - a *lambdakit.ValidationError gives 400, with its fields as "errors";
+//   - lambdakit.ErrForbidden gives 403, lambdakit.ErrNotFound 404 and lambdakit.ErrConflict
+//     409, with the text of err as the detail;
+//   - any other error gives 500 with a generic detail, and err is logged with
+//     lambdakit.Logger(ctx), because its text is for operators, not clients.
 //
 // Errors are matched with errors.As and errors.Is, so they may be wrapped.
 func ErrorResponse(ctx context.Context, err error) events.APIGatewayV2HTTPResponse {
-	if verr, ok := errors.AsType[*ValidationError](err); ok {
-		Logger(ctx).Debug("invalid request", LogKeyError, err)
+	if verr, ok := errors.AsType[*lambdakit.ValidationError](err); ok {
+		lambdakit.Logger(ctx).Debug("invalid request", lambdakit.LogKeyError, err)
 		return Problem{
 			Status: http.StatusBadRequest,
 			Detail: "The request is invalid; see errors for each field.",
@@ -100,17 +102,17 @@ func ErrorResponse(ctx context.Context, err error) events.APIGatewayV2HTTPRespon
 	}
 	status := http.StatusInternalServerError
 	switch {
-	case errors.Is(err, ErrForbidden):
+	case errors.Is(err, lambdakit.ErrForbidden):
 		status = http.StatusForbidden
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, lambdakit.ErrNotFound):
 		status = http.StatusNotFound
-	case errors.Is(err, ErrConflict):
+	case errors.Is(err, lambdakit.ErrConflict):
 		status = http.StatusConflict
 	}
 	if status == http.StatusInternalServerError {
-		Logger(ctx).Error("request failed", LogKeyError, err)
+		lambdakit.Logger(ctx).Error("request failed", lambdakit.LogKeyError, err)
 		return internalError().Response()
 	}
-	Logger(ctx).Debug("request refused", "status", status, LogKeyError, err)
+	lambdakit.Logger(ctx).Debug("request refused", "status", status, lambdakit.LogKeyError, err)
 	return Problem{Status: status, Detail: err.Error()}.Response()
 }

@@ -1,4 +1,4 @@
-package runtime
+package envelope
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // MessageAttributeType is the SNS message attribute that carries an event's type.
@@ -51,15 +53,15 @@ type Envelope struct {
 	Data json.RawMessage `json:"data"`
 }
 
-// NewEnvelope returns a valid envelope for data published by source: a new random id, the
-// current time in UTC to the millisecond, and the correlation id of ctx, or the new id when
+// New returns a valid envelope for data published by source: a new random id, the current
+// time in UTC to the millisecond, and the correlation id of ctx, or the new id when
 // ctx has none so that this event starts a flow.
-func NewEnvelope(ctx context.Context, source, typ string, version int, data any) (Envelope, error) {
+func New(ctx context.Context, source, typ string, version int, data any) (Envelope, error) {
 	return newEnvelope(ctx, source, typ, version, data, rand.Reader, time.Now)
 }
 
-// newEnvelope is NewEnvelope with its sources of randomness and time passed in, so that
-// tests can check exact ids and times.
+// newEnvelope is New with its sources of randomness and time passed in, so that tests can
+// check exact ids and times.
 func newEnvelope(ctx context.Context, source, typ string, version int, data any, entropy io.Reader, now func() time.Time) (Envelope, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
@@ -77,7 +79,7 @@ func newEnvelope(ctx context.Context, source, typ string, version int, data any,
 		// Milliseconds are what other languages' clocks and JSON libraries keep, so the
 		// time reads back equal wherever the event is consumed.
 		Time:          now().UTC().Truncate(time.Millisecond),
-		CorrelationID: CorrelationID(ctx),
+		CorrelationID: lambdakit.CorrelationID(ctx),
 		Data:          raw,
 	}
 	if e.CorrelationID == "" {
@@ -101,9 +103,9 @@ func newID(r io.Reader) (string, error) {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
 }
 
-// Validate reports every problem of e at once, as a *ValidationError keyed by JSON field
-// name: an empty id or source, a type that does not match ^[A-Z][A-Za-z]+$, a version
-// below 1, a zero time, and data that is not a JSON object.
+// Validate reports every problem of e at once, as a *lambdakit.ValidationError keyed by
+// JSON field name: an empty id or source, a type that does not match ^[A-Z][A-Za-z]+$, a
+// version below 1, a zero time, and data that is not a JSON object.
 func (e Envelope) Validate() error {
 	fields := make(map[string]string)
 	if strings.TrimSpace(e.ID) == "" {
@@ -128,7 +130,7 @@ func (e Envelope) Validate() error {
 		fields["data"] = "must be a JSON object"
 	}
 	if len(fields) > 0 {
-		return fmt.Errorf("invalid envelope: %w", &ValidationError{Fields: fields})
+		return fmt.Errorf("invalid envelope: %w", &lambdakit.ValidationError{Fields: fields})
 	}
 	return nil
 }
@@ -165,9 +167,9 @@ func (e Envelope) MessageAttributes() map[string]string {
 // with its own id.
 func (e Envelope) Context(ctx context.Context) context.Context {
 	if e.CorrelationID != "" {
-		return WithCorrelationID(ctx, e.CorrelationID)
+		return lambdakit.WithCorrelationID(ctx, e.CorrelationID)
 	}
-	return WithCorrelationID(ctx, e.ID)
+	return lambdakit.WithCorrelationID(ctx, e.ID)
 }
 
 // Decode returns the data of e as a T, after checking that e is a valid envelope of type
@@ -175,7 +177,7 @@ func (e Envelope) Context(ctx context.Context) context.Context {
 // and decodes each with its own T, because a new version is by definition one that the
 // old T cannot read.
 //
-// Fields of the data that T does not know are ignored on purpose, unlike in DecodeBody:
+// Fields of the data that T does not know are ignored on purpose, unlike api.DecodeBody:
 // producers add optional fields without a new version, and consumers deployed before the
 // change must keep working.
 func Decode[T any](e Envelope, typ string, version int) (T, error) {
@@ -196,10 +198,10 @@ func Decode[T any](e Envelope, typ string, version int) (T, error) {
 	return data, nil
 }
 
-// ParseEnvelope returns the envelope encoded in body, after checking it with Validate,
-// with its time in UTC whatever zone the producer wrote. Unknown fields of the envelope
-// are ignored, for the same reason as in Decode.
-func ParseEnvelope(body string) (Envelope, error) {
+// Parse returns the envelope encoded in body, after checking it with Validate, with its
+// time in UTC whatever zone the producer wrote. Unknown fields of the envelope are ignored,
+// for the same reason as in Decode.
+func Parse(body string) (Envelope, error) {
 	var e Envelope
 	if err := json.Unmarshal([]byte(body), &e); err != nil {
 		return Envelope{}, fmt.Errorf("invalid envelope: %w", err)
@@ -211,17 +213,16 @@ func ParseEnvelope(body string) (Envelope, error) {
 	return e, nil
 }
 
-// EnvelopeFromSQS returns the envelope that SNS delivered to an SQS queue in msg. The
-// platform subscribes queues with raw message delivery, so the body is the envelope
-// itself; a body that is an SNS notification (raw delivery off, as in a subscription made
-// by hand) is unwrapped too, rather than failing until the message reaches the
-// dead-letter queue.
-func EnvelopeFromSQS(msg events.SQSMessage) (Envelope, error) {
+// FromSQS returns the envelope that SNS delivered to an SQS queue in msg. The platform
+// subscribes queues with raw message delivery, so the body is the envelope itself; a body
+// that is an SNS notification (raw delivery off, as in a subscription made by hand) is
+// unwrapped too, rather than failing until the message reaches the dead-letter queue.
+func FromSQS(msg events.SQSMessage) (Envelope, error) {
 	message, ok := snsMessage(msg.Body)
 	if !ok {
-		return ParseEnvelope(msg.Body)
+		return Parse(msg.Body)
 	}
-	e, err := ParseEnvelope(message)
+	e, err := Parse(message)
 	if err != nil {
 		return Envelope{}, fmt.Errorf("sns notification: %w", err)
 	}

@@ -1,4 +1,4 @@
-package runtime
+package api
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // ErrNoClaims is returned by ClaimsFrom for a request that no JWT authorizer checked. API
@@ -86,14 +88,14 @@ func (c Claims) HasScope(scope string) bool {
 }
 
 // RequireScope returns the claims of req when its token grants scope, and an error
-// wrapping ErrForbidden when it does not, which ErrorResponse answers with 403.
+// wrapping lambdakit.ErrForbidden when it does not, which ErrorResponse answers with 403.
 func RequireScope(req events.APIGatewayV2HTTPRequest, scope string) (Claims, error) {
 	c, err := ClaimsFrom(req)
 	if err != nil {
 		return Claims{}, err
 	}
 	if !c.HasScope(scope) {
-		return Claims{}, fmt.Errorf("missing scope %q: %w", scope, ErrForbidden)
+		return Claims{}, fmt.Errorf("missing scope %q: %w", scope, lambdakit.ErrForbidden)
 	}
 	return c, nil
 }

@@ -1,4 +1,4 @@
-package runtime
+package api
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 // jwtRequest returns a request that a JWT authorizer passed with claims and scopes.
@@ -139,7 +141,7 @@ func TestRequireScope(t *testing.T) {
 			req:     jwtRequest(map[string]string{"sub": "u-1", "scope": "accounts:read"}, nil),
 			scope:   "accounts:write",
 			wantErr: `missing scope "accounts:write": forbidden`,
-			wantIs:  ErrForbidden,
+			wantIs:  lambdakit.ErrForbidden,
 		},
 		{name: "no claims", req: events.APIGatewayV2HTTPRequest{}, scope: "accounts:write", wantErr: "request has no jwt authorizer claims", wantIs: ErrNoClaims},
 	}

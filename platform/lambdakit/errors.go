@@ -1,4 +1,4 @@
-package runtime
+package lambdakit
 
 import (
 	"errors"
@@ -7,8 +7,10 @@ import (
 	"strings"
 )
 
-// Sentinel errors that handlers wrap to say what went wrong; ErrorResponse turns them into
-// HTTP statuses. Wrap them with text meant for the client, such as
+// Sentinel errors that handlers and their domain code wrap to say what went wrong, whatever
+// the trigger; api.ErrorResponse turns them into HTTP statuses. They live here rather than
+// in package api so that code shared by an API and a queue consumer need not speak HTTP.
+// Wrap them with text meant for the client, such as
 // fmt.Errorf("account %q: %w", id, ErrNotFound), because that text becomes the detail of
 // the problem response.
 var (
@@ -18,7 +20,7 @@ var (
 )
 
 // ValidationError reports every invalid field of an input at once, so that a client can
-// fix them all in one round trip. ErrorResponse answers it with 400 and the fields.
+// fix them all in one round trip. api.ErrorResponse answers it with 400 and the fields.
 type ValidationError struct {
 	// Fields maps a field name (a JSON name or path, or "body" for the input as a whole)
 	// to what is wrong with it.
@@ -40,9 +42,4 @@ func (e *ValidationError) Error() string {
 		b.WriteString(e.Fields[name])
 	}
 	return b.String()
-}
-
-// invalid returns a ValidationError for one field.
-func invalid(field, problem string) *ValidationError {
-	return &ValidationError{Fields: map[string]string{field: problem}}
 }

@@ -1,4 +1,4 @@
-package runtime
+package lambdakit
 
 import (
 	"testing"
@@ -11,10 +11,10 @@ func TestRequireEnv(t *testing.T) {
 	getenv := func(name string) string {
 		return map[string]string{"A": " a ", "B": " ", "D": "d"}[name]
 	}
-	got, err := RequireEnv(getenv, "A", "D")
+	got, err := requireEnv(getenv, "A", "D")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"A": "a", "D": "d"}, got)
 
-	_, err = RequireEnv(getenv, "A", "B", "C")
+	_, err = requireEnv(getenv, "A", "B", "C")
 	assert.EqualError(t, err, "missing environment variable: B, C")
 }

@@ -1,15 +1,18 @@
-package runtime
+package api
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 func TestJSON(t *testing.T) {
@@ -136,31 +139,31 @@ func TestErrorResponse(t *testing.T) {
 	}{
 		{
 			name:     "validation error",
-			err:      fmt.Errorf("register: %w", &ValidationError{Fields: map[string]string{"owner": "is required", "email": "must be an email address"}}),
+			err:      fmt.Errorf("register: %w", &lambdakit.ValidationError{Fields: map[string]string{"owner": "is required", "email": "must be an email address"}}),
 			wantCode: 400,
 			wantBody: `{"type":"about:blank","title":"Bad Request","status":400,"detail":"The request is invalid; see errors for each field.","errors":{"email":"must be an email address","owner":"is required"}}`,
 		},
 		{
 			name:     "validation error without fields",
-			err:      &ValidationError{},
+			err:      &lambdakit.ValidationError{},
 			wantCode: 400,
 			wantBody: `{"type":"about:blank","title":"Bad Request","status":400,"detail":"The request is invalid; see errors for each field."}`,
 		},
 		{
 			name:     "not found",
-			err:      fmt.Errorf("account %q: %w", "a-1", ErrNotFound),
+			err:      fmt.Errorf("account %q: %w", "a-1", lambdakit.ErrNotFound),
 			wantCode: 404,
 			wantBody: `{"type":"about:blank","title":"Not Found","status":404,"detail":"account \"a-1\": not found"}`,
 		},
 		{
 			name:     "conflict",
-			err:      fmt.Errorf("account %q exists: %w", "a-1", ErrConflict),
+			err:      fmt.Errorf("account %q exists: %w", "a-1", lambdakit.ErrConflict),
 			wantCode: 409,
 			wantBody: `{"type":"about:blank","title":"Conflict","status":409,"detail":"account \"a-1\" exists: conflict"}`,
 		},
 		{
 			name:     "forbidden",
-			err:      fmt.Errorf("missing scope %q: %w", "accounts:write", ErrForbidden),
+			err:      fmt.Errorf("missing scope %q: %w", "accounts:write", lambdakit.ErrForbidden),
 			wantCode: 403,
 			wantBody: `{"type":"about:blank","title":"Forbidden","status":403,"detail":"missing scope \"accounts:write\": forbidden"}`,
 		},
@@ -182,7 +185,8 @@ func TestErrorResponse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			ctx := WithCorrelationID(WithLogger(context.Background(), newLogger(&logs, env(nil))), "corr-1")
+			logger := slog.New(slog.NewJSONHandler(&logs, nil))
+			ctx := lambdakit.WithCorrelationID(lambdakit.WithLogger(context.Background(), logger), "corr-1")
 			got := ErrorResponse(ctx, tt.err)
 			want := events.APIGatewayV2HTTPResponse{
 				StatusCode: tt.wantCode,
@@ -203,21 +207,5 @@ func TestErrorResponse(t *testing.T) {
 				t.Errorf("log %s\ndoes not contain %s", logs.String(), tt.wantLog)
 			}
 		})
-	}
-}
-
-func TestValidationErrorMessage(t *testing.T) {
-	tests := []struct {
-		fields map[string]string
-		want   string
-	}{
-		{nil, "invalid input"},
-		{map[string]string{"a": "is required"}, "a: is required"},
-		{map[string]string{"b": "x", "a": "y", "c": "z"}, "a: y; b: x; c: z"},
-	}
-	for _, tt := range tests {
-		if got := (&ValidationError{Fields: tt.fields}).Error(); got != tt.want {
-			t.Errorf("Error() = %q, want %q", got, tt.want)
-		}
 	}
 }

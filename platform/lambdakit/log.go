@@ -1,4 +1,4 @@
-package runtime
+package lambdakit
 
 import (
 	"context"
@@ -33,18 +33,10 @@ type (
 	correlationIDKey struct{}
 )
 
-// NewLogger returns a logger that writes JSON records to w. Its level comes from
-// LOG_LEVEL (info when unset or not a level), and every record carries "context" and
-// "function" from STRATUM_CONTEXT and STRATUM_FUNCTION when they are set.
-//
-// A handler calls NewLogger(os.Stdout) once in main and stores the logger with WithLogger,
-// because Lambda sends standard output to CloudWatch Logs.
-func NewLogger(w io.Writer) *slog.Logger {
-	return newLogger(w, os.Getenv)
-}
-
-// newLogger is NewLogger with the environment passed in, so that tests need not change
-// the process environment, which other tests running in parallel share.
+// newLogger returns a logger that writes JSON records to w. Its level comes from LOG_LEVEL
+// (info when unset or not a level), and every record carries "context" and "function" from
+// STRATUM_CONTEXT and STRATUM_FUNCTION when they are set, read with getenv. Main makes one
+// on standard output, because Lambda sends standard output to CloudWatch Logs.
 func newLogger(w io.Writer, getenv func(string) string) *slog.Logger {
 	logger := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: parseLevel(getenv(EnvLogLevel))}))
 	if c := getenv(EnvContext); c != "" {
@@ -75,7 +67,7 @@ func WithLogger(ctx context.Context, logger *slog.Logger) context.Context {
 	return context.WithValue(ctx, loggerKey{}, logger)
 }
 
-// Logger returns the logger stored in ctx by WithLogger, or NewLogger(os.Stdout) when
+// Logger returns the logger stored in ctx by Main or WithLogger, or one like Main's when
 // there is none, with "request_id" set to the Lambda request id and "correlation_id" set
 // to CorrelationID(ctx) when ctx has them.
 func Logger(ctx context.Context) *slog.Logger {
@@ -96,7 +88,7 @@ func storedLogger(ctx context.Context) *slog.Logger {
 	if logger, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
 		return logger
 	}
-	return NewLogger(os.Stdout)
+	return newLogger(os.Stdout, os.Getenv)
 }
 
 // WithCorrelationID returns a copy of ctx that carries id as the correlation id: the id

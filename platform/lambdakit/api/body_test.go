@@ -1,4 +1,4 @@
-package runtime
+package api
 
 import (
 	"encoding/base64"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 type openAccount struct {
@@ -69,9 +71,9 @@ func TestDecodeBody(t *testing.T) {
 			req := events.APIGatewayV2HTTPRequest{Headers: tt.headers, Body: tt.body, IsBase64Encoded: tt.base64}
 			got, err := DecodeBody[openAccount](req)
 			if tt.wantFields != nil {
-				verr, ok := errors.AsType[*ValidationError](err)
+				verr, ok := errors.AsType[*lambdakit.ValidationError](err)
 				if !ok {
-					t.Fatalf("error = %v, want a *ValidationError", err)
+					t.Fatalf("error = %v, want a *lambdakit.ValidationError", err)
 				}
 				if !reflect.DeepEqual(verr.Fields, tt.wantFields) {
 					t.Errorf("fields:\n got %v\nwant %v", verr.Fields, tt.wantFields)

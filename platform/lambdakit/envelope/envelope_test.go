@@ -1,4 +1,4 @@
-package runtime
+package envelope
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"testing"
 	"time"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 type accountOpened struct {
@@ -22,7 +24,7 @@ func fixedClock() time.Time {
 	return time.Date(2026, 3, 4, 6, 7, 8, 123456789, time.FixedZone("CET", 3600))
 }
 
-func TestNewEnvelope(t *testing.T) {
+func TestNew(t *testing.T) {
 	entropy := bytes.Repeat([]byte{0xff}, 16)
 	tests := []struct {
 		name    string
@@ -53,7 +55,7 @@ func TestNewEnvelope(t *testing.T) {
 		},
 		{
 			name:    "joins the flow of ctx",
-			ctx:     WithCorrelationID(context.Background(), "corr-1"),
+			ctx:     lambdakit.WithCorrelationID(context.Background(), "corr-1"),
 			typ:     "AccountOpened",
 			version: 2,
 			data:    map[string]int{"n": 1},
@@ -124,11 +126,11 @@ func TestNewEnvelope(t *testing.T) {
 	}
 }
 
-func TestNewEnvelopeRandomID(t *testing.T) {
+func TestNewRandomID(t *testing.T) {
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := make(map[string]bool)
 	for range 100 {
-		e, err := NewEnvelope(context.Background(), "accounts", "AccountOpened", 1, accountOpened{})
+		e, err := New(context.Background(), "accounts", "AccountOpened", 1, accountOpened{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,9 +200,9 @@ func TestValidate(t *testing.T) {
 				}
 				return
 			}
-			verr, ok := errors.AsType[*ValidationError](err)
+			verr, ok := errors.AsType[*lambdakit.ValidationError](err)
 			if !ok {
-				t.Fatalf("Validate() = %v, want a *ValidationError", err)
+				t.Fatalf("Validate() = %v, want a *lambdakit.ValidationError", err)
 			}
 			if !reflect.DeepEqual(verr.Fields, tt.want) {
 				t.Errorf("fields:\n got %v\nwant %v", verr.Fields, tt.want)
@@ -236,8 +238,8 @@ func TestEnvelopeContext(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := Envelope{ID: tt.id, CorrelationID: tt.corr}
-			ctx := e.Context(WithCorrelationID(context.Background(), tt.ctx))
-			if got := CorrelationID(ctx); got != tt.want {
+			ctx := e.Context(lambdakit.WithCorrelationID(context.Background(), tt.ctx))
+			if got := lambdakit.CorrelationID(ctx); got != tt.want {
 				t.Errorf("CorrelationID = %q, want %q", got, tt.want)
 			}
 		})

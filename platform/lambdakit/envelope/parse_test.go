@@ -1,4 +1,4 @@
-package runtime
+package envelope
 
 import (
 	"context"
@@ -9,10 +9,12 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit"
 )
 
 func TestEnvelopeRoundTrip(t *testing.T) {
-	e, err := NewEnvelope(WithCorrelationID(context.Background(), "corr-1"), "accounts", "AccountOpened", 1,
+	e, err := New(lambdakit.WithCorrelationID(context.Background(), "corr-1"), "accounts", "AccountOpened", 1,
 		accountOpened{AccountID: "a-1", Owner: "ann"})
 	if err != nil {
 		t.Fatal(err)
@@ -21,9 +23,9 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := ParseEnvelope(string(body))
+	got, err := Parse(string(body))
 	if err != nil {
-		t.Fatalf("ParseEnvelope(%s) = %v", body, err)
+		t.Fatalf("Parse(%s) = %v", body, err)
 	}
 	if !reflect.DeepEqual(got, e) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, e)
@@ -40,7 +42,7 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 // validBody is the JSON of validEnvelope.
 const validBody = `{"id":"00000000-0000-4000-8000-000000000000","type":"AccountOpened","version":1,"source":"accounts","time":"2026-03-04T05:07:08.123Z","correlationId":"corr-1","data":{"accountId":"a-1","owner":"ann"}}`
 
-func TestParseEnvelope(t *testing.T) {
+func TestParse(t *testing.T) {
 	tests := []struct {
 		name    string
 		body    string
@@ -56,7 +58,7 @@ func TestParseEnvelope(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseEnvelope(tt.body)
+			got, err := Parse(tt.body)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("error = %v\nwant %s", err, tt.wantErr)
@@ -151,7 +153,7 @@ func TestDecode(t *testing.T) {
 	}
 }
 
-func TestEnvelopeFromSQS(t *testing.T) {
+func TestFromSQS(t *testing.T) {
 	notification := func(message string) string {
 		b, err := json.Marshal(map[string]string{
 			"Type":      "Notification",
@@ -200,7 +202,7 @@ func TestEnvelopeFromSQS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := EnvelopeFromSQS(events.SQSMessage{MessageId: "sqs-1", Body: tt.body})
+			got, err := FromSQS(events.SQSMessage{MessageId: "sqs-1", Body: tt.body})
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("error = %v\nwant %s", err, tt.wantErr)
