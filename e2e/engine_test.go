@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -237,12 +236,11 @@ func state(t *testing.T, p engine.Project, opts engine.Options) []engine.StateRe
 
 func goldenPlan(t *testing.T, root string, p engine.Project, env string) *plan.Plan {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, p.Dir, "testdata", env+".plan.json"))
-	if p.Dir == "." {
-		b, err = os.ReadFile(filepath.Join(root, "stacks", "platform", "testdata", env+".plan.json"))
+	dir := p.Dir
+	if dir == "." {
+		dir = filepath.Join("stacks", "platform")
 	}
-	require.NoError(t, err)
-	golden, err := plan.Parse(b)
+	golden, err := plan.ReadGolden(filepath.Join(root, dir, "testdata", env+".plan.json"))
 	require.NoError(t, err)
 	return golden
 }

@@ -47,8 +47,8 @@ func TestRegistryMatchesProjects(t *testing.T) {
 	assert.Equal(t, found, registered)
 }
 
-// TestDependencyRules enforces the rules of DESIGN.md section 2 (depguard checks them too,
-// but only this can express the contract rule): a context imports another context only
+// TestDependencyRules enforces the rules of docs/design.md section 2 (depguard checks them
+// too, but only this can express the contract rule): a context imports another context only
 // through its contract package, only the registry and cmd/ import whole stacks, and handler,
 // handler kit (platform/lambdakit) and contract code imports nothing from Pulumi.
 func TestDependencyRules(t *testing.T) {

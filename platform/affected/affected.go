@@ -62,7 +62,8 @@ func Affected(repoRoot string, projects []Project, changed []string) ([]string, 
 	return match(projects, g, files), nil
 }
 
-// layout is where a project's parts live, following the repository layout (DESIGN.md §2).
+// layout is where a project's parts live, following the repository layout (docs/design.md
+// section 2).
 type layout struct {
 	// dir holds the project's Pulumi.yaml and stack files.
 	dir string

@@ -8,10 +8,11 @@
 //     who invokes or uses whose resources, whose outputs each stack reads, and the deploy order.
 //   - Order returns the deploy order that stack references imply.
 //
-// Everything is read from the plan JSON of DESIGN.md section 5: resources are recognised by
-// their type tokens, matched by their ARNs (outputs["arn"]) and physical names, and connected
-// through the inputs that wire them (integration URIs, event source mappings, subscriptions,
-// schedule targets, failure destinations, role policies). Output is sorted and deterministic.
+// Everything is read from the plan JSON of docs/design.md section 5: resources are
+// recognised by their type tokens, matched by their ARNs (outputs["arn"]) and physical names,
+// and connected through the inputs that wire them (integration URIs, event source mappings,
+// subscriptions, schedule targets, failure destinations, role policies). Output is sorted and
+// deterministic.
 package graph
 
 import (

@@ -1,8 +1,6 @@
 package local
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/platform/plan"
 )
 
 // TestEveryPlannedTypeIsCovered keeps aws-replace-on-change.json ahead of the programs: every
@@ -18,7 +18,7 @@ func TestEveryPlannedTypeIsCovered(t *testing.T) {
 	r, err := loadRules()
 	require.NoError(t, err)
 	var files []string
-	for _, pattern := range []string{"../../stacks/*/testdata/*.plan.json", "../../components/*/testdata/*.json"} {
+	for _, pattern := range []string{"../../stacks/*/testdata/*.plan.json", "../../components/*/testdata/*.plan.json"} {
 		found, err := filepath.Glob(pattern)
 		require.NoError(t, err)
 		files = append(files, found...)
@@ -26,14 +26,8 @@ func TestEveryPlannedTypeIsCovered(t *testing.T) {
 	require.NotEmpty(t, files)
 	seen := map[string]bool{}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		p, err := plan.ReadGolden(f)
 		require.NoError(t, err)
-		var p struct {
-			Resources []struct {
-				Type string `json:"type"`
-			} `json:"resources"`
-		}
-		require.NoError(t, json.Unmarshal(b, &p), f)
 		for _, res := range p.Resources {
 			if strings.HasPrefix(res.Type, "aws:") && !seen[res.Type] {
 				seen[res.Type] = true

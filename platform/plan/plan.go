@@ -1,6 +1,6 @@
 // Package plan is Stratum's offline engine: it runs a Pulumi program under mocks that answer
-// like AWS, records every registration and renders the result as the plan of DESIGN.md
-// section 5 (JSON for tools, golden files and policy rules; text for people).
+// like AWS, records every registration and renders the result as the plan of docs/design.md
+// section 5 (JSON for tools and policy rules, golden files for review, text for people).
 //
 // Nothing here needs AWS credentials, the Pulumi CLI or a network.
 package plan
@@ -32,7 +32,7 @@ const Secret = "[secret]"
 // Unknown is how a value that is not known until deployment appears in a plan.
 const Unknown = "[unknown]"
 
-// Plan is everything one program registered, in the stable shape of DESIGN.md section 5.
+// Plan is everything one program registered, in the stable shape of docs/design.md section 5.
 type Plan struct {
 	Version   int            `json:"version"`
 	Project   string         `json:"project"`

@@ -32,13 +32,9 @@ func GoldenReferences(root string) func(stack string) (map[string]any, error) {
 			if d.Name() != env+".plan.json" || filepath.Base(filepath.Dir(path)) != "testdata" {
 				return nil
 			}
-			b, err := os.ReadFile(path)
+			p, err := ReadGolden(path)
 			if err != nil {
 				return err
-			}
-			p, err := Parse(b)
-			if err != nil {
-				return fmt.Errorf("%s: %w", path, err)
 			}
 			if p.Project == project && p.Stack == env {
 				found = p

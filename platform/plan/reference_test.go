@@ -22,7 +22,7 @@ func TestGoldenReferences(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	b, err := producer.JSON()
+	b, err := producer.GoldenJSON()
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "stacks", "platform", "testdata"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "stacks", "platform", "testdata", "dev.plan.json"), b, 0o644))

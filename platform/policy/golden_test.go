@@ -1,7 +1,6 @@
 package policy_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,9 +29,7 @@ func TestGoldenPlans(t *testing.T) {
 	for _, file := range files {
 		name := strings.TrimPrefix(filepath.ToSlash(file), "../../")
 		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(file)
-			require.NoError(t, err)
-			p, err := plan.Parse(b)
+			p, err := plan.ReadGolden(file)
 			require.NoError(t, err)
 			require.NoError(t, policy.Evaluate(p, nil))
 			for _, f := range p.Findings {

@@ -1,5 +1,5 @@
 // Package policy holds the compliance rules every offline plan is evaluated against: the
-// defaults of DESIGN.md section 4 stated as checks on the recorded inputs, so that a
+// defaults of docs/design.md section 4 stated as checks on the recorded inputs, so that a
 // context that loses one (through an Overrides hook, a hand-written resource or a component
 // bug) is stopped in review rather than in production.
 //

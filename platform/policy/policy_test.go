@@ -119,9 +119,9 @@ func TestEvaluateNilPlan(t *testing.T) {
 func TestEvaluateAfterJSONRoundTrip(t *testing.T) {
 	// Plans read from golden files hold float64 numbers and []any lists; hand-built ones
 	// hold ints and Go maps. The rules must see the same plan either way.
-	b, err := brokenPlan().JSON()
+	b, err := brokenPlan().GoldenJSON()
 	require.NoError(t, err)
-	parsed, err := plan.Parse(b)
+	parsed, err := plan.ParseGolden(b)
 	require.NoError(t, err)
 	want := brokenPlan()
 	require.NoError(t, policy.Evaluate(want, nil))

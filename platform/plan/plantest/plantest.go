@@ -79,10 +79,12 @@ func ARN(t testing.TB, p *plan.Plan, typ, name string) string {
 	return arn
 }
 
-// Golden compares the plan's JSON with the file at path, or rewrites the file with -update.
+// Golden compares the plan with the golden file at path, or rewrites the file with -update.
+// A golden file is the plan JSON with JSON strings (policies, dashboard bodies) nested, so
+// that their changes review as a few lines (plan.Plan.GoldenJSON); plan.ReadGolden reads one.
 func Golden(t testing.TB, path string, p *plan.Plan) {
 	t.Helper()
-	got, err := p.JSON()
+	got, err := p.GoldenJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
