@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -111,8 +112,9 @@ func TestDev(t *testing.T) {
 
 	t.Run("an edited handler previews as its function's update and nothing else", func(t *testing.T) {
 		copied := copyRepo(t, root)
-		edit(t, filepath.Join(copied, "stacks/accounts/handlers/get/main.go"),
-			`"cannot start: load aws config"`, `"cannot start: loading the aws config"`)
+		// A new file in the handler's package: a code change that compiles into its binary.
+		require.NoError(t, os.WriteFile(filepath.Join(copied, "stacks/accounts/handlers/get/edited.go"),
+			[]byte("package main\n\nimport \"os\"\n\nfunc init() {\n\tif len(os.Args) > 99 {\n\t\tprintln(\"edited\")\n\t}\n}\n"), 0o644))
 		accounts := find(t, projects, "accounts")
 		accounts.DependsOn = nil
 		edited := opts

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -141,15 +140,6 @@ func copyRepo(t *testing.T, root string) string {
 	})
 	require.NoError(t, err)
 	return dst
-}
-
-// edit replaces old with new in the file at path, which must hold old exactly once.
-func edit(t *testing.T, path, old, new string) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	require.Equal(t, 1, strings.Count(string(b), old), "%s holds %q once", path, old)
-	require.NoError(t, os.WriteFile(path, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644))
 }
 
 // logWriter writes each line to the test log.
