@@ -33,10 +33,11 @@ import (
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Function; renaming it needs an alias.
-const TypeToken = "stratum:function:Function"
+const TypeToken = tokens.Function
 
 // AliasName is the alias integrations invoke; it always points at the latest version.
 const AliasName = "live"

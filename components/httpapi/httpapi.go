@@ -31,10 +31,11 @@ import (
 	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of API; renaming it needs an alias.
-const TypeToken = "stratum:httpapi:API"
+const TypeToken = tokens.HTTPAPI
 
 // StageName is the API's only stage, served at the root of the API's URL.
 const StageName = "$default"

@@ -21,10 +21,11 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Key; renaming it needs an alias.
-const TypeToken = "stratum:key:Key"
+const TypeToken = tokens.Key
 
 // Args configures a Key.
 type Args struct {

@@ -10,10 +10,11 @@ import (
 
 	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // ConsumerTypeToken is the Pulumi type of Consumer; renaming it needs an alias.
-const ConsumerTypeToken = "stratum:queue:Consumer"
+const ConsumerTypeToken = tokens.QueueConsumer
 
 // Limits of the ConsumerArgs, from Lambda's SQS event source quotas.
 const (

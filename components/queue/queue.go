@@ -37,10 +37,11 @@ import (
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Queue; renaming it needs an alias.
-const TypeToken = "stratum:queue:Queue"
+const TypeToken = tokens.Queue
 
 // Limits of the Args, from the SQS quotas.
 const (

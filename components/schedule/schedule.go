@@ -32,10 +32,11 @@ import (
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Schedule; renaming it needs an alias.
-const TypeToken = "stratum:schedule:Schedule"
+const TypeToken = tokens.Schedule
 
 // Args configures a Schedule.
 type Args struct {

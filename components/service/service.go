@@ -40,10 +40,11 @@ import (
 	"github.com/stratum-platform/stratum/platform/project"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Service; renaming it needs an alias.
-const TypeToken = "stratum:service:Service"
+const TypeToken = tokens.Service
 
 // Args configures a Service.
 type Args struct {

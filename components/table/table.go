@@ -27,10 +27,11 @@ import (
 
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Table; renaming it needs an alias.
-const TypeToken = "stratum:table:Table"
+const TypeToken = tokens.Table
 
 // AttributeType is the DynamoDB type of a key attribute.
 type AttributeType string

@@ -17,11 +17,12 @@ import (
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // FunctionSubscriptionTypeToken is the Pulumi type of FunctionSubscription; renaming it needs
 // an alias.
-const FunctionSubscriptionTypeToken = "stratum:topic:FunctionSubscription"
+const FunctionSubscriptionTypeToken = tokens.FunctionSubscription
 
 // Settings of a function subscription's dead-letter queue.
 const (

@@ -10,11 +10,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // QueueSubscriptionTypeToken is the Pulumi type of QueueSubscription; renaming it needs an
 // alias.
-const QueueSubscriptionTypeToken = "stratum:topic:QueueSubscription"
+const QueueSubscriptionTypeToken = tokens.QueueSubscription
 
 // maxEventTypes is SNS's limit on the values of one filter policy.
 const maxEventTypes = 150

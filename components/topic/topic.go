@@ -37,10 +37,11 @@ import (
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Topic; renaming it needs an alias.
-const TypeToken = "stratum:topic:Topic"
+const TypeToken = tokens.Topic
 
 // Limits of topic names and policies.
 const (
