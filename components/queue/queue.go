@@ -140,6 +140,7 @@ type Queue struct {
 	// VisibilityTimeout is the resolved visibility timeout, for consumers' checks.
 	VisibilityTimeout time.Duration
 
+	name       string
 	scope      scope.Scope
 	publishers []Publisher
 }
@@ -167,7 +168,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 	q := &Queue{
 		FIFO: a.FIFO, VisibilityTimeout: a.VisibilityTimeout,
-		scope: a.Scope, publishers: slices.Clone(a.Publishers),
+		name: name, scope: a.Scope, publishers: slices.Clone(a.Publishers),
 	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, q, opts...); err != nil {
 		return nil, fmt.Errorf("queue %q: %w", name, err)
@@ -303,8 +304,8 @@ func (q *Queue) Publishers() []Publisher {
 // AllowSend grants sending messages to the queue, and encrypting them with the scope's key.
 func (q *Queue) AllowSend() iam.Statements {
 	return iam.Statements{
-		{Actions: []string{"sqs:SendMessage"}, Resources: []pulumi.StringInput{q.Arn}},
-		{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
+		{Sid: q.sid("Send"), Actions: []string{"sqs:SendMessage"}, Resources: []pulumi.StringInput{q.Arn}},
+		{Sid: q.sid("SendKey"), Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
 	}
 }
 
@@ -313,12 +314,18 @@ func (q *Queue) AllowSend() iam.Statements {
 func (q *Queue) AllowConsume() iam.Statements {
 	return iam.Statements{
 		{
+			Sid: q.sid("Consume"),
 			Actions: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
 				"sqs:GetQueueAttributes", "sqs:ReceiveMessage"},
 			Resources: []pulumi.StringInput{q.Arn},
 		},
-		{Actions: []string{"kms:Decrypt"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
+		{Sid: q.sid("ConsumeKey"), Actions: []string{"kms:Decrypt"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
 	}
+}
+
+// sid returns the statement id of one statement of the queue's grants (iam.GrantSid).
+func (q *Queue) sid(what string) string {
+	return iam.GrantSid(TypeToken, q.name, what)
 }
 
 func seconds(d time.Duration) pulumi.Int {

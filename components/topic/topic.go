@@ -43,11 +43,8 @@ import (
 // TypeToken is the Pulumi type of Topic; renaming it needs an alias.
 const TypeToken = tokens.Topic
 
-// Limits of topic names and policies.
-const (
-	maxTopicName  = 256 // the ".fifo" suffix included
-	maxPublishers = 200 // principals in one topic policy statement
-)
+// maxPublishers is the most principals one topic policy statement may name.
+const maxPublishers = 200
 
 // Args configures a Topic. The zero value is valid except for Scope.
 type Args struct {
@@ -93,6 +90,7 @@ type Topic struct {
 	// FIFO reports whether the topic is a FIFO topic.
 	FIFO bool
 
+	name  string
 	scope scope.Scope
 }
 
@@ -130,24 +128,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		args = &Args{}
 	}
-	err := args.Validate()
-	physical := ""
-	if err == nil {
-		physical = args.Scope.Name(naming.SNSTopic, name)
-		if args.FIFO {
-			physical += ".fifo"
-		}
-		if len(physical) > maxTopicName {
-			err = fmt.Errorf("name: %q is too long for a FIFO topic name (%d characters; at most %d with .fifo)",
-				name, len(physical), maxTopicName)
-		}
-	}
-	if err != nil {
+	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
 	a := *args
+	kind := naming.SNSTopic
+	if a.FIFO {
+		kind = naming.SNSFIFOTopic
+	}
 
-	t := &Topic{FIFO: a.FIFO, scope: a.Scope}
+	t := &Topic{FIFO: a.FIFO, name: name, scope: a.Scope}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
@@ -156,11 +146,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if a.Overrides.Topic != nil {
 		a.Overrides.Topic(topicArgs)
 	}
-	topicArgs.Name = pulumi.String(physical)
+	topicArgs.Name = pulumi.String(a.Scope.Name(kind, name))
 	topicArgs.NamePrefix = nil
 	topicArgs.FifoTopic = pulumi.Bool(a.FIFO)
 	topicArgs.KmsMasterKeyId = a.Scope.KeyArn.ToStringOutput()
 	topicArgs.Policy = nil
+	var err error
 	t.Topic, err = sns.NewTopic(ctx, name, topicArgs, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
@@ -221,8 +212,10 @@ func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInpu
 // publishing to an encrypted topic needs.
 func (t *Topic) AllowPublish() iam.Statements {
 	return iam.Statements{
-		{Actions: []string{"sns:Publish"}, Resources: []pulumi.StringInput{t.Arn}},
-		{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.scope.KeyArn}},
+		{Sid: iam.GrantSid(TypeToken, t.name, "Publish"), Actions: []string{"sns:Publish"},
+			Resources: []pulumi.StringInput{t.Arn}},
+		{Sid: iam.GrantSid(TypeToken, t.name, "PublishKey"), Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			Resources: []pulumi.StringInput{t.scope.KeyArn}},
 	}
 }
 
