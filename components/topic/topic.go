@@ -33,6 +33,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/queue"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
@@ -116,6 +117,12 @@ func (a *Args) Validate() error {
 	return errors.Join(errs...)
 }
 
+// withDefaults returns the Args with every default filled in. Every field's zero value is
+// its default; the step exists so that a default added later has its one place.
+func (a *Args) withDefaults() Args {
+	return *a
+}
+
 // isIAMArn reports whether s looks like the ARN of an IAM principal.
 func isIAMArn(s string) bool {
 	parts := strings.SplitN(s, ":", 6)
@@ -131,26 +138,22 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
-	a := *args
-	kind := naming.SNSTopic
-	if a.FIFO {
-		kind = naming.SNSFIFOTopic
-	}
-
+	a := args.withDefaults()
 	t := &Topic{FIFO: a.FIFO, name: name, scope: a.Scope}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
-
-	topicArgs := &sns.TopicArgs{Tags: a.Scope.TagMap()}
-	if a.Overrides.Topic != nil {
-		a.Overrides.Topic(topicArgs)
+	kind := naming.SNSTopic
+	if a.FIFO {
+		kind = naming.SNSFIFOTopic
 	}
-	topicArgs.Name = pulumi.String(a.Scope.Name(kind, name))
-	topicArgs.NamePrefix = nil
-	topicArgs.FifoTopic = pulumi.Bool(a.FIFO)
-	topicArgs.KmsMasterKeyId = a.Scope.KeyArn.ToStringOutput()
-	topicArgs.Policy = nil
+	topicArgs := override.Apply(&sns.TopicArgs{Tags: a.Scope.TagMap()}, a.Overrides.Topic, func(ta *sns.TopicArgs) {
+		ta.Name = pulumi.String(a.Scope.Name(kind, name))
+		ta.NamePrefix = nil
+		ta.FifoTopic = pulumi.Bool(a.FIFO)
+		ta.KmsMasterKeyId = a.Scope.KeyArn
+		ta.Policy = nil
+	})
 	var err error
 	t.Topic, err = sns.NewTopic(ctx, name, topicArgs, pulumi.Parent(t))
 	if err != nil {
