@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
@@ -29,6 +30,12 @@ import (
 
 // TypeToken is the Pulumi type of Key; renaming it needs an alias.
 const TypeToken = tokens.Key
+
+// Limits and defaults of the deletion window, in days.
+const (
+	minDeletionWindowDays, maxDeletionWindowDays = 7, 30
+	defaultDeletionWindowDays                    = 30
+)
 
 // Args configures a Key.
 type Args struct {
@@ -93,8 +100,9 @@ func (a *Args) Validate() error {
 	if err := a.Scope.ValidateUnkeyed(); err != nil {
 		errs = append(errs, err)
 	}
-	if a.DeletionWindowDays != 0 && (a.DeletionWindowDays < 7 || a.DeletionWindowDays > 30) {
-		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is not between 7 and 30", a.DeletionWindowDays))
+	if a.DeletionWindowDays != 0 && (a.DeletionWindowDays < minDeletionWindowDays || a.DeletionWindowDays > maxDeletionWindowDays) {
+		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is not between %d and %d",
+			a.DeletionWindowDays, minDeletionWindowDays, maxDeletionWindowDays))
 	}
 	for i, s := range a.Services {
 		if s == "" {
@@ -102,6 +110,18 @@ func (a *Args) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// withDefaults returns the Args of key name with every default filled in.
+func (a *Args) withDefaults(name string) Args {
+	d := *a
+	if d.DeletionWindowDays == 0 {
+		d.DeletionWindowDays = defaultDeletionWindowDays
+	}
+	if d.Description == "" {
+		d.Description = d.Scope.Naming.Prefix() + "-" + name + " key"
+	}
+	return d
 }
 
 // New creates a Key.
@@ -112,13 +132,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
-	a := *args
-	if a.DeletionWindowDays == 0 {
-		a.DeletionWindowDays = 30
-	}
-	if a.Description == "" {
-		a.Description = a.Scope.Naming.Prefix() + "-" + name + " key"
-	}
+	a := args.withDefaults(name)
 
 	k := &Key{name: name}
 	if err := ctx.RegisterComponentResource(TypeToken, name, k, opts...); err != nil {
@@ -137,27 +151,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("key %q: key policy: %w", name, err)
 	}
 
-	keyArgs := &kms.KeyArgs{Tags: a.Scope.TagMap()}
-	if a.Overrides.Key != nil {
-		a.Overrides.Key(keyArgs)
-	}
-	keyArgs.Description = pulumi.String(a.Description)
-	keyArgs.EnableKeyRotation = pulumi.Bool(true)
-	keyArgs.KeyUsage = pulumi.String("ENCRYPT_DECRYPT")
-	keyArgs.CustomerMasterKeySpec = pulumi.String("SYMMETRIC_DEFAULT")
-	keyArgs.DeletionWindowInDays = pulumi.Int(a.DeletionWindowDays)
-	keyArgs.Policy = policy
+	keyArgs := override.Apply(&kms.KeyArgs{Tags: a.Scope.TagMap()}, a.Overrides.Key, func(ka *kms.KeyArgs) {
+		ka.Description = pulumi.String(a.Description)
+		ka.EnableKeyRotation = pulumi.Bool(true)
+		ka.KeyUsage = pulumi.String("ENCRYPT_DECRYPT")
+		ka.CustomerMasterKeySpec = pulumi.String("SYMMETRIC_DEFAULT")
+		ka.DeletionWindowInDays = pulumi.Int(a.DeletionWindowDays)
+		ka.Policy = policy
+	})
 	k.Key, err = kms.NewKey(ctx, name, keyArgs, append([]pulumi.ResourceOption{pulumi.Parent(k)}, a.Scope.Stateful()...)...)
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
 
-	aliasArgs := &kms.AliasArgs{}
-	if a.Overrides.Alias != nil {
-		a.Overrides.Alias(aliasArgs)
-	}
-	aliasArgs.Name = pulumi.String(a.Scope.Name(naming.KMSAlias, name))
-	aliasArgs.TargetKeyId = k.Key.KeyId
+	aliasArgs := override.Apply(&kms.AliasArgs{}, a.Overrides.Alias, func(aa *kms.AliasArgs) {
+		aa.Name = pulumi.String(a.Scope.Name(naming.KMSAlias, name))
+		aa.NamePrefix = nil
+		aa.TargetKeyId = k.Key.KeyId
+	})
 	k.Alias, err = kms.NewAlias(ctx, naming.Child(name, "alias"), aliasArgs,
 		pulumi.Parent(k), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
