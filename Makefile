@@ -12,7 +12,7 @@ STACK ?= .
 BASE  ?= origin/main
 STRATUM := go run ./cmd/stratum
 
-.PHONY: help tools pulumi fmt lint test e2e golden plan graph docs order affected bench preview up check
+.PHONY: help tools pulumi fmt tidy lint test e2e golden plan graph docs order affected bench preview up check
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,7 +38,12 @@ $(BIN)/pulumi-$(PULUMI_VERSION):
 fmt: tools ## Format the Go code.
 	$(BIN)/golangci-lint fmt ./...
 
-lint: tools ## Run golangci-lint (with the dependency rules) and actionlint.
+# -diff changes nothing: it fails, showing the difference, when a go.mod or go.sum is not tidy.
+tidy: ## Check that go.mod and go.sum are tidy, here and in tools/pulumi (`go mod tidy` fixes them).
+	go mod tidy -diff
+	cd tools/pulumi && go mod tidy -diff
+
+lint: tools tidy ## Run golangci-lint (with the dependency rules), actionlint and the tidy check.
 	$(BIN)/golangci-lint run ./...
 	$(BIN)/actionlint
 
@@ -78,8 +83,9 @@ order: ## Print the deploy order derived from stack references.
 affected: ## Print the projects a change since BASE (default origin/main) affects.
 	$(STRATUM) affected --base $(BASE)
 
-bench: ## Planning benchmarks: components against raw pulumi-aws resources.
+bench: ## Benchmarks: planning per resource (components against raw pulumi-aws), and `stratum plan` end to end.
 	go test ./components/service/ -run '^$$' -bench 'Plan' -benchmem -benchtime=3x -count=3
+	go test ./cmd/stratum/ -run '^$$' -bench 'PlanDev' -benchtime=3x -count=3
 
 preview: ## Pulumi preview of one project: make preview STACK=stacks/accounts ENV=dev.
 	cd $(STACK) && pulumi preview --stack $(ENV) --diff

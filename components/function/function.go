@@ -151,8 +151,9 @@ func (a *Args) withDefaults(name string) settings {
 	return s
 }
 
-// New creates a Function. Building Source runs `go build`; a compile error is returned with
-// the compiler's output.
+// New creates a Function. Source is built in the background (see Builder), so the builds of
+// a program's functions run in parallel; a compile error fails the program with the
+// compiler's output.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Function, error) {
 	if args == nil {
 		args = &Args{}
@@ -161,7 +162,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
 	s := args.withDefaults(name)
-	pkg, err := code(s.Args)
+	code, err := deploymentOf(ctx, name, s.Args)
 	if err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
@@ -170,7 +171,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource(TypeToken, name, f, opts...); err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
-	if err := f.children(ctx, name, s, pkg); err != nil {
+	if err := f.children(ctx, name, s, code); err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
 	f.Arn, f.Name = f.Function.Arn, f.Function.Name
@@ -184,20 +185,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return f, nil
 }
 
-func code(a Args) (Package, error) {
-	if a.Archive != "" {
-		pkg, err := prebuilt(a.Archive)
-		if err != nil {
-			return Package{}, fmt.Errorf("Archive: %w", err)
-		}
-		return pkg, nil
-	}
-	return Build(a.Source)
-}
-
 // children creates the role, its policy, the log group, the function, the alias, the
 // asynchronous invocation settings and the alarms.
-func (f *Function) children(ctx *pulumi.Context, name string, s settings, pkg Package) error {
+func (f *Function) children(ctx *pulumi.Context, name string, s settings, code deployment) error {
 	parent := pulumi.Parent(f)
 	fnName := s.Scope.Name(naming.LambdaFunction, name)
 
@@ -223,7 +213,7 @@ func (f *Function) children(ctx *pulumi.Context, name string, s settings, pkg Pa
 	if err != nil {
 		return fmt.Errorf("role policy: %w", err)
 	}
-	f.Function, err = lambda.NewFunction(ctx, name, functionArgs(s, fnName, pkg, f.Role.Arn, f.LogGroup.Name), parent,
+	f.Function, err = lambda.NewFunction(ctx, name, functionArgs(s, fnName, code, f.Role.Arn, f.LogGroup.Name), parent,
 		pulumi.DependsOn([]pulumi.Resource{f.LogGroup, policy}))
 	if err != nil {
 		return err
@@ -286,7 +276,7 @@ func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string,
 	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "logs"), args, parent, pulumi.DeleteBeforeReplace(true))
 }
 
-func functionArgs(s settings, fnName string, pkg Package, roleArn, logGroup pulumi.StringInput) *lambda.FunctionArgs {
+func functionArgs(s settings, fnName string, code deployment, roleArn, logGroup pulumi.StringInput) *lambda.FunctionArgs {
 	args := &lambda.FunctionArgs{
 		MemorySize: pulumi.Int(s.MemoryMB),
 		Tags:       s.Scope.TagMap(),
@@ -317,8 +307,8 @@ func functionArgs(s settings, fnName string, pkg Package, roleArn, logGroup pulu
 		args.Architectures = pulumi.StringArray{pulumi.String("arm64")}
 		args.Handler = pulumi.String("bootstrap")
 		args.PackageType = pulumi.String("Zip")
-		args.Code = pulumi.NewFileArchive(pkg.Path)
-		args.SourceCodeHash = pulumi.String(pkg.Hash)
+		args.Code = code.code
+		args.SourceCodeHash = code.hash
 		args.ImageUri, args.S3Bucket, args.S3Key, args.S3ObjectVersion = nil, nil, nil, nil
 		args.Timeout = pulumi.Int(int(s.Timeout / time.Second))
 		args.Role = roleArn

@@ -117,7 +117,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("service %q: %w", name, err)
 	}
-	s := &Service{ctx: ctx, name: name, handlers: args.HandlersDir}
+	// Every function of the context builds on one Builder, so their builds share one bound on
+	// parallelism, unless the driver already gave one for every project it runs.
+	s := &Service{ctx: function.EnsureBuilder(ctx), name: name, handlers: args.HandlersDir}
 	if s.handlers == "" {
 		dir, err := project.Dir(ctx)
 		if err != nil {
