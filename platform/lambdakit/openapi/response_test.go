@@ -44,9 +44,13 @@ func TestValidateResponse(t *testing.T) {
 			wantErr: "POST /orders (place): 409 response: status is not supported",
 		},
 		{
-			name:    "another content type",
-			req:     place(validOrder),
-			resp:    func() events.APIGatewayV2HTTPResponse { r := created(order); r.Headers["Content-Type"] = "text/plain"; return r }(),
+			name: "another content type",
+			req:  place(validOrder),
+			resp: func() events.APIGatewayV2HTTPResponse {
+				r := created(order)
+				r.Headers["Content-Type"] = "text/plain"
+				return r
+			}(),
 			wantErr: `POST /orders (place): 201 response: response header Content-Type has unexpected value: "text/plain"`,
 		},
 		{
