@@ -117,6 +117,9 @@ func (o *Operation) input(req events.APIGatewayV2HTTPRequest) (*openapi3filter.R
 	if p := charsetProblem(header.Get("Content-Type"), len(body) > 0); p != "" {
 		fields["content-type"] = p
 	}
+	if len(fields) > 0 {
+		return nil, fields
+	}
 	query := queryValues(req)
 	path := req.RawPath
 	if path == "" {
@@ -128,10 +131,6 @@ func (o *Operation) input(req events.APIGatewayV2HTTPRequest) (*openapi3filter.R
 		Header:        header,
 		Body:          io.NopCloser(bytes.NewReader(body)),
 		ContentLength: int64(len(body)),
-	}
-	httpReq = httpReq.WithContext(context.Background())
-	if len(fields) > 0 {
-		return nil, fields
 	}
 	return &openapi3filter.RequestValidationInput{
 		Request:     httpReq,

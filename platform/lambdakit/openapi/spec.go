@@ -27,8 +27,10 @@ type Operation struct {
 	Method string
 	// Path is the path template, as in the spec ("/accounts/{accountId}").
 	Path string
-	// Scopes are the OAuth scopes of the operation's first security requirement (the ones
-	// the gateway's JWT authorizer requires); nil for a public operation.
+	// Scopes are the OAuth scopes of the operation's first security requirement, sorted: the
+	// authorization scopes of its gateway route. nil for a public operation. (API Gateway
+	// accepts a token with any one of a route's scopes; ValidateRequest requires all of them,
+	// as OpenAPI means.)
 	Scopes []string
 	// Public reports an operation with no security requirement, or an empty one.
 	Public bool
