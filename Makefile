@@ -13,7 +13,7 @@ BASE  ?= origin/main
 OUT   ?= .stratum/portal
 STRATUM := go run ./cmd/stratum
 
-.PHONY: help tools fmt lint test e2e golden plan graph docs order affected api-diff portal bench preview up check
+.PHONY: help tools pulumi fmt lint test e2e golden plan graph docs order affected api-diff portal bench preview up check
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,8 @@ $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION):
 $(BIN)/actionlint-$(ACTIONLINT_VERSION):
 	GOBIN=$(BIN) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	@touch $@
+
+pulumi: $(BIN)/pulumi-$(PULUMI_VERSION) ## Build only the pinned Pulumi CLI into ./bin (what the workflows need).
 
 # The Automation API refuses a CLI that does not know its version, so the build sets it.
 $(BIN)/pulumi-$(PULUMI_VERSION):

@@ -5,7 +5,7 @@
 package accounts
 
 import (
-	"errors"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -15,7 +15,6 @@ import (
 	"github.com/stratum-platform/stratum/components/table"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
-	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
@@ -52,21 +51,11 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// Each function gets exactly the table operations its handler calls.
-	var grantErrs []error
-	ops := func(o ...table.Op) iam.Statements {
-		stmts, err := accounts.Allow(o...)
-		grantErrs = append(grantErrs, err)
-		return stmts
-	}
-	// register looks the account up by id across tenants (the index), then writes it on
-	// condition; a failed condition returns the stored item, which GetItem covers.
-	registerGrants := append(ops(table.QueryIndex, table.GetItem, table.PutItem), events.AllowPublish()...)
-	removeGrants := append(ops(table.DeleteItem), events.AllowPublish()...)
-	getGrants, listGrants, connectionGrants := ops(table.GetItem), ops(table.Query), ops(table.QueryIndex)
-	if err := errors.Join(grantErrs...); err != nil {
-		return err
-	}
+	// Each function gets exactly the table operations its handler calls. register looks the
+	// account up by id across tenants (the index), then writes it on condition; a failed
+	// condition returns the stored item, which GetItem covers.
+	registerGrants := slices.Concat(accounts.Allow(table.QueryIndex, table.GetItem, table.PutItem), events.AllowPublish())
+	removeGrants := slices.Concat(accounts.Allow(table.DeleteItem), events.AllowPublish())
 
 	index := pulumi.String(byAccountID)
 	register, err := svc.Function("register", function.Args{
@@ -80,7 +69,7 @@ func Program(ctx *pulumi.Context) error {
 	get, err := svc.Function("get", function.Args{
 		Description: "Returns one of the tenant's accounts.",
 		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
-		Grants:      getGrants,
+		Grants:      accounts.Allow(table.GetItem),
 	})
 	if err != nil {
 		return err
@@ -88,7 +77,7 @@ func Program(ctx *pulumi.Context) error {
 	list, err := svc.Function("list", function.Args{
 		Description: "Lists the tenant's accounts, a page at a time.",
 		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
-		Grants:      listGrants,
+		Grants:      accounts.Allow(table.Query),
 	})
 	if err != nil {
 		return err
@@ -104,7 +93,7 @@ func Program(ctx *pulumi.Context) error {
 	connection, err := svc.Function("connection", function.Args{
 		Description: "Returns an account's connection details to other contexts (direct invocation).",
 		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": index},
-		Grants:      connectionGrants,
+		Grants:      accounts.Allow(table.QueryIndex),
 	})
 	if err != nil {
 		return err

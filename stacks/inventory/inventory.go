@@ -5,7 +5,7 @@
 package inventory
 
 import (
-	"errors"
+	"slices"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -72,21 +72,12 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// Each function gets exactly the table operations its handler calls.
-	var grantErrs []error
-	ops := func(t *table.Table, o ...table.Op) iam.Statements {
-		stmts, err := t.Allow(o...)
-		grantErrs = append(grantErrs, err)
-		return stmts
-	}
-	// ingest upserts accounts (a disconnect leaves a marker) and drops their resources.
-	ingestGrants := append(ops(known, table.PutItem), ops(resources, table.Query, table.BatchWriteItem)...)
-	// scan walks the accounts and rewrites what changed in each account's resources.
-	scanGrants := append(ops(known, table.Scan), ops(resources, table.Query, table.BatchWriteItem)...)
-	apiGrants := append(ops(known, table.GetItem), ops(resources, table.Query)...)
-	if err := errors.Join(grantErrs...); err != nil {
-		return err
-	}
+	// Each function gets exactly the table operations its handler calls. ingest upserts
+	// accounts (a disconnect leaves a marker) and drops their resources; scan walks the
+	// accounts and rewrites what changed in each account's resources.
+	ingestGrants := slices.Concat(known.Allow(table.PutItem), resources.Allow(table.Query, table.BatchWriteItem))
+	scanGrants := slices.Concat(known.Allow(table.Scan), resources.Allow(table.Query, table.BatchWriteItem))
+	apiGrants := slices.Concat(known.Allow(table.GetItem), resources.Allow(table.Query))
 
 	// Queue pattern: the accounts context's events arrive through inventory's own queue.
 	accountEvents := topic.Existing(accountsStack.String(accounts.EventsTopicArn), false)
