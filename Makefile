@@ -10,9 +10,10 @@ BIN   := $(CURDIR)/bin
 ENV   ?= dev
 STACK ?= .
 BASE  ?= origin/main
+OUT   ?= .stratum/portal
 STRATUM := go run ./cmd/stratum
 
-.PHONY: help tools pulumi fmt tidy lint test e2e golden plan graph docs order affected bench preview up check
+.PHONY: help tools pulumi fmt tidy lint test e2e golden plan graph docs order affected api-diff portal bench preview up check
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -82,6 +83,12 @@ order: ## Print the deploy order derived from stack references.
 
 affected: ## Print the projects a change since BASE (default origin/main) affects.
 	$(STRATUM) affected --base $(BASE)
+
+api-diff: ## Fail on a breaking change to an API spec since the branch left BASE (default origin/main).
+	$(STRATUM) api-diff --base $(BASE)
+
+portal: ## Build the developer portal from every API spec into OUT (default .stratum/portal).
+	$(STRATUM) portal --out $(OUT)
 
 bench: ## Benchmarks: planning per resource (components against raw pulumi-aws), and `stratum plan` end to end.
 	go test ./components/service/ -run '^$$' -bench 'Plan' -benchmem -benchtime=3x -count=3
