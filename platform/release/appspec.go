@@ -27,9 +27,9 @@ type AppSpec struct {
 // appSpecJSON is the AppSpec file's structure for the Lambda compute platform.
 type appSpecJSON struct {
 	// Version is json.RawMessage so that it is written 0.0, as CodeDeploy documents it.
-	Version   json.RawMessage                 `json:"version"`
-	Resources []map[string]appSpecResource    `json:"Resources"`
-	Hooks     []map[string]string             `json:"Hooks,omitempty"`
+	Version   json.RawMessage              `json:"version"`
+	Resources []map[string]appSpecResource `json:"Resources"`
+	Hooks     []map[string]string          `json:"Hooks,omitempty"`
 }
 
 type appSpecResource struct {

@@ -35,9 +35,9 @@ func TestAppSpecWithoutHooks(t *testing.T) {
 
 func TestParseAppSpecRefuses(t *testing.T) {
 	tests := map[string]string{
-		"version: 0.0\nResources: []":  "appspec: not JSON: invalid character 'v' looking for beginning of value",
-		`{"Resources":[]}`:              "appspec: must name exactly one resource",
-		`{"Resources":[{"a":{},"b":{}}]}`: "appspec: must name exactly one resource",
+		"version: 0.0\nResources: []":                          "appspec: not JSON: invalid character 'v' looking for beginning of value",
+		`{"Resources":[]}`:                                     "appspec: must name exactly one resource",
+		`{"Resources":[{"a":{},"b":{}}]}`:                      "appspec: must name exactly one resource",
 		`{"Resources":[{"svc":{"Type":"AWS::ECS::Service"}}]}`: `appspec: resource type is "AWS::ECS::Service", not AWS::Lambda::Function`,
 	}
 	for content, want := range tests {

@@ -20,16 +20,16 @@ func TestReleaserPermissions(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]string{
-		"lambda:GetAlias":                       {fnArn, fnArn + ":*"},
-		"lambda:ListVersionsByFunction":         {fnArn, fnArn + ":*"},
-		"lambda:DeleteFunction":                 {fnArn + ":*"},
-		"codedeploy:ListDeployments":            {groupArn},
-		"codedeploy:GetDeployment":              {groupArn},
-		"codedeploy:StopDeployment":             {groupArn},
-		"codedeploy:CreateDeployment":           {groupArn},
-		"codedeploy:GetDeploymentConfig":        {configArn},
+		"lambda:GetAlias":                        {fnArn, fnArn + ":*"},
+		"lambda:ListVersionsByFunction":          {fnArn, fnArn + ":*"},
+		"lambda:DeleteFunction":                  {fnArn + ":*"},
+		"codedeploy:ListDeployments":             {groupArn},
+		"codedeploy:GetDeployment":               {groupArn},
+		"codedeploy:StopDeployment":              {groupArn},
+		"codedeploy:CreateDeployment":            {groupArn},
+		"codedeploy:GetDeploymentConfig":         {configArn},
 		"codedeploy:RegisterApplicationRevision": {appArn},
-		"codedeploy:GetApplicationRevision":     {appArn},
+		"codedeploy:GetApplicationRevision":      {appArn},
 	}, got)
 	for action, res := range got {
 		for _, r := range res {

@@ -77,10 +77,10 @@ type fakeCodeDeploy struct {
 	rollbackPolls int
 	// completeOnStop makes the stopped deployment complete just before the stop arrives.
 	completeOnStop bool
-	fail          map[string]error
-	created       []*codedeploy.CreateDeploymentInput
-	stopped       []string
-	calls         []string
+	fail           map[string]error
+	created        []*codedeploy.CreateDeploymentInput
+	stopped        []string
+	calls          []string
 }
 
 func (f *fakeCodeDeploy) add(id string, status cdtypes.DeploymentStatus, from, to string) {
