@@ -19,6 +19,10 @@
 // deployment group, codedeploy:GetDeploymentConfig on the group's deployment configuration,
 // and codedeploy:RegisterApplicationRevision and GetApplicationRevision on the application.
 //
+// Timeout: a few minutes. After stopping a deployment it waits, within the invocation's
+// deadline, for the rollback that the stop starts, because CodeDeploy runs one deployment of
+// a group at a time.
+//
 // Environment: none beyond the kit's.
 package main
 

@@ -57,8 +57,8 @@ func (h *handler) Handle(ctx context.Context, req release.Request) (release.Resp
 	if err := req.Validate(); err != nil {
 		return release.Response{}, fmt.Errorf("invalid release request: %w", err)
 	}
+	// Not stored back in ctx: Logger adds the request id each time it is called.
 	log := lambdakit.Logger(ctx).With("function_name", req.FunctionName, "target_version", req.TargetVersion, "nonce", req.Nonce)
-	ctx = lambdakit.WithLogger(ctx, log)
 	wrap := func(err error) error {
 		return fmt.Errorf("release %s version %s: %w", req.FunctionName, req.TargetVersion, err)
 	}
@@ -213,7 +213,8 @@ func (h *handler) stop(ctx context.Context, d release.Deployment) (bool, error) 
 	if err != nil {
 		return false, fmt.Errorf("stop deployment %s (version %s): %w", d.ID, orUnknown(d.TargetVersion), err)
 	}
-	lambdakit.Logger(ctx).Info("stopped superseded deployment", "deployment_id", d.ID, "its_target", d.TargetVersion)
+	lambdakit.Logger(ctx).Info("stopped superseded deployment", "deployment_id", d.ID,
+		"function_name", d.Function, "its_target_version", d.TargetVersion)
 	return true, nil
 }
 
