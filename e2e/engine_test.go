@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -112,9 +111,7 @@ func TestDev(t *testing.T) {
 
 	t.Run("an edited handler previews as its function's update and nothing else", func(t *testing.T) {
 		copied := copyRepo(t, root)
-		// A new file in the handler's package: a code change that compiles into its binary.
-		require.NoError(t, os.WriteFile(filepath.Join(copied, "stacks/accounts/handlers/get/edited.go"),
-			[]byte("package main\n\nimport \"os\"\n\nfunc init() {\n\tif len(os.Args) > 99 {\n\t\tprintln(\"edited\")\n\t}\n}\n"), 0o644))
+		addCode(t, filepath.Join(copied, "stacks/accounts/handlers/get"))
 		accounts := find(t, projects, "accounts")
 		accounts.DependsOn = nil
 		edited := opts

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"slices"
+	"strings"
 
 	"github.com/stratum-platform/stratum/platform/engine"
 	"github.com/stratum-platform/stratum/platform/plan"
@@ -23,6 +25,8 @@ func engineCommand(root string, op engine.Op, args []string, stdout, stderr io.W
 	env := fs.String("env", "dev", "environment (stack)")
 	local := fs.Bool("local", false, "rehearse offline: a file backend under .stratum/local/<env> and the local AWS provider")
 	format := fs.String("format", "text", "text, json or markdown")
+	workDir := fs.String("work-dir", "", "where the work copies (and in local mode the state and account) live (default .stratum/<local|deploy>/<env>)")
+	noRollback := fs.Bool("no-rollback", false, "after a failed up, leave the stacks it changed as they are instead of redeploying their last recorded commit")
 	secrets := fs.String("secrets-provider", "", "secrets provider of stacks this run creates, e.g. awskms://alias/<org>-pulumi-state (default: passphrase)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -49,8 +53,12 @@ func engineCommand(root string, op engine.Op, args []string, stdout, stderr io.W
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	results, runErr := engine.Run(ctx, op, projects, engine.Options{Root: root, Env: *env, Local: *local,
-		SecretsProvider: *secrets, Progress: stderr})
+	opts := engine.Options{Root: root, Env: *env, Local: *local, WorkDir: *workDir, NoRollback: *noRollback,
+		SecretsProvider: *secrets, Progress: stderr}
+	if op == engine.Up {
+		opts.Commit = commit(root, stderr)
+	}
+	results, runErr := engine.Run(ctx, op, projects, opts)
 	switch *format {
 	case "json":
 		if err := writeJSON(stdout, engine.JSON(results)); err != nil {
@@ -76,6 +84,21 @@ func engineProjects(root, env string, names []string, progress io.Writer) ([]eng
 		projects = append(projects, engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program, Suppressions: p.Suppressions})
 	}
 	return engine.Order(projects, plans, names...)
+}
+
+// commit is the checked-out commit when the working tree is clean: a rollback redeploys the
+// recorded commit, so a run with uncommitted changes records nothing (and says so).
+func commit(root string, progress io.Writer) string {
+	head, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
+	if err != nil {
+		fmt.Fprintln(progress, "stratum up: not a git checkout; the deploy records no commit to roll back to")
+		return ""
+	}
+	if dirty, err := exec.Command("git", "-C", root, "status", "--porcelain").Output(); err != nil || len(dirty) > 0 {
+		fmt.Fprintln(progress, "stratum up: the working tree has uncommitted changes; the deploy records no commit to roll back to")
+		return ""
+	}
+	return strings.TrimSpace(string(head))
 }
 
 func findingsText(p *plan.Plan) string {

@@ -83,6 +83,13 @@ type Options struct {
 	// Environment is added to the engine's environment (for example fault injection in
 	// local mode). Default: none.
 	Environment map[string]string
+	// Commit is the git commit this run deploys, recorded on every stack an up deploys (the
+	// stack tag CommitTag), so that a later failed run can roll the stack back to it. Default:
+	// none recorded.
+	Commit string
+	// NoRollback leaves the stacks a failed up already changed as they are. Default: they are
+	// redeployed at the commit recorded by their last successful deploy, in reverse order.
+	NoRollback bool
 	// Progress receives one line per resource step. Default: discarded.
 	Progress io.Writer
 }
@@ -122,6 +129,19 @@ type Result struct {
 	Outputs map[string]any
 	// Duration is the wall time of the stack's part of the run.
 	Duration time.Duration
+	// PreviousCommit is the commit of the stack's last successful deploy, before this run.
+	PreviousCommit string
+	// Rollback says what happened when a later stack's failure rolled this one back; nil when
+	// it was not rolled back.
+	Rollback *Rollback
+}
+
+// Rollback is the redeploy of a stack at the commit of its last successful deploy.
+type Rollback struct {
+	// Commit is the commit it was redeployed at; empty when there was none to go back to.
+	Commit string
+	// Err says why the rollback failed; nil when the stack is back at Commit.
+	Err error
 }
 
 // Run runs op on every project, in the given deploy order (destroy: in reverse), one stack
@@ -157,6 +177,9 @@ func Run(ctx context.Context, op Op, projects []Project, opts Options) ([]Result
 			failed = append(failed, fmt.Errorf("%s: %s: %w", p.Name, res.Status, res.Err))
 		}
 		results = append(results, res)
+	}
+	if op == Up && len(failed) > 0 && !opts.NoRollback {
+		failed = append(failed, r.rollBack(ctx, projects, results)...)
 	}
 	return results, errors.Join(failed...)
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,4 +187,26 @@ func TestMarkdown(t *testing.T) {
 	assert.Contains(t, got, "### accounts\n\n**Replaces** (the old resource is deleted): `accounts (aws:dynamodb/table:Table)`")
 	assert.Contains(t, got, "### inventory\n\n```\nnot attempted: accounts did not succeed\n```")
 	assert.Contains(t, Markdown(Up, "dev", true, nil), "## Pulumi up (dev, local rehearsal)")
+}
+
+// Only stacks this run changed are rolled back, newest first, and only to a recorded commit
+// other than the one that failed.
+func TestRollBackWithoutAnEarlierDeploy(t *testing.T) {
+	r := &runner{opts: Options{Commit: "c2", Progress: io.Discard}}
+	results := []Result{
+		{Project: "platform", Status: Succeeded, PreviousCommit: "c1"},
+		{Project: "accounts", Status: Succeeded, Changed: map[string]string{"urn": "update"}},
+		{Project: "billing", Status: Succeeded, Changed: map[string]string{"urn": "create"}, PreviousCommit: "c2"},
+		{Project: "inventory", Status: Failed, Changed: map[string]string{"urn": "update"}, PreviousCommit: "c1"},
+	}
+	errs := r.rollBack(t.Context(), nil, results)
+	assert.Nil(t, results[0].Rollback, "platform did not change")
+	assert.Nil(t, results[3].Rollback, "the failed stack is the engine's to report, not rolled back")
+	require.NotNil(t, results[1].Rollback)
+	assert.EqualError(t, results[1].Rollback.Err, "no earlier deploy of accounts is recorded, so it stays as this run left it")
+	require.NotNil(t, results[2].Rollback)
+	assert.EqualError(t, results[2].Rollback.Err, "its last deploy was this same commit c2")
+	require.Len(t, errs, 2)
+	assert.EqualError(t, errs[0], "billing: rollback: its last deploy was this same commit c2", "newest first")
+	assert.Contains(t, Text(Up, "dev", results), "accounts was not rolled back: no earlier deploy of accounts is recorded")
 }

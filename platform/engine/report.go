@@ -30,8 +30,19 @@ func Text(op Op, env string, results []Result) string {
 		if r.Err != nil {
 			fmt.Fprintf(&b, "\n%s %s:\n  %s\n", r.Project, r.Status, strings.ReplaceAll(r.Err.Error(), "\n", "\n  "))
 		}
+		if r.Rollback != nil {
+			fmt.Fprintf(&b, "\n%s %s\n", r.Project, r.Rollback.describe())
+		}
 	}
 	return b.String()
+}
+
+// describe says what the rollback did, for the reports.
+func (rb *Rollback) describe() string {
+	if rb.Err != nil {
+		return "was not rolled back: " + rb.Err.Error()
+	}
+	return "was rolled back to " + rb.Commit
 }
 
 // Markdown is a run as a pull-request comment: per stack the step counts and result, the
@@ -70,6 +81,9 @@ func Markdown(op Op, env string, local bool, results []Result) string {
 		if r.Err != nil {
 			parts = append(parts, "```\n"+r.Err.Error()+"\n```")
 		}
+		if r.Rollback != nil {
+			parts = append(parts, "**Rollback**: "+r.Project+" "+r.Rollback.describe())
+		}
 		if len(parts) > 0 {
 			fmt.Fprintf(&b, "\n### %s\n\n%s\n", r.Project, strings.Join(parts, "\n\n"))
 		}
@@ -92,6 +106,8 @@ type JSONResult struct {
 	Deleted   []string       `json:"deleted"`
 	Findings  []plan.Finding `json:"findings"`
 	Seconds   float64        `json:"seconds"`
+	// Rollback says what a failed run did to this stack afterwards, when anything.
+	Rollback string `json:"rollback,omitempty"`
 }
 
 // JSON is a run in a stable shape for tools.
@@ -106,6 +122,9 @@ func JSON(results []Result) []JSONResult {
 		}
 		if r.Err != nil {
 			out[i].Error = r.Err.Error()
+		}
+		if r.Rollback != nil {
+			out[i].Rollback = r.Rollback.describe()
 		}
 	}
 	return out

@@ -35,15 +35,17 @@ const LocalPassphrase = "stratum-local-rehearsal"
 type runner struct {
 	opts Options
 	cmd  auto.PulumiCommand
-	env  map[string]string
+	// cli is the directory of the Pulumi CLI, for the stratum of another commit (rollback).
+	cli string
+	env map[string]string
 }
 
 func newRunner(ctx context.Context, opts Options) (*runner, error) {
-	cmd, err := pulumiCommand(opts)
+	cmd, cli, err := pulumiCommand(opts)
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{opts: opts, cmd: cmd, env: map[string]string{"PULUMI_SKIP_UPDATE_CHECK": "true"}}
+	r := &runner{opts: opts, cmd: cmd, cli: cli, env: map[string]string{"PULUMI_SKIP_UPDATE_CHECK": "true"}}
 	if opts.Local {
 		if err := r.localMode(ctx); err != nil {
 			return nil, err
@@ -55,17 +57,25 @@ func newRunner(ctx context.Context, opts Options) (*runner, error) {
 	return r, nil
 }
 
-// pulumiCommand finds the pinned CLI that `make tools` builds, else the one on the PATH.
-func pulumiCommand(opts Options) (auto.PulumiCommand, error) {
+// pulumiCommand finds the pinned CLI that `make tools` builds, else the one on the PATH, and
+// returns the directory that holds it.
+func pulumiCommand(opts Options) (auto.PulumiCommand, string, error) {
 	root := opts.PulumiRoot
 	if _, err := os.Stat(filepath.Join(opts.Root, "bin", "pulumi")); err == nil && root == "" {
 		root = opts.Root
 	}
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
 	if err != nil {
-		return nil, fmt.Errorf("engine: the Pulumi CLI: %w (run `make tools` to build the pinned CLI into ./bin)", err)
+		return nil, "", fmt.Errorf("engine: the Pulumi CLI: %w (run `make tools` to build the pinned CLI into ./bin)", err)
 	}
-	return cmd, nil
+	if root != "" {
+		return cmd, filepath.Join(root, "bin"), nil
+	}
+	path, err := exec.LookPath("pulumi")
+	if err != nil {
+		return nil, "", fmt.Errorf("engine: the Pulumi CLI: %w", err)
+	}
+	return cmd, filepath.Dir(path), nil
 }
 
 // localMode points the engine at a file backend and the local AWS and awsx providers, built
@@ -152,6 +162,9 @@ func (r *runner) run(ctx context.Context, op Op, p Project) Result {
 		return finish(Succeeded, nil)
 	}
 
+	if res.PreviousCommit, err = stack.Workspace().GetTag(ctx, stack.Name(), CommitTag); err != nil {
+		res.PreviousCommit = "" // a stack never deployed by stratum has no tag
+	}
 	w = newWatcher(r.opts.Progress, p.Name)
 	up, err := stack.Up(ctx, optup.EventStreams(w.events()), optup.SuppressProgress())
 	w.wait()
@@ -165,6 +178,11 @@ func (r *runner) run(ctx context.Context, op Op, p Project) Result {
 		res.Outputs[k] = v.Value
 		if v.Secret {
 			res.Outputs[k] = plan.Secret
+		}
+	}
+	if r.opts.Commit != "" {
+		if err := stack.Workspace().SetTag(ctx, stack.Name(), CommitTag, r.opts.Commit); err != nil {
+			return finish(Failed, fmt.Errorf("deployed, but recording commit %s on the stack failed: %w", r.opts.Commit, err))
 		}
 	}
 	return finish(Succeeded, nil)
