@@ -26,10 +26,10 @@ func (r *runner) rollBack(ctx context.Context, projects []Project, results []Res
 			continue
 		}
 		res.Rollback = &Rollback{Commit: res.PreviousCommit}
-		switch {
-		case res.PreviousCommit == "":
+		switch res.PreviousCommit {
+		case "":
 			res.Rollback.Err = fmt.Errorf("no earlier deploy of %s is recorded, so it stays as this run left it", res.Project)
-		case res.PreviousCommit == r.opts.Commit:
+		case r.opts.Commit:
 			res.Rollback.Err = fmt.Errorf("its last deploy was this same commit %s", res.PreviousCommit)
 		default:
 			fmt.Fprintf(r.opts.Progress, "  %-14s rolling back to %s\n", res.Project, res.PreviousCommit)
