@@ -69,6 +69,8 @@ type Config struct {
 	// PlatformStack is the fully qualified name of the platform stack for this environment,
 	// read through a stack reference by every context.
 	PlatformStack string
+	// CI is the platform project's CI identity (empty in every other project).
+	CI CI
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
 	// project itself interprets.
 	setting func(name string) (string, bool)
@@ -110,6 +112,13 @@ var (
 	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$`)
 	accountPattern = regexp.MustCompile(`^\d{12}$`)
 	stackPattern   = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,2}$`)
+	// GitHub owners are 1 to 39 letters, digits and hyphens; repositories 1 to 100 letters,
+	// digits, '.', '_' and '-' (ci refuses "." and ".."). Nothing here can act as a wildcard.
+	githubRepositoryPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}$`)
+	bucketPattern           = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	ipPattern               = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
+	// A key ARN: a UUID key id, or a multi-Region key's mrk- id.
+	kmsKeyArnPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d:\d{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
 )
 
 // defaults are the values a key takes when no file sets it. Keys absent here are required or
@@ -117,8 +126,10 @@ var (
 func defaults(env string) map[string]string {
 	return map[string]string{
 		KeyLogRetentionDays: "30",
-		KeyProtect:          strconv.FormatBool(env == "prod"),
+		KeyProtect:          strconv.FormatBool(env == ProductionEnv),
 		KeyPlatformStack:    "organization/platform/" + env,
+		// Read only by the platform project (see ci).
+		KeyGitHubOIDCProvider: string(OIDCProviderCreate),
 	}
 }
 
@@ -154,6 +165,7 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.JWTIssuer = p.httpsURL(KeyJWTIssuer)
 	c.JWTAudiences = p.list(KeyJWTAudiences)
 	c.PlatformStack = p.match(KeyPlatformStack, true, stackPattern, "a stack name such as organization/platform/dev")
+	c.CI = p.ci(project, stack)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
 	}
@@ -162,8 +174,9 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 
 // Keys lists every `stratum:` key, sorted.
 func Keys() []string {
-	return []string{KeyAccountID, KeyAlarmEmail, KeyCostCentre, KeyJWTAudiences, KeyJWTIssuer,
-		KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyProtect}
+	return []string{KeyAccountID, KeyAlarmEmail, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
+		KeyJWTAudiences, KeyJWTIssuer, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyProtect,
+		KeyStateBucket, KeyStateKeyArn}
 }
 
 type parser struct {

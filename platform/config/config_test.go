@@ -21,6 +21,17 @@ func valid() config.Raw {
 	}
 }
 
+// validPlatform is valid() with the settings the platform project requires.
+func validPlatform() config.Raw {
+	raw := valid()
+	raw[config.KeyGitHubRepository] = config.Setting{Value: "acme/stratum", Source: "Pulumi.yaml"}
+	raw[config.KeyStateBucket] = config.Setting{Value: "acme-pulumi-state", Source: "Pulumi.yaml"}
+	raw[config.KeyStateKeyArn] = config.Setting{Value: stateKey, Source: "Pulumi.yaml"}
+	return raw
+}
+
+const stateKey = "arn:aws:kms:eu-west-1:111111111111:key/0d6e2f4c-7a51-4d8e-9b3a-5c1f2e8a9b70"
+
 func TestParseDefaults(t *testing.T) {
 	dev, err := config.Parse("accounts", "dev", valid())
 	require.NoError(t, err)
@@ -45,7 +56,7 @@ func TestParseDefaults(t *testing.T) {
 }
 
 func TestParseAllSettings(t *testing.T) {
-	raw := valid()
+	raw := validPlatform()
 	raw[config.KeyLogRetentionDays] = config.Setting{Value: "365", Source: "Pulumi.prod.yaml"}
 	raw[config.KeyProtect] = config.Setting{Value: "false", Source: "Pulumi.prod.yaml"}
 	raw[config.KeyAlarmEmail] = config.Setting{Value: "ops@acme.example", Source: "Pulumi.prod.yaml"}
@@ -95,7 +106,7 @@ func TestParseErrors(t *testing.T) {
 				config.KeyRegion: "Europe", config.KeyAccountID: "42",
 			},
 			want: []string{
-				"Pulumi.prod.yaml: stratum:logRetention: is not a known setting (known: stratum:accountId, stratum:alarmEmail, stratum:costCentre, stratum:jwtAudiences, stratum:jwtIssuer, stratum:logRetentionDays, stratum:org, stratum:owner, stratum:platformStack, stratum:protect)",
+				"Pulumi.prod.yaml: stratum:logRetention: is not a known setting (known: stratum:accountId, stratum:alarmEmail, stratum:costCentre, stratum:githubOidcProvider, stratum:githubRepository, stratum:jwtAudiences, stratum:jwtIssuer, stratum:logRetentionDays, stratum:org, stratum:owner, stratum:platformStack, stratum:protect, stratum:stateBucket, stratum:stateKeyArn)",
 				`Pulumi.prod.yaml: stratum:alarmEmail: "ops" is not an e-mail address such as ops@example.com`,
 				`Pulumi.prod.yaml: stratum:jwtIssuer: "http://x" is not an https:// URL`,
 				`Pulumi.prod.yaml: aws:region: "Europe" is not an AWS region such as eu-west-1`,
@@ -115,7 +126,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw := valid()
+			raw := validPlatform()
 			for k, v := range tt.set {
 				raw[k] = config.Setting{Value: v, Source: "Pulumi.prod.yaml"}
 			}
@@ -144,7 +155,7 @@ func TestProjectSettings(t *testing.T) {
 }
 
 func TestParseBadOrgAndStack(t *testing.T) {
-	raw := valid()
+	raw := validPlatform()
 	raw[config.KeyOrg] = config.Setting{Value: "Acme Corp", Source: "Pulumi.yaml"}
 	_, err := config.Parse("platform", "Prod_1", raw)
 	require.Error(t, err)

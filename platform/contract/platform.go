@@ -14,4 +14,13 @@ var (
 	JWTIssuer = NewString(PlatformProject, "jwtIssuer")
 	// JWTAudiences are the audiences every HTTP API's JWT authorizer accepts.
 	JWTAudiences = NewStringList(PlatformProject, "jwtAudiences")
+	// PermissionsBoundaryArn is the managed policy every role a deploy creates carries as its
+	// permissions boundary: the CI deploy role may create and change only roles that carry it.
+	PermissionsBoundaryArn = NewString(PlatformProject, "permissionsBoundaryArn")
+	// DeployRoleArn is the environment's CI deploy role, which GitHub's deploy job assumes
+	// (the environment's AWS_DEPLOY_ROLE_ARN).
+	DeployRoleArn = NewString(PlatformProject, "deployRoleArn")
+	// PreviewRoleArn is the CI preview role pull requests assume (the repository's
+	// AWS_PREVIEW_ROLE_ARN); only a non-production environment has one.
+	PreviewRoleArn = NewString(PlatformProject, "previewRoleArn")
 )

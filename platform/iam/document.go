@@ -61,23 +61,55 @@ func build(stmts Statements, keyPolicy bool) (pulumi.StringOutput, error) {
 // the allow-list of actions AWS offers no resource-level permission for. Policy rules that
 // read plans use it, so the platform has one list.
 func WildcardResourceAllowed(action string) bool {
-	return wildcardResourceActions()[action]
+	_, ok := wildcardResourceActions()[action]
+	return ok
+}
+
+// WildcardResourceReason returns why action may be granted on Resource "*", and whether it
+// may: tests of policies that use "*" show the reason beside the statement.
+func WildcardResourceReason(action string) (string, bool) {
+	reason, ok := wildcardResourceActions()[action]
+	return reason, ok
 }
 
 // wildcardResourceActions is the constant allow-list of actions that may use Resource "*"
-// outside key policies. Add an action only when AWS offers no resource-level permission
-// for it, and say so.
-func wildcardResourceActions() map[string]bool {
-	return map[string]bool{
-		// X-Ray has no resource-level permissions for sending traces or sampling: these
-		// actions only work on "*". Lambda active tracing needs the first two.
-		"xray:PutTraceSegments":    true,
-		"xray:PutTelemetryRecords": true,
-		"xray:GetSamplingRules":    true,
-		"xray:GetSamplingTargets":  true,
-		// Metrics have no ARNs; PutMetricData can only be narrowed by a
-		// cloudwatch:namespace condition, which callers should add.
-		"cloudwatch:PutMetricData": true,
+// outside key policies, each with the reason. Add an action only when AWS offers no
+// resource-level permission for it, and say so; a statement granting it should narrow it
+// with a condition where AWS offers one.
+func wildcardResourceActions() map[string]string {
+	const xray = "X-Ray has no resource-level permissions for sending traces or sampling: " +
+		"these actions only work on \"*\"; Lambda active tracing needs the first two"
+	const logDelivery = "API Gateway's access logging is a CloudWatch Logs vended delivery: AWS " +
+		"authorises the delivery and the account's log resource policy on no resource, and " +
+		"the deployer of an HTTP API with access logs needs them"
+	const scaling = "Application Auto Scaling describes scalable targets and policies of a " +
+		"service namespace, never one resource"
+	return map[string]string{
+		"xray:PutTraceSegments":    xray,
+		"xray:PutTelemetryRecords": xray,
+		"xray:GetSamplingRules":    xray,
+		"xray:GetSamplingTargets":  xray,
+		"cloudwatch:PutMetricData": "metrics have no ARNs; PutMetricData can only be narrowed by a " +
+			"cloudwatch:namespace condition, which callers should add",
+		"sts:GetCallerIdentity": "it needs no permission and has no resource; the CI roles name it " +
+			"so that their policies list everything they do",
+		"kms:CreateKey": "a key has no ARN before it exists; the CI deploy role requires its " +
+			"org and env request tags (aws:RequestTag), which every later use of the key is scoped by",
+		"kms:ListAliases": "it lists the account's alias names and has no resource-level " +
+			"permission; the provider reads an alias through it",
+		"lambda:CreateEventSourceMapping": "the mapping's ARN is assigned on creation; the CI " +
+			"deploy role narrows it with lambda:FunctionArn",
+		"logs:CreateLogDelivery":                          logDelivery,
+		"logs:DeleteLogDelivery":                          logDelivery,
+		"logs:DescribeResourcePolicies":                   logDelivery,
+		"logs:GetLogDelivery":                             logDelivery,
+		"logs:ListLogDeliveries":                          logDelivery,
+		"logs:PutResourcePolicy":                          logDelivery,
+		"logs:UpdateLogDelivery":                          logDelivery,
+		"application-autoscaling:DescribeScalableTargets": scaling,
+		"application-autoscaling:DescribeScalingPolicies": scaling,
+		"cloudtrail:DescribeTrails": "it describes the trails of a region and has no " +
+			"resource-level permission; the provider reads a trail through it",
 	}
 }
 
@@ -87,7 +119,7 @@ func wildcardProblem(label string, actions []string) error {
 	allowed := wildcardResourceActions()
 	var refused []string
 	for _, a := range actions {
-		if !allowed[a] {
+		if _, ok := allowed[a]; !ok {
 			refused = append(refused, a)
 		}
 	}

@@ -180,3 +180,15 @@ func TestWildcardResourceAllowed(t *testing.T) {
 		assert.False(t, WildcardResourceAllowed(a), a)
 	}
 }
+
+func TestEveryWildcardResourceActionHasAReason(t *testing.T) {
+	for action, reason := range wildcardResourceActions() {
+		assert.True(t, wellFormedAction(action), action)
+		assert.GreaterOrEqual(t, len(reason), 40, "%s: the reason says why AWS offers no resource for it", action)
+		got, ok := WildcardResourceReason(action)
+		assert.True(t, ok, action)
+		assert.Equal(t, reason, got)
+	}
+	_, ok := WildcardResourceReason("s3:GetObject")
+	assert.False(t, ok)
+}

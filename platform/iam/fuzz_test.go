@@ -72,7 +72,7 @@ func FuzzValidate(f *testing.F) {
 		if slices.Contains(st.Resources, pulumi.StringInput(pulumi.String("*"))) {
 			allowed := wildcardResourceActions()
 			for _, a := range st.Actions {
-				if !allowed[a] {
+				if _, ok := allowed[a]; !ok {
 					t.Fatalf("rendered Resource \"*\" for %q: %s", a, out)
 				}
 			}

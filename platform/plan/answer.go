@@ -44,6 +44,10 @@ func Required(typ string) []string {
 		return []string{"action", "function", "principal"}
 	case "aws:iam/role:Role":
 		return []string{"assumeRolePolicy"}
+	case "aws:iam/policy:Policy":
+		return []string{"policy"}
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		return []string{"url", "clientIdLists"}
 	case "aws:dynamodb/table:Table":
 		return []string{"hashKey", "attributes"}
 	case "aws:cloudwatch/metricAlarm:MetricAlarm":
@@ -127,6 +131,12 @@ func Answer(typ, logical, urn string, inputs map[string]any, region, account str
 	case "aws:iam/policy:Policy":
 		arn := "arn:aws:iam::" + a + ":policy/" + name
 		return arn, map[string]any{"arn": arn, "name": name, "policyId": "ANPA" + strings.ToUpper(short)}, nil
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		// The provider is named by its URL's host and path; AWS fills in the thumbprint of
+		// the issuer's certificate when none is given.
+		host := strings.TrimPrefix(str("url"), "https://")
+		arn := "arn:aws:iam::" + a + ":oidc-provider/" + host
+		return arn, map[string]any{"arn": arn, "thumbprintLists": []any{hash(host, 40)}}, nil
 	case "aws:cloudwatch/logGroup:LogGroup":
 		return name, map[string]any{"arn": "arn:aws:logs:" + r + ":" + a + ":log-group:" + name, "name": name}, nil
 	case "aws:cloudwatch/metricAlarm:MetricAlarm":

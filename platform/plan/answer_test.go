@@ -27,6 +27,10 @@ func TestAnswerMissingRequired(t *testing.T) {
 			`aws:scheduler/schedule:Schedule "fn": missing required properties scheduleExpression, flexibleTimeWindow`},
 		{"aws:lambda/eventSourceMapping:EventSourceMapping", map[string]any{},
 			`aws:lambda/eventSourceMapping:EventSourceMapping "fn": missing required property functionName`},
+		{"aws:iam/policy:Policy", map[string]any{"name": "p"},
+			`aws:iam/policy:Policy "fn": missing required property policy`},
+		{"aws:iam/openIdConnectProvider:OpenIdConnectProvider", map[string]any{"url": "https://token.actions.githubusercontent.com"},
+			`aws:iam/openIdConnectProvider:OpenIdConnectProvider "fn": missing required property clientIdLists`},
 	}
 	for _, c := range cases {
 		t.Run(c.typ, func(t *testing.T) {
@@ -57,6 +61,22 @@ func TestAnswerShapes(t *testing.T) {
 	b, _, err := plan.Answer("aws:kms/key:Key", "k", "u1#2", map[string]any{}, "eu-west-1", plan.DefaultAccount)
 	require.NoError(t, err)
 	assert.NotEqual(t, a, b)
+}
+
+func TestAnswerIAM(t *testing.T) {
+	id, out, err := plan.Answer("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "github", "u",
+		map[string]any{"url": "https://token.actions.githubusercontent.com", "clientIdLists": []any{"sts.amazonaws.com"}},
+		"eu-west-1", "222222222222")
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", id)
+	assert.Equal(t, id, out["arn"])
+	assert.Len(t, out["thumbprintLists"], 1)
+
+	id, out, err = plan.Answer("aws:iam/policy:Policy", "boundary", "u",
+		map[string]any{"name": "acme-dev-boundary", "policy": "{}"}, "eu-west-1", "222222222222")
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws:iam::222222222222:policy/acme-dev-boundary", id)
+	assert.Equal(t, id, out["arn"])
 }
 
 func TestInvoke(t *testing.T) {

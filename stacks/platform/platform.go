@@ -31,6 +31,9 @@ func Program(ctx *pulumi.Context) error {
 		return fmt.Errorf("project %s: %s and %s are required: every context's HTTP API authorizer trusts them",
 			ctx.Project(), config.KeyJWTIssuer, config.KeyJWTAudiences)
 	}
+	if err := ciIdentity(ctx, cfg); err != nil {
+		return err
+	}
 	names := cfg.Scope()
 	defaultTags := cfg.Tags()
 

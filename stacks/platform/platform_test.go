@@ -82,6 +82,8 @@ func TestIdentitySettingsAreRequired(t *testing.T) {
 	raw := config.Raw{
 		"aws:region": {Value: "eu-west-1"}, "stratum:org": {Value: "acme"},
 		"stratum:owner": {Value: "o"}, "stratum:costCentre": {Value: "c"},
+		"stratum:githubRepository": {Value: "acme/stratum"}, "stratum:stateBucket": {Value: "acme-pulumi-state"},
+		"stratum:stateKeyArn": {Value: "arn:aws:kms:eu-west-1:111111111111:key/0d6e2f4c-7a51-4d8e-9b3a-5c1f2e8a9b70"},
 	}
 	_, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw}, platform.Program)
 	assert.ErrorContains(t, err, "project platform: stratum:jwtIssuer and stratum:jwtAudiences are required")

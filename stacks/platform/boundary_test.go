@@ -1,0 +1,134 @@
+package platform_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/contract"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/stacks/platform"
+)
+
+func TestBoundaryIsPinned(t *testing.T) {
+	p := plantest.ProjectPlan(t, root, "dev", platform.Program)
+	r, err := p.Get("aws:iam/policy:Policy", "boundary")
+	require.NoError(t, err)
+	assert.Equal(t, "acme-dev-boundary", r.Inputs["name"])
+	assert.Equal(t, boundary, p.Outputs[contract.PermissionsBoundaryArn.Name()],
+		"the output is what the deploy role's CreateRole condition names")
+
+	got := policyAccess(t, p, "boundary")
+	w := map[string][]string{}
+	grants(w, l("arn:aws:logs:"+regional+"log-group:/aws/lambda/acme-dev-*"), "logs:CreateLogStream", "logs:PutLogEvents")
+	grants(w, l("*"), "xray:PutTelemetryRecords", "xray:PutTraceSegments")
+	grants(w, l(devKeys), "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey")
+	grants(w, l("arn:aws:dynamodb:"+regional+"table/acme-dev-*"), "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+		"dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeStream", "dynamodb:DescribeTable",
+		"dynamodb:GetItem", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
+		"dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem")
+	grants(w, l("arn:aws:sqs:"+regional+"acme-dev-*"), "sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
+		"sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage")
+	grants(w, l("arn:aws:sns:"+regional+"acme-dev-*"), "sns:Publish")
+	grants(w, l(devFns), "lambda:InvokeFunction")
+	grants(w, l("arn:aws:secretsmanager:"+regional+"secret:acme-dev-*"), "secretsmanager:GetSecretValue")
+	assert.Equal(t, w, got.allow)
+	assert.Empty(t, got.deny)
+	assert.Equal(t, map[string]map[string]map[string][]string{
+		"UseEnvironmentKeys": {"StringEquals": {"aws:ResourceTag/env": {"dev"}, "aws:ResourceTag/org": {"acme"}}},
+	}, got.conditions)
+}
+
+// TestBoundaryCoversWhatContextsGrant: every action a function or schedule role of any
+// context is granted (their inline policies in the contexts' golden plans) is one the
+// boundary allows, so wiring the boundary into those roles takes nothing away; except what a
+// context grants beyond the components, which the boundary does not know.
+func TestBoundaryCoversWhatContextsGrant(t *testing.T) {
+	p := plantest.ProjectPlan(t, root, "dev", platform.Program)
+	allowed := policyAccess(t, p, "boundary").allow
+	beyondTheComponents := map[string]bool{
+		// inventory's scan assumes a role in each customer's account (stacks/inventory): the
+		// boundary of that function's role needs this statement, or the function no boundary.
+		"AssumeCustomerReaderRole": true,
+	}
+	for _, context := range []string{"accounts", "inventory", "notifications"} {
+		golden, err := plan.ReadGolden("../" + context + "/testdata/dev.plan.json")
+		require.NoError(t, err)
+		for _, r := range golden.Resources {
+			if r.Type != "aws:iam/rolePolicy:RolePolicy" {
+				continue
+			}
+			doc, err := iam.Parse(r.String("policy"))
+			require.NoError(t, err)
+			for _, st := range doc.Statement {
+				if beyondTheComponents[st.Sid] {
+					continue
+				}
+				for _, a := range st.Action {
+					assert.Contains(t, allowed, a, "%s %s: %s", context, r.Name, a)
+					for _, res := range st.Resource {
+						assert.True(t, slices.ContainsFunc(allowed[a], func(pattern string) bool { return matches(pattern, res) }),
+							"%s %s: %s on %s is outside the boundary %v", context, r.Name, a, res, allowed[a])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestWildcardsOnlyWithAReason: no policy of the CI identity has a wildcard action, and an
+// Allow of Resource "*" holds only actions on platform/iam's allow-list, which says why.
+func TestWildcardsOnlyWithAReason(t *testing.T) {
+	p := plantest.ProjectPlan(t, root, "dev", platform.Program)
+	for _, a := range []access{roleAccess(t, p, "ci-deploy"), roleAccess(t, p, "ci-preview"), policyAccess(t, p, "boundary")} {
+		for _, st := range a.statements {
+			for _, action := range st.Action {
+				assert.False(t, strings.ContainsAny(action, "*?"), "%s: wildcard action %s", st.Sid, action)
+			}
+			if st.Effect != "Allow" || !slices.Contains(st.Resource, "*") {
+				continue
+			}
+			assert.Equal(t, []string{"*"}, st.Resource, "%s: \"*\" is never mixed with ARNs", st.Sid)
+			for _, action := range st.Action {
+				reason, ok := iam.WildcardResourceReason(action)
+				if assert.True(t, ok, "%s: %s on \"*\" is not on the allow-list", st.Sid, action) {
+					t.Logf("%s: %s on \"*\": %s", st.Sid, action, reason)
+				}
+			}
+		}
+	}
+}
+
+// TestPoliciesFitIAMsLimits plans the longest names the config allows: each managed policy
+// stays under 6,144 characters (without whitespace), a trust policy under 2,048, and a role
+// has at most 10 managed policies (IAM's default quotas).
+func TestPoliciesFitIAMsLimits(t *testing.T) {
+	raw := config.Raw{
+		"aws:region": {Value: "ap-southeast-2"}, "stratum:org": {Value: "abcdefghijkl"},
+		"stratum:owner": {Value: "o"}, "stratum:costCentre": {Value: "c"},
+		"stratum:jwtIssuer": {Value: "https://login.example"}, "stratum:jwtAudiences": {Value: `["api://x"]`},
+		"stratum:githubRepository": {Value: strings.Repeat("o", 39) + "/" + strings.Repeat("r", 100)},
+		"stratum:stateBucket":      {Value: strings.Repeat("s", 63)},
+		"stratum:stateKeyArn":      {Value: "arn:aws:kms:ap-southeast-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef"},
+	}
+	p, err := plan.Run(plan.Options{Project: "platform", Stack: "abcdefgh", Config: raw}, platform.Program)
+	require.NoError(t, err)
+	policies := 0
+	for _, r := range p.Resources {
+		switch r.Type {
+		case "aws:iam/policy:Policy":
+			policies++
+			assert.LessOrEqual(t, len(r.String("policy")), 6144, r.Name)
+		case "aws:iam/role:Role":
+			assert.LessOrEqual(t, len(r.String("assumeRolePolicy")), 2048, r.Name)
+			assert.LessOrEqual(t, len(r.Inputs["managedPolicyArns"].([]any)), 10, r.Name)
+		}
+	}
+	assert.Equal(t, 17, policies, "the boundary and eight policies of each role were checked")
+}
