@@ -26,7 +26,7 @@ func TestRegistryMatchesProjects(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "bin") {
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "bin" || d.Name() == ".stratum") {
 			return filepath.SkipDir
 		}
 		if d.Name() == "Pulumi.yaml" {
@@ -56,7 +56,7 @@ func TestDependencyRules(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "bin") {
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata" || d.Name() == "bin" || d.Name() == ".stratum") {
 			return filepath.SkipDir
 		}
 		if !strings.HasSuffix(path, ".go") {

@@ -173,7 +173,8 @@ func TestRepositoryConfig(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (d.Name() == ".git" || d.Name() == "bin" || d.Name() == "testdata") {
+		// .stratum holds the engine's work copies of the files, not the files themselves.
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "bin" || d.Name() == "testdata" || d.Name() == ".stratum") {
 			return filepath.SkipDir
 		}
 		if d.Name() != "Pulumi.yaml" {
