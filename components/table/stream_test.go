@@ -2,6 +2,7 @@ package table_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -138,4 +139,18 @@ func TestStreamConsumerValidate(t *testing.T) {
 	}))
 	assert.EqualError(t, got, "stream consumer \"orphan\": table: is required\nFunction: is required\n"+
 		"OnFailure: is required (the queue that keeps the batches given up on)")
+}
+
+func TestStreamConsumerGolden(t *testing.T) {
+	p := plantest.Run(t, streamProgram(streamTable(), table.StreamConsumerArgs{}, nil))
+	// The table's, queue's and function's own resources belong to their golden files; the
+	// grant is the consumer's.
+	kept := p.Resources[:0]
+	for _, r := range p.Resources {
+		if strings.Contains(r.URN, table.StreamConsumerTypeToken) || r.Name == "relay-orders-relay-consume" {
+			kept = append(kept, r)
+		}
+	}
+	p.Resources = kept
+	plantest.Golden(t, "testdata/stream-consumer.plan.json", p)
 }

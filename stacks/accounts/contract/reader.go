@@ -1,6 +1,10 @@
 package contract
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
 
 // ReaderRoleName returns the name of the role a customer creates in each registered account
 // for the platform of environment env to assume: stratum-<env>-inventory-reader. A fixed
@@ -8,12 +12,6 @@ import "encoding/json"
 // of the roles a customer made for prod.
 func ReaderRoleName(env string) string {
 	return "stratum-" + env + "-inventory-reader"
-}
-
-// ReaderRoleArn returns the reader role of environment env in the AWS account
-// externalAccountID (12 digits).
-func ReaderRoleArn(externalAccountID, env string) string {
-	return "arn:aws:iam::" + externalAccountID + ":role/" + ReaderRoleName(env)
 }
 
 // ReaderActions are the only calls the platform makes with the reader role: listing the
@@ -66,7 +64,11 @@ type policyStatement struct {
 }
 
 func render(doc policyDocument) string {
-	// Marshal cannot fail: the document holds strings, slices and maps of strings only.
-	data, _ := json.MarshalIndent(doc, "", "  ")
-	return string(data)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the policy is read by IAM and people, never by a browser
+	enc.SetIndent("", "  ")
+	// Encode cannot fail: the document holds strings, slices and maps of strings only.
+	_ = enc.Encode(doc)
+	return strings.TrimSuffix(b.String(), "\n")
 }
