@@ -53,10 +53,10 @@ func TestFunctionPermissions(t *testing.T) {
 		"scan": function.Union(writeKey, consume(jobs), map[string][]string{
 			"dynamodb:ConditionCheckItem": {accounts},
 			"dynamodb:Query":              {resources}, "dynamodb:PutItem": {resources}, "dynamodb:DeleteItem": {resources},
-			"lambda:InvokeFunction":       {claim, connection},
-			"sts:AssumeRole":              {"arn:aws:iam::*:role/stratum-dev-inventory-reader"},
-			"sts:SetSourceIdentity":       {"arn:aws:iam::*:role/stratum-dev-inventory-reader"},
-			"sns:Publish":                 {topic},
+			"lambda:InvokeFunction": {claim, connection},
+			"sts:AssumeRole":        {"arn:aws:iam::*:role/stratum-dev-inventory-reader"},
+			"sts:SetSourceIdentity": {"arn:aws:iam::*:role/stratum-dev-inventory-reader"},
+			"sns:Publish":           {topic},
 		}),
 		"api": function.Union(decrypt, map[string][]string{"dynamodb:GetItem": {accounts}, "dynamodb:Query": {resources}}),
 	} {

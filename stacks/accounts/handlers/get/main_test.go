@@ -17,7 +17,7 @@ import (
 )
 
 const (
-	tableName = "accounts-dev"
+	tableName  = "accounts-dev"
 	claimsName = "claims-dev"
 )
 

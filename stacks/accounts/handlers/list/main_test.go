@@ -19,7 +19,7 @@ import (
 )
 
 const (
-	tableName = "accounts-dev"
+	tableName  = "accounts-dev"
 	claimsName = "claims-dev"
 )
 

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -21,7 +20,7 @@ import (
 // of order; Query serves the resources table (consistent reads only, as the handler must
 // read after its own tombstone) and the accounts table's index by account.
 type fakeDB struct {
-	accounts  map[[2]string]store.Account            // by tenant and account id
+	accounts  map[[2]string]store.Account          // by tenant and account id
 	resources map[string]map[string]store.Resource // by partition key, then ARN
 	puts      int
 	putErr    error
@@ -133,10 +132,4 @@ func (f *fakeDB) addResources(tenant, accountID string, arns ...string) {
 // count returns how many resources tenant has of accountID.
 func (f *fakeDB) count(tenant, accountID string) int {
 	return len(f.resources[store.PartitionKey(tenant, accountID)])
-}
-
-// seed stores an item of the accounts table.
-func (f *fakeDB) seed(t *testing.T, a store.Account) {
-	t.Helper()
-	f.accounts[[2]string{a.TenantID, a.AccountID}] = a
 }

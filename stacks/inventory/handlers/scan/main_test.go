@@ -264,11 +264,13 @@ func TestScanFailsOnBadConnection(t *testing.T) {
 func TestScanFailsWhenADependencyFails(t *testing.T) {
 	boom := errors.New("boom")
 	for name, breakIt := range map[string]func(fakes){
-		"resources":     func(f fakes) { f.db.queryErr = boom },
-		"writes":        func(f fakes) { f.db.writeErr = boom },
-		"lambda":        func(f fakes) { f.lambda.err = boom },
-		"publish":       func(f fakes) { f.sns.err = boom },
-		"active denied": func(f fakes) { f.sts.fail = map[string]error{"arn:aws:iam::111122223333:role/stratum-dev-inventory-reader": &smithy.GenericAPIError{Code: "AccessDenied"}} },
+		"resources": func(f fakes) { f.db.queryErr = boom },
+		"writes":    func(f fakes) { f.db.writeErr = boom },
+		"lambda":    func(f fakes) { f.lambda.err = boom },
+		"publish":   func(f fakes) { f.sns.err = boom },
+		"active denied": func(f fakes) {
+			f.sts.fail = map[string]error{"arn:aws:iam::111122223333:role/stratum-dev-inventory-reader": &smithy.GenericAPIError{Code: "AccessDenied"}}
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h, f := setup()

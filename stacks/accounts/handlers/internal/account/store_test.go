@@ -172,4 +172,3 @@ func TestListFails(t *testing.T) {
 		t.Errorf("List() = %v, want it to wrap %v", err, errBroken)
 	}
 }
-
