@@ -10,9 +10,10 @@ BIN   := $(CURDIR)/bin
 ENV   ?= dev
 STACK ?= .
 BASE  ?= origin/main
+OUT   ?= .stratum/portal
 STRATUM := go run ./cmd/stratum
 
-.PHONY: help tools fmt lint test e2e golden plan graph docs order affected bench preview up check
+.PHONY: help tools pulumi fmt tidy lint test e2e golden plan graph docs order affected api-diff portal bench preview up check
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +28,8 @@ $(BIN)/actionlint-$(ACTIONLINT_VERSION):
 	GOBIN=$(BIN) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	@touch $@
 
+pulumi: $(BIN)/pulumi-$(PULUMI_VERSION) ## Build only the pinned Pulumi CLI into ./bin (what the workflows need).
+
 # The Automation API refuses a CLI that does not know its version, so the build sets it.
 $(BIN)/pulumi-$(PULUMI_VERSION):
 	cd tools/pulumi && go build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
@@ -36,7 +39,12 @@ $(BIN)/pulumi-$(PULUMI_VERSION):
 fmt: tools ## Format the Go code.
 	$(BIN)/golangci-lint fmt ./...
 
-lint: tools ## Run golangci-lint (with the dependency rules) and actionlint.
+# -diff changes nothing: it fails, showing the difference, when a go.mod or go.sum is not tidy.
+tidy: ## Check that go.mod and go.sum are tidy, here and in tools/pulumi (`go mod tidy` fixes them).
+	go mod tidy -diff
+	cd tools/pulumi && go mod tidy -diff
+
+lint: tools tidy ## Run golangci-lint (with the dependency rules), actionlint and the tidy check.
 	$(BIN)/golangci-lint run ./...
 	$(BIN)/actionlint
 
@@ -76,8 +84,15 @@ order: ## Print the deploy order derived from stack references.
 affected: ## Print the projects a change since BASE (default origin/main) affects.
 	$(STRATUM) affected --base $(BASE)
 
-bench: ## Planning benchmarks: components against raw pulumi-aws resources.
+api-diff: ## Fail on a breaking change to an API spec since the branch left BASE (default origin/main).
+	$(STRATUM) api-diff --base $(BASE)
+
+portal: ## Build the developer portal from every API spec into OUT (default .stratum/portal).
+	$(STRATUM) portal --out $(OUT)
+
+bench: ## Benchmarks: planning per resource (components against raw pulumi-aws), and `stratum plan` end to end.
 	go test ./components/service/ -run '^$$' -bench 'Plan' -benchmem -benchtime=3x -count=3
+	go test ./cmd/stratum/ -run '^$$' -bench 'PlanDev' -benchtime=3x -count=3
 
 preview: ## Pulumi preview of one project: make preview STACK=stacks/accounts ENV=dev.
 	cd $(STACK) && pulumi preview --stack $(ENV) --diff

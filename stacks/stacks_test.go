@@ -116,11 +116,13 @@ func TestContextNamesCannotCollide(t *testing.T) {
 	}
 }
 
-// pulumiFree reports whether the file at rel is handler, handler kit or contract code, which
-// must stay free of Pulumi: handler binaries stay small, and contracts are shared with them.
+// pulumiFree reports whether the file at rel is handler, handler kit, contract or API spec
+// code (stacks/<context>/api), which must stay free of Pulumi: handler binaries stay small,
+// and contracts and specs are shared with them.
 func pulumiFree(rel string) bool {
 	return strings.HasPrefix(rel, "platform/lambdakit/") || strings.HasPrefix(rel, "platform/contract/") ||
-		strings.Contains(rel, "/contract/") || strings.Contains(rel, "/handlers/")
+		strings.Contains(rel, "/contract/") || strings.Contains(rel, "/handlers/") ||
+		strings.HasPrefix(rel, "stacks/") && strings.Contains(rel, "/api/")
 }
 
 func TestCheck(t *testing.T) {
@@ -138,6 +140,8 @@ func TestCheck(t *testing.T) {
 		{"platform/lambdakit/envelope/envelope.go", pulumi, false},
 		{"stacks/accounts/contract/contract.go", pulumi, false},
 		{"stacks/accounts/handlers/get/main.go", pulumi, false},
+		{"stacks/accounts/api/api.go", pulumi, false},
+		{"platform/lambdakit/openapi/spec.go", pulumi, false},
 		{"stacks/accounts/accounts.go", pulumi, true},
 	} {
 		assert.Equal(t, tc.ok, check(tc.file, tc.target) == "", "%s imports %s", tc.file, tc.target)

@@ -23,6 +23,7 @@ func engineCommand(root string, op engine.Op, args []string, stdout, stderr io.W
 	env := fs.String("env", "dev", "environment (stack)")
 	local := fs.Bool("local", false, "rehearse offline: a file backend under .stratum/local/<env> and the local AWS provider")
 	format := fs.String("format", "text", "text, json or markdown")
+	secrets := fs.String("secrets-provider", "", "secrets provider of stacks this run creates, e.g. awskms://alias/<org>-pulumi-state (default: passphrase)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,7 +49,8 @@ func engineCommand(root string, op engine.Op, args []string, stdout, stderr io.W
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	results, runErr := engine.Run(ctx, op, projects, engine.Options{Root: root, Env: *env, Local: *local, Progress: stderr})
+	results, runErr := engine.Run(ctx, op, projects, engine.Options{Root: root, Env: *env, Local: *local,
+		SecretsProvider: *secrets, Progress: stderr})
 	switch *format {
 	case "json":
 		if err := writeJSON(stdout, engine.JSON(results)); err != nil {

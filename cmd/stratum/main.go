@@ -5,12 +5,15 @@
 //	stratum graph [--env dev] [--out FILE]
 //	stratum order [--env dev] [--format text|json|dirs]
 //	stratum affected --base REF [--format text|json]
+//	stratum api-diff --base REF
+//	stratum portal --out DIR
 //	stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]
 //
 // preview, up and destroy run the real Pulumi engine (platform/engine); with --local, against
 // a file backend and the local AWS provider, so that nothing reaches AWS.
 //
-// plan exits 1 when a policy finding is an error.
+// plan exits 1 when a policy finding is an error; api-diff when an API spec has a breaking
+// change since the branch left REF.
 package main
 
 import (
@@ -40,6 +43,8 @@ const usage = `usage:
   stratum graph [--env dev] [--out FILE]
   stratum order [--env dev] [--format text|json|dirs]
   stratum affected --base REF [--format text|json]
+  stratum api-diff --base REF
+  stratum portal --out DIR
   stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]`
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -59,6 +64,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return orderCommand(root, args[1:], stdout, stderr)
 	case "affected":
 		return affectedCommand(root, args[1:], stdout)
+	case "api-diff":
+		return apiDiffCommand(root, args[1:], stdout, stderr)
+	case "portal":
+		return portalCommand(root, args[1:], stdout, stderr)
 	case "preview", "up", "destroy":
 		return engineCommand(root, engine.Op(args[0]), args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/platform/program"
@@ -28,11 +32,15 @@ type planner struct {
 	plans    map[string]*plan.Plan
 	active   map[string]bool
 	progress io.Writer
+	// builder builds the handlers of every project: one cache, one bound on parallel builds
+	// and one look at the Go toolchain for the whole run.
+	builder *function.Builder
 }
 
 func newPlanner(root, env string, progress io.Writer) *planner {
 	pl := &planner{root: root, env: env, projects: map[string]stacks.Project{},
-		plans: map[string]*plan.Plan{}, active: map[string]bool{}, progress: progress}
+		plans: map[string]*plan.Plan{}, active: map[string]bool{}, progress: progress,
+		builder: function.NewBuilder(function.BuilderOptions{})}
 	for _, p := range stacks.All() {
 		pl.projects[p.Name] = p
 	}
@@ -56,7 +64,15 @@ func (pl *planner) plan(name string) (*plan.Plan, error) {
 	defer delete(pl.active, name)
 
 	start := time.Now()
-	p, err := program.PlanWithReferences(filepath.Join(pl.root, proj.Dir), pl.env, proj.Program, pl.reference)
+	withBuilder := func(ctx *pulumi.Context) error {
+		return proj.Program(function.WithBuilder(ctx, pl.builder))
+	}
+	p, err := program.PlanWithReferences(filepath.Join(pl.root, proj.Dir), pl.env, withBuilder, pl.reference)
+	var build *function.BuildError
+	if errors.As(err, &build) {
+		// The SDK wraps it in what awaited the code, which says nothing to the reader.
+		return nil, fmt.Errorf("plan %s/%s: %w", name, pl.env, build)
+	}
 	if err != nil {
 		return nil, err
 	}

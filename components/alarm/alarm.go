@@ -38,17 +38,7 @@ type Spec struct {
 
 // New creates the alarm named after owner (the owning component's logical name) and spec.
 func New(ctx *pulumi.Context, owner string, s scope.Scope, spec Spec, parent pulumi.Resource) (*cloudwatch.MetricAlarm, error) {
-	var errs []error
-	for field, v := range map[string]string{"Name": spec.Name, "Description": spec.Description,
-		"Namespace": spec.Namespace, "Metric": spec.Metric, "Statistic": spec.Statistic} {
-		if v == "" {
-			errs = append(errs, fmt.Errorf("%s is required", field))
-		}
-	}
-	if spec.Threshold == nil {
-		errs = append(errs, errors.New("Threshold is required"))
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := spec.validate(); err != nil {
 		return nil, fmt.Errorf("alarm %q of %q: %w", spec.Name, owner, err)
 	}
 	if spec.PeriodSeconds == 0 {
@@ -85,4 +75,28 @@ func New(ctx *pulumi.Context, owner string, s scope.Scope, spec Spec, parent pul
 		return nil, fmt.Errorf("alarm %q of %q: %w", spec.Name, owner, err)
 	}
 	return a, nil
+}
+
+// validate reports every missing field of the spec at once, in the order of the fields, so
+// that the message is the same on every run.
+func (spec Spec) validate() error {
+	required := []struct {
+		field string
+		set   bool
+	}{
+		{"Name", spec.Name != ""},
+		{"Description", spec.Description != ""},
+		{"Namespace", spec.Namespace != ""},
+		{"Metric", spec.Metric != ""},
+		{"Dimensions", spec.Dimensions != nil},
+		{"Statistic", spec.Statistic != ""},
+		{"Threshold", spec.Threshold != nil},
+	}
+	var errs []error
+	for _, r := range required {
+		if !r.set {
+			errs = append(errs, fmt.Errorf("%s: is required", r.field))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -81,9 +81,14 @@ func TestNewBuildsSource(t *testing.T) {
 	assert.Equal(t, "[archive "+filepath.Base(pkg.Path)+"]", fn.Inputs["code"])
 }
 
+// The build runs in the background, so its failure fails the program, not New; errors.As
+// finds it under what the SDK wraps it in.
 func TestNewReportsBuildFailure(t *testing.T) {
 	err := runErr(&function.Args{Source: "testdata/broken"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `function "api": build testdata/broken: exit status 1`)
-	assert.True(t, strings.Contains(err.Error(), "cannot use"), err.Error())
+	var build *function.BuildError
+	require.ErrorAs(t, err, &build)
+	assert.Equal(t, "api", build.Function)
+	assert.True(t, strings.HasPrefix(build.Error(), `function "api": build testdata/broken: exit status 1:`), build.Error())
+	assert.Contains(t, build.Error(), "cannot use")
 }

@@ -30,13 +30,15 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Function; renaming it needs an alias.
-const TypeToken = "stratum:function:Function"
+const TypeToken = tokens.Function
 
 // AliasName is the alias integrations invoke; it always points at the latest version.
 const AliasName = "live"
@@ -131,8 +133,9 @@ type settings struct {
 	retries int
 }
 
-func defaults(name string, args *Args) settings {
-	s := settings{Args: *args, logical: name, retries: maxRetries}
+// withDefaults returns the Args of function name with every default filled in.
+func (a *Args) withDefaults(name string) settings {
+	s := settings{Args: *a, logical: name, retries: maxRetries}
 	if s.MemoryMB == 0 {
 		s.MemoryMB = 256
 	}
@@ -142,14 +145,15 @@ func defaults(name string, args *Args) settings {
 	if s.MaxEventAge == 0 {
 		s.MaxEventAge = maxEventAge
 	}
-	if args.Retries != nil {
-		s.retries = *args.Retries
+	if a.Retries != nil {
+		s.retries = *a.Retries
 	}
 	return s
 }
 
-// New creates a Function. Building Source runs `go build`; a compile error is returned with
-// the compiler's output.
+// New creates a Function. Source is built in the background (see Builder), so the builds of
+// a program's functions run in parallel; a compile error fails the program with the
+// compiler's output.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Function, error) {
 	if args == nil {
 		args = &Args{}
@@ -157,8 +161,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
-	s := defaults(name, args)
-	pkg, err := code(s.Args)
+	s := args.withDefaults(name)
+	code, err := deploymentOf(ctx, name, s.Args)
 	if err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
@@ -167,7 +171,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := ctx.RegisterComponentResource(TypeToken, name, f, opts...); err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
-	if err := f.children(ctx, name, s, pkg); err != nil {
+	if err := f.children(ctx, name, s, code); err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
 	f.Arn, f.Name = f.Function.Arn, f.Function.Name
@@ -181,20 +185,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return f, nil
 }
 
-func code(a Args) (Package, error) {
-	if a.Archive != "" {
-		pkg, err := prebuilt(a.Archive)
-		if err != nil {
-			return Package{}, fmt.Errorf("Archive: %w", err)
-		}
-		return pkg, nil
-	}
-	return Build(a.Source)
-}
-
 // children creates the role, its policy, the log group, the function, the alias, the
 // asynchronous invocation settings and the alarms.
-func (f *Function) children(ctx *pulumi.Context, name string, s settings, pkg Package) error {
+func (f *Function) children(ctx *pulumi.Context, name string, s settings, code deployment) error {
 	parent := pulumi.Parent(f)
 	fnName := s.Scope.Name(naming.LambdaFunction, name)
 
@@ -220,18 +213,17 @@ func (f *Function) children(ctx *pulumi.Context, name string, s settings, pkg Pa
 	if err != nil {
 		return fmt.Errorf("role policy: %w", err)
 	}
-	f.Function, err = lambda.NewFunction(ctx, name, functionArgs(s, fnName, pkg, f.Role.Arn, f.LogGroup.Name), parent,
+	f.Function, err = lambda.NewFunction(ctx, name, functionArgs(s, fnName, code, f.Role.Arn, f.LogGroup.Name), parent,
 		pulumi.DependsOn([]pulumi.Resource{f.LogGroup, policy}))
 	if err != nil {
 		return err
 	}
-	aliasArgs := &lambda.AliasArgs{Description: pulumi.String("The version integrations invoke.")}
-	if s.Overrides.Alias != nil {
-		s.Overrides.Alias(aliasArgs)
-	}
-	aliasArgs.Name = pulumi.String(AliasName)
-	aliasArgs.FunctionName = f.Function.Name
-	aliasArgs.FunctionVersion = f.Function.Version
+	aliasArgs := override.Apply(&lambda.AliasArgs{Description: pulumi.String("The version integrations invoke.")},
+		s.Overrides.Alias, func(aa *lambda.AliasArgs) {
+			aa.Name = pulumi.String(AliasName)
+			aa.FunctionName = f.Function.Name
+			aa.FunctionVersion = f.Function.Version
+		})
 	if f.Alias, err = lambda.NewAlias(ctx, naming.Child(name, "alias"), aliasArgs, parent); err != nil {
 		return fmt.Errorf("alias: %w", err)
 	}
@@ -259,36 +251,32 @@ func newRole(ctx *pulumi.Context, name string, s settings, account string, paren
 	if err != nil {
 		return nil, err
 	}
-	args := &awsiam.RoleArgs{
+	args := override.Apply(&awsiam.RoleArgs{
 		Description: pulumi.String("Execution role of function " + name + "."),
 		Tags:        s.Scope.TagMap(),
-	}
-	if s.Overrides.Role != nil {
-		s.Overrides.Role(args)
-	}
-	args.Name = pulumi.String(s.Scope.Name(naming.IAMRole, name))
-	args.NamePrefix = nil
-	args.AssumeRolePolicy = trust
-	// Permissions come only from the component's inline policies.
-	args.ManagedPolicyArns = nil
-	args.InlinePolicies = nil
+	}, s.Overrides.Role, func(ra *awsiam.RoleArgs) {
+		ra.Name = pulumi.String(s.Scope.Name(naming.IAMRole, name))
+		ra.NamePrefix = nil
+		ra.AssumeRolePolicy = trust
+		// Permissions come only from the component's inline policies.
+		ra.ManagedPolicyArns = nil
+		ra.InlinePolicies = nil
+	})
 	return awsiam.NewRole(ctx, naming.Child(name, "role"), args, parent)
 }
 
 func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
-	args := &cloudwatch.LogGroupArgs{Tags: s.Scope.TagMap()}
-	if s.Overrides.LogGroup != nil {
-		s.Overrides.LogGroup(args)
-	}
-	args.Name = pulumi.String(groupName)
-	args.NamePrefix = nil
-	args.RetentionInDays = pulumi.Int(s.Scope.Retention())
-	args.KmsKeyId = s.Scope.KeyArn
+	args := override.Apply(&cloudwatch.LogGroupArgs{Tags: s.Scope.TagMap()}, s.Overrides.LogGroup, func(la *cloudwatch.LogGroupArgs) {
+		la.Name = pulumi.String(groupName)
+		la.NamePrefix = nil
+		la.RetentionInDays = pulumi.Int(s.Scope.Retention())
+		la.KmsKeyId = s.Scope.KeyArn
+	})
 	// Lambda writes to the group by name: a replacement must not coexist with the original.
 	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "logs"), args, parent, pulumi.DeleteBeforeReplace(true))
 }
 
-func functionArgs(s settings, fnName string, pkg Package, roleArn, logGroup pulumi.StringInput) *lambda.FunctionArgs {
+func functionArgs(s settings, fnName string, code deployment, roleArn, logGroup pulumi.StringInput) *lambda.FunctionArgs {
 	args := &lambda.FunctionArgs{
 		MemorySize: pulumi.Int(s.MemoryMB),
 		Tags:       s.Scope.TagMap(),
@@ -299,37 +287,35 @@ func functionArgs(s settings, fnName string, pkg Package, roleArn, logGroup pulu
 	if s.ReservedConcurrency != nil {
 		args.ReservedConcurrentExecutions = pulumi.Int(*s.ReservedConcurrency)
 	}
-	if s.Overrides.Function != nil {
-		s.Overrides.Function(args)
-	}
-	vars := pulumi.StringMap{}
-	for k, v := range s.Environment {
-		vars[k] = v
-	}
-	vars["STRATUM_CONTEXT"] = pulumi.String(s.Scope.Naming.Context)
-	vars["STRATUM_FUNCTION"] = pulumi.String(s.logical)
-	logging := &lambda.FunctionLoggingConfigArgs{}
-	// Log levels are the caller's choice; the format and destination are not.
-	if prev, ok := args.LoggingConfig.(*lambda.FunctionLoggingConfigArgs); ok && prev != nil {
-		logging.ApplicationLogLevel, logging.SystemLogLevel = prev.ApplicationLogLevel, prev.SystemLogLevel
-	}
-	logging.LogFormat = pulumi.String("JSON")
-	logging.LogGroup = logGroup
+	return override.Apply(args, s.Overrides.Function, func(args *lambda.FunctionArgs) {
+		vars := pulumi.StringMap{}
+		for k, v := range s.Environment {
+			vars[k] = v
+		}
+		vars["STRATUM_CONTEXT"] = pulumi.String(s.Scope.Naming.Context)
+		vars["STRATUM_FUNCTION"] = pulumi.String(s.logical)
+		logging := &lambda.FunctionLoggingConfigArgs{}
+		// Log levels are the caller's choice; the format and destination are not.
+		if prev, ok := args.LoggingConfig.(*lambda.FunctionLoggingConfigArgs); ok && prev != nil {
+			logging.ApplicationLogLevel, logging.SystemLogLevel = prev.ApplicationLogLevel, prev.SystemLogLevel
+		}
+		logging.LogFormat = pulumi.String("JSON")
+		logging.LogGroup = logGroup
 
-	args.Name = pulumi.String(fnName)
-	args.Runtime = pulumi.String(string(lambda.RuntimeCustomAL2023))
-	args.Architectures = pulumi.StringArray{pulumi.String("arm64")}
-	args.Handler = pulumi.String("bootstrap")
-	args.PackageType = pulumi.String("Zip")
-	args.Code = pulumi.NewFileArchive(pkg.Path)
-	args.SourceCodeHash = pulumi.String(pkg.Hash)
-	args.ImageUri, args.S3Bucket, args.S3Key, args.S3ObjectVersion = nil, nil, nil, nil
-	args.Timeout = pulumi.Int(int(s.Timeout / time.Second))
-	args.Role = roleArn
-	args.Environment = &lambda.FunctionEnvironmentArgs{Variables: vars}
-	args.KmsKeyArn = s.Scope.KeyArn
-	args.LoggingConfig = logging
-	args.TracingConfig = &lambda.FunctionTracingConfigArgs{Mode: pulumi.String("Active")}
-	args.Publish = pulumi.Bool(true)
-	return args
+		args.Name = pulumi.String(fnName)
+		args.Runtime = pulumi.String(string(lambda.RuntimeCustomAL2023))
+		args.Architectures = pulumi.StringArray{pulumi.String("arm64")}
+		args.Handler = pulumi.String("bootstrap")
+		args.PackageType = pulumi.String("Zip")
+		args.Code = code.code
+		args.SourceCodeHash = code.hash
+		args.ImageUri, args.S3Bucket, args.S3Key, args.S3ObjectVersion = nil, nil, nil, nil
+		args.Timeout = pulumi.Int(int(s.Timeout / time.Second))
+		args.Role = roleArn
+		args.Environment = &lambda.FunctionEnvironmentArgs{Variables: vars}
+		args.KmsKeyArn = s.Scope.KeyArn
+		args.LoggingConfig = logging
+		args.TracingConfig = &lambda.FunctionTracingConfigArgs{Mode: pulumi.String("Active")}
+		args.Publish = pulumi.Bool(true)
+	})
 }

@@ -336,7 +336,7 @@ func TestAllowInvoke(t *testing.T) {
 	parsed, err := iam.Parse(p.Outputs["invoke"].(string))
 	require.NoError(t, err)
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{{
-		Sid: "InvokeFunction", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{aliasArn},
+		Sid: "FunctionApiInvoke", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{aliasArn},
 	}}}, parsed)
 }
 

@@ -15,7 +15,7 @@ import (
 // AllowInvoke grants invoking the function through its live alias.
 func (f *Function) AllowInvoke() iam.Statements {
 	return iam.Statements{{
-		Sid:       "InvokeFunction",
+		Sid:       iam.GrantSid(TypeToken, f.name, "Invoke"),
 		Actions:   []string{"lambda:InvokeFunction"},
 		Resources: []pulumi.StringInput{f.AliasArn},
 	}}

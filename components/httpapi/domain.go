@@ -6,22 +6,21 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigatewayv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
 // domain serves the stage on the custom domain: a regional domain name that accepts TLS 1.2
 // and above, mapped at its root.
 func (a *API) domain(ctx *pulumi.Context, name string, s settings, parent pulumi.ResourceOption) error {
-	args := &apigatewayv2.DomainNameArgs{Tags: s.Scope.TagMap()}
-	if s.Overrides.DomainName != nil {
-		s.Overrides.DomainName(args)
-	}
-	args.DomainName = pulumi.String(s.Domain.Name)
-	args.DomainNameConfiguration = &apigatewayv2.DomainNameDomainNameConfigurationArgs{
-		CertificateArn: s.Domain.CertificateArn,
-		EndpointType:   pulumi.String("REGIONAL"),
-		SecurityPolicy: pulumi.String("TLS_1_2"),
-	}
+	args := override.Apply(&apigatewayv2.DomainNameArgs{Tags: s.Scope.TagMap()}, s.Overrides.DomainName, func(da *apigatewayv2.DomainNameArgs) {
+		da.DomainName = pulumi.String(s.Domain.Name)
+		da.DomainNameConfiguration = &apigatewayv2.DomainNameDomainNameConfigurationArgs{
+			CertificateArn: s.Domain.CertificateArn,
+			EndpointType:   pulumi.String("REGIONAL"),
+			SecurityPolicy: pulumi.String("TLS_1_2"),
+		}
+	})
 	// A domain name exists once per region and account, and a mapping once per domain and
 	// path: replacements must not coexist with the originals.
 	var err error

@@ -29,12 +29,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of API; renaming it needs an alias.
-const TypeToken = "stratum:httpapi:API"
+const TypeToken = tokens.HTTPAPI
 
 // StageName is the API's only stage, served at the root of the API's URL.
 const StageName = "$default"
@@ -201,8 +203,9 @@ type settings struct {
 	slugs  []string
 }
 
-func defaults(args *Args) settings {
-	s := settings{Args: *args}
+// withDefaults returns the Args with every default filled in and the route keys parsed.
+func (a *Args) withDefaults() settings {
+	s := settings{Args: *a}
 	if s.Throttle.Burst == 0 {
 		s.Throttle.Burst = DefaultBurst
 	}
@@ -230,7 +233,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("httpapi %q: %w", name, err)
 	}
-	s := defaults(args)
+	s := args.withDefaults()
 
 	a := &API{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
@@ -251,17 +254,15 @@ func (a *API) children(ctx *pulumi.Context, name string, s settings) error {
 	parent := pulumi.Parent(a)
 	apiName := s.Scope.Name(naming.APIGatewayAPI, name)
 
-	apiArgs := &apigatewayv2.ApiArgs{Tags: s.Scope.TagMap()}
-	if s.Overrides.API != nil {
-		s.Overrides.API(apiArgs)
-	}
-	apiArgs.Name = pulumi.String(apiName)
-	apiArgs.ProtocolType = pulumi.String("HTTP")
-	apiArgs.CorsConfiguration = corsConfiguration(s)
-	apiArgs.DisableExecuteApiEndpoint = pulumi.Bool(s.Domain != nil && s.Domain.DisableExecuteAPIEndpoint)
-	// Quick create would add a default route and integration outside the component's
-	// authorization; an OpenAPI body or credentials would bypass the routes' wiring.
-	apiArgs.Target, apiArgs.RouteKey, apiArgs.CredentialsArn, apiArgs.Body = nil, nil, nil, nil
+	apiArgs := override.Apply(&apigatewayv2.ApiArgs{Tags: s.Scope.TagMap()}, s.Overrides.API, func(aa *apigatewayv2.ApiArgs) {
+		aa.Name = pulumi.String(apiName)
+		aa.ProtocolType = pulumi.String("HTTP")
+		aa.CorsConfiguration = corsConfiguration(s)
+		aa.DisableExecuteApiEndpoint = pulumi.Bool(s.Domain != nil && s.Domain.DisableExecuteAPIEndpoint)
+		// Quick create would add a default route and integration outside the component's
+		// authorization; an OpenAPI body or credentials would bypass the routes' wiring.
+		aa.Target, aa.RouteKey, aa.CredentialsArn, aa.Body = nil, nil, nil, nil
+	})
 	var err error
 	if a.API, err = apigatewayv2.NewApi(ctx, name, apiArgs, parent); err != nil {
 		return err
@@ -309,19 +310,17 @@ func needsAuthorizer(routes []Route) bool {
 
 func newAuthorizer(ctx *pulumi.Context, name string, s settings, api *apigatewayv2.Api,
 	parent pulumi.ResourceOption) (*apigatewayv2.Authorizer, error) {
-	args := &apigatewayv2.AuthorizerArgs{}
-	if s.Overrides.Authorizer != nil {
-		s.Overrides.Authorizer(args)
-	}
-	args.ApiId = api.ID()
-	args.Name = pulumi.String("jwt")
-	args.AuthorizerType = pulumi.String("JWT")
-	args.IdentitySources = pulumi.StringArray{pulumi.String("$request.header.Authorization")}
-	args.JwtConfiguration = &apigatewayv2.AuthorizerJwtConfigurationArgs{
-		Issuer:    s.Authorizer.Issuer,
-		Audiences: s.Authorizer.Audiences,
-	}
-	// Only request authorizers call a function; a JWT authorizer must not have one.
-	args.AuthorizerUri, args.AuthorizerCredentialsArn = nil, nil
+	args := override.Apply(&apigatewayv2.AuthorizerArgs{}, s.Overrides.Authorizer, func(aa *apigatewayv2.AuthorizerArgs) {
+		aa.ApiId = api.ID()
+		aa.Name = pulumi.String("jwt")
+		aa.AuthorizerType = pulumi.String("JWT")
+		aa.IdentitySources = pulumi.StringArray{pulumi.String("$request.header.Authorization")}
+		aa.JwtConfiguration = &apigatewayv2.AuthorizerJwtConfigurationArgs{
+			Issuer:    s.Authorizer.Issuer,
+			Audiences: s.Authorizer.Audiences,
+		}
+		// Only request authorizers call a function; a JWT authorizer must not have one.
+		aa.AuthorizerUri, aa.AuthorizerCredentialsArn = nil, nil
+	})
 	return apigatewayv2.NewAuthorizer(ctx, naming.Child(name, "authorizer"), args, parent)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
@@ -202,41 +203,37 @@ func (a *API) route(ctx *pulumi.Context, name string, s settings, i int, r Route
 	base := naming.Child(name, "route-"+s.slugs[i])
 	res := RouteResources{Key: r.Key}
 
-	integ := &apigatewayv2.IntegrationArgs{}
-	if s.Overrides.Integration != nil {
-		s.Overrides.Integration(r.Key, integ)
-	}
-	integ.ApiId = a.API.ID()
-	integ.IntegrationType = pulumi.String("AWS_PROXY")
-	integ.IntegrationMethod = pulumi.String("POST")
-	integ.IntegrationUri = r.Function.AliasArn
-	integ.PayloadFormatVersion = pulumi.String("2.0")
-	// API Gateway must call the function as itself, through the permission below.
-	integ.CredentialsArn, integ.ConnectionId, integ.ConnectionType, integ.IntegrationSubtype = nil, nil, nil, nil
+	integ := override.Apply(&apigatewayv2.IntegrationArgs{}, override.Keyed(s.Overrides.Integration, r.Key), func(ia *apigatewayv2.IntegrationArgs) {
+		ia.ApiId = a.API.ID()
+		ia.IntegrationType = pulumi.String("AWS_PROXY")
+		ia.IntegrationMethod = pulumi.String("POST")
+		ia.IntegrationUri = r.Function.AliasArn
+		ia.PayloadFormatVersion = pulumi.String("2.0")
+		// API Gateway must call the function as itself, through the permission below.
+		ia.CredentialsArn, ia.ConnectionId, ia.ConnectionType, ia.IntegrationSubtype = nil, nil, nil, nil
+	})
 	var err error
 	if res.Integration, err = apigatewayv2.NewIntegration(ctx, naming.Child(base, "integration"), integ, parent); err != nil {
 		return res, fmt.Errorf("integration: %w", err)
 	}
 
-	routeArgs := &apigatewayv2.RouteArgs{}
-	if s.Overrides.Route != nil {
-		s.Overrides.Route(r.Key, routeArgs)
-	}
-	routeArgs.ApiId = a.API.ID()
-	routeArgs.RouteKey = pulumi.String(r.Key)
-	routeArgs.Target = pulumi.Sprintf("integrations/%s", res.Integration.ID())
-	routeArgs.ApiKeyRequired = nil
-	if r.Public {
-		routeArgs.AuthorizationType = pulumi.String("NONE")
-		routeArgs.AuthorizerId, routeArgs.AuthorizationScopes = nil, nil
-	} else {
-		routeArgs.AuthorizationType = pulumi.String("JWT")
-		routeArgs.AuthorizerId = a.Authorizer.ID()
-		routeArgs.AuthorizationScopes = nil
-		if len(r.Scopes) > 0 {
-			routeArgs.AuthorizationScopes = pulumi.ToStringArray(r.Scopes)
+	routeArgs := override.Apply(&apigatewayv2.RouteArgs{}, override.Keyed(s.Overrides.Route, r.Key), func(ra *apigatewayv2.RouteArgs) {
+		ra.ApiId = a.API.ID()
+		ra.RouteKey = pulumi.String(r.Key)
+		ra.Target = pulumi.Sprintf("integrations/%s", res.Integration.ID())
+		ra.ApiKeyRequired = nil
+		if r.Public {
+			ra.AuthorizationType = pulumi.String("NONE")
+			ra.AuthorizerId, ra.AuthorizationScopes = nil, nil
+			return
 		}
-	}
+		ra.AuthorizationType = pulumi.String("JWT")
+		ra.AuthorizerId = a.Authorizer.ID()
+		ra.AuthorizationScopes = nil
+		if len(r.Scopes) > 0 {
+			ra.AuthorizationScopes = pulumi.ToStringArray(r.Scopes)
+		}
+	})
 	if res.Route, err = apigatewayv2.NewRoute(ctx, base, routeArgs, parent); err != nil {
 		return res, fmt.Errorf("route: %w", err)
 	}

@@ -7,20 +7,19 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
 // newLogGroup creates the access log group, encrypted with the scope's key and kept for the
 // scope's retention.
 func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string, parent pulumi.ResourceOption) (*cloudwatch.LogGroup, error) {
-	args := &cloudwatch.LogGroupArgs{Tags: s.Scope.TagMap()}
-	if s.Overrides.LogGroup != nil {
-		s.Overrides.LogGroup(args)
-	}
-	args.Name = pulumi.String(groupName)
-	args.NamePrefix = nil
-	args.RetentionInDays = pulumi.Int(s.Scope.Retention())
-	args.KmsKeyId = s.Scope.KeyArn
+	args := override.Apply(&cloudwatch.LogGroupArgs{Tags: s.Scope.TagMap()}, s.Overrides.LogGroup, func(la *cloudwatch.LogGroupArgs) {
+		la.Name = pulumi.String(groupName)
+		la.NamePrefix = nil
+		la.RetentionInDays = pulumi.Int(s.Scope.Retention())
+		la.KmsKeyId = s.Scope.KeyArn
+	})
 	// The stage writes to the group by ARN, which is its name: a replacement cannot coexist
 	// with the original.
 	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "access-logs"), args, parent, pulumi.DeleteBeforeReplace(true))
@@ -30,26 +29,24 @@ func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string,
 // every route throttled.
 func newStage(ctx *pulumi.Context, name string, s settings, api *apigatewayv2.Api, logs *cloudwatch.LogGroup,
 	parent pulumi.ResourceOption) (*apigatewayv2.Stage, error) {
-	args := &apigatewayv2.StageArgs{Tags: s.Scope.TagMap()}
-	if s.Overrides.Stage != nil {
-		s.Overrides.Stage(args)
-	}
-	args.ApiId = api.ID()
-	args.Name = pulumi.String(StageName)
-	args.AutoDeploy = pulumi.Bool(true)
-	args.DeploymentId = nil
-	args.AccessLogSettings = &apigatewayv2.StageAccessLogSettingsArgs{
-		DestinationArn: logs.Arn,
-		Format:         pulumi.String(accessLogFormat()),
-	}
-	routeSettings := &apigatewayv2.StageDefaultRouteSettingsArgs{}
-	if prev, ok := args.DefaultRouteSettings.(*apigatewayv2.StageDefaultRouteSettingsArgs); ok && prev != nil {
-		// Detailed (per-route) metrics cost extra; a hook may turn them on.
-		routeSettings.DetailedMetricsEnabled = prev.DetailedMetricsEnabled
-	}
-	routeSettings.ThrottlingBurstLimit = pulumi.Int(s.Throttle.Burst)
-	routeSettings.ThrottlingRateLimit = pulumi.Float64(s.Throttle.Rate)
-	args.DefaultRouteSettings = routeSettings
+	args := override.Apply(&apigatewayv2.StageArgs{Tags: s.Scope.TagMap()}, s.Overrides.Stage, func(sa *apigatewayv2.StageArgs) {
+		sa.ApiId = api.ID()
+		sa.Name = pulumi.String(StageName)
+		sa.AutoDeploy = pulumi.Bool(true)
+		sa.DeploymentId = nil
+		sa.AccessLogSettings = &apigatewayv2.StageAccessLogSettingsArgs{
+			DestinationArn: logs.Arn,
+			Format:         pulumi.String(accessLogFormat()),
+		}
+		routeSettings := &apigatewayv2.StageDefaultRouteSettingsArgs{}
+		if prev, ok := sa.DefaultRouteSettings.(*apigatewayv2.StageDefaultRouteSettingsArgs); ok && prev != nil {
+			// Detailed (per-route) metrics cost extra; a hook may turn them on.
+			routeSettings.DetailedMetricsEnabled = prev.DetailedMetricsEnabled
+		}
+		routeSettings.ThrottlingBurstLimit = pulumi.Int(s.Throttle.Burst)
+		routeSettings.ThrottlingRateLimit = pulumi.Float64(s.Throttle.Rate)
+		sa.DefaultRouteSettings = routeSettings
+	})
 	return apigatewayv2.NewStage(ctx, naming.Child(name, "stage"), args, parent)
 }
 

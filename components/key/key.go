@@ -7,7 +7,9 @@
 //   - key policy: the account root gets an exact list of administration and use actions (no
 //     `kms:*`), so IAM policies in the account can delegate them; each service listed in
 //     Services gets only the actions that service needs, conditioned on this account;
-//   - protect and retainOnDelete when Protect is set (data encrypted with a deleted key is lost).
+//   - the scope's tags;
+//   - protect and retainOnDelete when the scope protects stateful resources (data encrypted
+//     with a deleted key is lost).
 package key
 
 import (
@@ -19,18 +21,29 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Key; renaming it needs an alias.
-const TypeToken = "stratum:key:Key"
+const TypeToken = tokens.Key
+
+// Limits and defaults of the deletion window, in days.
+const (
+	minDeletionWindowDays, maxDeletionWindowDays = 7, 30
+	defaultDeletionWindowDays                    = 30
+)
 
 // Args configures a Key.
 type Args struct {
-	// Scope names the key's alias. Required.
-	Scope naming.Scope
-	// Description describes the key in the KMS console. Default: "<scope prefix> <name> key".
+	// Scope names the key's alias, tags the key and, with Protect, protects it. The key is
+	// what a scope's KeyArn names, so KeyArn and AlarmTopicArn are not used and may be
+	// missing. Required.
+	Scope scope.Scope
+	// Description describes the key in the KMS console. Default: "<scope prefix>-<name> key".
 	Description string
 	// Services are the AWS service principals that may use the key on this account's behalf,
 	// for example sns.amazonaws.com for an encrypted queue that a topic delivers to.
@@ -39,10 +52,6 @@ type Args struct {
 	// DeletionWindowDays is how long a deleted key can still be recovered, 7 to 30.
 	// Default: 30.
 	DeletionWindowDays int
-	// Protect marks the key protected and retained on delete. Default: false.
-	Protect bool
-	// Tags are added to the key. Default: none.
-	Tags map[string]string
 	// Overrides change the children's arguments before the component re-applies the fields it
 	// owns (rotation, policy). Default: none.
 	Overrides Overrides
@@ -66,6 +75,8 @@ type Key struct {
 	Alias *kms.Alias
 	// Arn is the key's ARN.
 	Arn pulumi.StringOutput
+
+	name string
 }
 
 // rootActions are what the account root may do with the key: administration and use, listed
@@ -86,11 +97,12 @@ func rootActions() []string {
 // Validate reports every problem with args at once.
 func (a *Args) Validate() error {
 	var errs []error
-	if err := a.Scope.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("Scope: %w", err))
+	if err := a.Scope.ValidateUnkeyed(); err != nil {
+		errs = append(errs, err)
 	}
-	if a.DeletionWindowDays != 0 && (a.DeletionWindowDays < 7 || a.DeletionWindowDays > 30) {
-		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is not between 7 and 30", a.DeletionWindowDays))
+	if a.DeletionWindowDays != 0 && (a.DeletionWindowDays < minDeletionWindowDays || a.DeletionWindowDays > maxDeletionWindowDays) {
+		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is not between %d and %d",
+			a.DeletionWindowDays, minDeletionWindowDays, maxDeletionWindowDays))
 	}
 	for i, s := range a.Services {
 		if s == "" {
@@ -98,6 +110,18 @@ func (a *Args) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// withDefaults returns the Args of key name with every default filled in.
+func (a *Args) withDefaults(name string) Args {
+	d := *a
+	if d.DeletionWindowDays == 0 {
+		d.DeletionWindowDays = defaultDeletionWindowDays
+	}
+	if d.Description == "" {
+		d.Description = d.Scope.Naming.Prefix() + "-" + name + " key"
+	}
+	return d
 }
 
 // New creates a Key.
@@ -108,15 +132,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
-	a := *args
-	if a.DeletionWindowDays == 0 {
-		a.DeletionWindowDays = 30
-	}
-	if a.Description == "" {
-		a.Description = a.Scope.Prefix() + "-" + name + " key"
-	}
+	a := args.withDefaults(name)
 
-	k := &Key{}
+	k := &Key{name: name}
 	if err := ctx.RegisterComponentResource(TypeToken, name, k, opts...); err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
@@ -133,31 +151,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("key %q: key policy: %w", name, err)
 	}
 
-	keyArgs := &kms.KeyArgs{Tags: pulumi.ToStringMap(a.Tags)}
-	if a.Overrides.Key != nil {
-		a.Overrides.Key(keyArgs)
-	}
-	keyArgs.Description = pulumi.String(a.Description)
-	keyArgs.EnableKeyRotation = pulumi.Bool(true)
-	keyArgs.KeyUsage = pulumi.String("ENCRYPT_DECRYPT")
-	keyArgs.CustomerMasterKeySpec = pulumi.String("SYMMETRIC_DEFAULT")
-	keyArgs.DeletionWindowInDays = pulumi.Int(a.DeletionWindowDays)
-	keyArgs.Policy = policy
-	keyOpts := []pulumi.ResourceOption{pulumi.Parent(k)}
-	if a.Protect {
-		keyOpts = append(keyOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
-	}
-	k.Key, err = kms.NewKey(ctx, name, keyArgs, keyOpts...)
+	keyArgs := override.Apply(&kms.KeyArgs{Tags: a.Scope.TagMap()}, a.Overrides.Key, func(ka *kms.KeyArgs) {
+		ka.Description = pulumi.String(a.Description)
+		ka.EnableKeyRotation = pulumi.Bool(true)
+		ka.KeyUsage = pulumi.String("ENCRYPT_DECRYPT")
+		ka.CustomerMasterKeySpec = pulumi.String("SYMMETRIC_DEFAULT")
+		ka.DeletionWindowInDays = pulumi.Int(a.DeletionWindowDays)
+		ka.Policy = policy
+	})
+	k.Key, err = kms.NewKey(ctx, name, keyArgs, append([]pulumi.ResourceOption{pulumi.Parent(k)}, a.Scope.Stateful()...)...)
 	if err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
 
-	aliasArgs := &kms.AliasArgs{}
-	if a.Overrides.Alias != nil {
-		a.Overrides.Alias(aliasArgs)
-	}
-	aliasArgs.Name = pulumi.String(a.Scope.Physical(naming.KMSAlias, name))
-	aliasArgs.TargetKeyId = k.Key.KeyId
+	aliasArgs := override.Apply(&kms.AliasArgs{}, a.Overrides.Alias, func(aa *kms.AliasArgs) {
+		aa.Name = pulumi.String(a.Scope.Name(naming.KMSAlias, name))
+		aa.NamePrefix = nil
+		aa.TargetKeyId = k.Key.KeyId
+	})
 	k.Alias, err = kms.NewAlias(ctx, naming.Child(name, "alias"), aliasArgs,
 		pulumi.Parent(k), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
@@ -223,7 +234,7 @@ func sidSafe(s string) string {
 // AllowEncrypt grants encrypting and decrypting data with the key.
 func (k *Key) AllowEncrypt() iam.Statements {
 	return iam.Statements{{
-		Sid:       "UseKey",
+		Sid:       iam.GrantSid(TypeToken, k.name, "Encrypt"),
 		Actions:   []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"},
 		Resources: []pulumi.StringInput{k.Arn},
 	}}
@@ -232,7 +243,7 @@ func (k *Key) AllowEncrypt() iam.Statements {
 // AllowDecrypt grants decrypting data encrypted with the key.
 func (k *Key) AllowDecrypt() iam.Statements {
 	return iam.Statements{{
-		Sid:       "DecryptWithKey",
+		Sid:       iam.GrantSid(TypeToken, k.name, "Decrypt"),
 		Actions:   []string{"kms:Decrypt"},
 		Resources: []pulumi.StringInput{k.Arn},
 	}}

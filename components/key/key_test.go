@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/components/key"
+	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/components/scope/scopetest"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/plan"
@@ -16,15 +18,16 @@ import (
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
-var scope = naming.Scope{Org: "acme", Env: "prod", Context: "orders"}
+// unkeyed is the scope of a context before its key exists: no KeyArn, no alarm topic.
+func unkeyed() scope.Scope {
+	return scope.Scope{Naming: naming.Scope{Org: "acme", Env: "prod", Context: "orders"}}
+}
 
 func TestKey(t *testing.T) {
 	p := plantest.Run(t, func(ctx *pulumi.Context) error {
 		_, err := key.New(ctx, "data", &key.Args{
-			Scope:    scope,
+			Scope:    scope.Scope{Naming: unkeyed().Naming, Protect: true, Tags: map[string]string{"env": "prod"}},
 			Services: []iam.Service{iam.ServiceSNS, iam.LogsService("eu-west-1"), iam.ServiceSNS},
-			Protect:  true,
-			Tags:     map[string]string{"env": "prod"},
 			Overrides: key.Overrides{Key: func(a *kms.KeyArgs) {
 				a.EnableKeyRotation = pulumi.Bool(false)
 				a.Description = pulumi.String("overridden")
@@ -44,6 +47,7 @@ func TestKey(t *testing.T) {
 	assert.Equal(t, float64(30), k.Inputs["deletionWindowInDays"])
 	assert.True(t, k.Protect)
 	assert.True(t, k.RetainOnDelete)
+	assert.Equal(t, map[string]any{"env": "prod"}, k.Inputs["tags"])
 
 	alias, err := p.Get("aws:kms/alias:Alias", "data-alias")
 	require.NoError(t, err)
@@ -76,14 +80,29 @@ func TestValidation(t *testing.T) {
 		return err
 	})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `key "data": Scope: naming: org is empty; it is required`)
+	assert.Contains(t, err.Error(), `key "data": Scope.Naming: naming: org is empty; it is required`)
 	assert.Contains(t, err.Error(), "DeletionWindowDays: 3 is not between 7 and 30")
 	assert.Contains(t, err.Error(), "Services[0]: empty service principal")
+	assert.NotContains(t, err.Error(), "KeyArn", "a key's scope needs no key")
+	assert.NotContains(t, err.Error(), "AlarmTopicArn")
+}
+
+// A context's full scope (with its KeyArn) is as good as an unkeyed one: a context may add
+// keys of its own with the scope every other member gets.
+func TestKeyTakesAContextsScope(t *testing.T) {
+	p := plantest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := key.New(ctx, "exports", &key.Args{Scope: scopetest.New()})
+		return err
+	})
+	k, err := p.Get("aws:kms/key:Key", "exports")
+	require.NoError(t, err)
+	assert.Equal(t, "acme-dev-orders-exports key", k.Inputs["description"])
+	assert.Equal(t, "stratum", k.Inputs["tags"].(map[string]any)["managed-by"])
 }
 
 func TestGrants(t *testing.T) {
 	p := plantest.Run(t, func(ctx *pulumi.Context) error {
-		k, err := key.New(ctx, "data", &key.Args{Scope: scope})
+		k, err := key.New(ctx, "data", &key.Args{Scope: unkeyed()})
 		if err != nil {
 			return err
 		}
@@ -101,8 +120,8 @@ func TestGrants(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, doc.Statement, 2)
 	arn := k.Outputs["arn"].(string)
-	assert.Equal(t, iam.ParsedStatement{Sid: "UseKey", Effect: "Allow",
+	assert.Equal(t, iam.ParsedStatement{Sid: "KeyDataEncrypt", Effect: "Allow",
 		Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: []string{arn}}, doc.Statement[0])
-	assert.Equal(t, iam.ParsedStatement{Sid: "DecryptWithKey", Effect: "Allow",
+	assert.Equal(t, iam.ParsedStatement{Sid: "KeyDataDecrypt", Effect: "Allow",
 		Action: []string{"kms:Decrypt"}, Resource: []string{arn}}, doc.Statement[1])
 }

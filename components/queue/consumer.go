@@ -9,11 +9,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // ConsumerTypeToken is the Pulumi type of Consumer; renaming it needs an alias.
-const ConsumerTypeToken = "stratum:queue:Consumer"
+const ConsumerTypeToken = tokens.QueueConsumer
 
 // Limits of the ConsumerArgs, from Lambda's SQS event source quotas.
 const (
@@ -99,6 +101,15 @@ func (a *ConsumerArgs) validate(q *Queue) error {
 	return errors.Join(errs...)
 }
 
+// withDefaults returns the args with every default filled in.
+func (a *ConsumerArgs) withDefaults() ConsumerArgs {
+	d := *a
+	if d.BatchSize == 0 {
+		d.BatchSize = defaultBatch
+	}
+	return d
+}
+
 // NewConsumer makes args.Function consume the messages of q. The function's role gets exactly
 // q.AllowConsume() (an inline policy on the function, like function.Grant adds) and the
 // mapping waits for it: Lambda refuses to create the mapping without those permissions.
@@ -114,10 +125,7 @@ func NewConsumer(ctx *pulumi.Context, name string, q *Queue, args *ConsumerArgs,
 	if err := args.validate(q); err != nil {
 		return nil, fmt.Errorf("consumer %q: %w", name, err)
 	}
-	a := *args
-	if a.BatchSize == 0 {
-		a.BatchSize = defaultBatch
-	}
+	a := args.withDefaults()
 
 	c := &Consumer{}
 	if err := ctx.RegisterComponentResource(ConsumerTypeToken, name, c, opts...); err != nil {
@@ -128,23 +136,21 @@ func NewConsumer(ctx *pulumi.Context, name string, q *Queue, args *ConsumerArgs,
 		return nil, fmt.Errorf("consumer %q: consume grant: %w", name, err)
 	}
 
-	mapping := &lambda.EventSourceMappingArgs{Tags: q.scope.TagMap()}
-	if a.Overrides.Mapping != nil {
-		a.Overrides.Mapping(mapping)
-	}
-	mapping.EventSourceArn = q.Arn
-	mapping.FunctionName = a.Function.AliasArn
-	mapping.Enabled = pulumi.Bool(true)
-	mapping.FunctionResponseTypes = pulumi.StringArray{pulumi.String("ReportBatchItemFailures")}
-	mapping.BatchSize = pulumi.Int(a.BatchSize)
-	mapping.MaximumBatchingWindowInSeconds = nil
-	if a.BatchWindow > 0 {
-		mapping.MaximumBatchingWindowInSeconds = seconds(a.BatchWindow)
-	}
-	mapping.ScalingConfig = nil
-	if a.MaxConcurrency != nil {
-		mapping.ScalingConfig = &lambda.EventSourceMappingScalingConfigArgs{MaximumConcurrency: pulumi.Int(*a.MaxConcurrency)}
-	}
+	mapping := override.Apply(&lambda.EventSourceMappingArgs{Tags: q.scope.TagMap()}, a.Overrides.Mapping, func(m *lambda.EventSourceMappingArgs) {
+		m.EventSourceArn = q.Arn
+		m.FunctionName = a.Function.AliasArn
+		m.Enabled = pulumi.Bool(true)
+		m.FunctionResponseTypes = pulumi.StringArray{pulumi.String("ReportBatchItemFailures")}
+		m.BatchSize = pulumi.Int(a.BatchSize)
+		m.MaximumBatchingWindowInSeconds = nil
+		if a.BatchWindow > 0 {
+			m.MaximumBatchingWindowInSeconds = seconds(a.BatchWindow)
+		}
+		m.ScalingConfig = nil
+		if a.MaxConcurrency != nil {
+			m.ScalingConfig = &lambda.EventSourceMappingScalingConfigArgs{MaximumConcurrency: pulumi.Int(*a.MaxConcurrency)}
+		}
+	})
 	// Lambda checks the role's SQS permissions when the mapping is created.
 	c.Mapping, err = lambda.NewEventSourceMapping(ctx, name, mapping,
 		pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{grant}))

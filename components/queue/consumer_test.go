@@ -69,9 +69,9 @@ func TestConsumerMapsTheQueueToTheAlias(t *testing.T) {
 	assert.Equal(t, "jobs-worker-consume", grant.Inputs["name"])
 	assert.Equal(t, "acme-dev-orders-worker", grant.Inputs["role"])
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
-		{Effect: "Allow", Action: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
+		{Sid: "QueueJobsConsume", Effect: "Allow", Action: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
 			"sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, Resource: []string{arnPrefix + "acme-dev-orders-jobs"}},
-		{Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{scopeKeyArn}},
+		{Sid: "QueueJobsConsumeKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{scopeKeyArn}},
 	}}, parsePolicy(t, grant, "policy"))
 	assert.True(t, slices.Contains(m.Dependencies, grant.URN), "the mapping waits for the grant: %v", m.Dependencies)
 	var policies []string

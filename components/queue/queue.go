@@ -34,13 +34,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/internal/sqsqueue"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Queue; renaming it needs an alias.
-const TypeToken = "stratum:queue:Queue"
+const TypeToken = tokens.Queue
 
 // Limits of the Args, from the SQS quotas.
 const (
@@ -50,10 +53,8 @@ const (
 	maxDelay          = 15 * time.Minute
 	maxReceiveCount   = 1000
 	maxPublishers     = 50 // keeps the queue policy well under SQS's 8,192 bytes
-	keyReuseSeconds   = 300
 	defaultVisibility = 30 * time.Second
 	defaultRetention  = 4 * 24 * time.Hour
-	defaultDLQ        = 14 * 24 * time.Hour
 	defaultReceives   = 5
 	defaultMaxAge     = 15 * time.Minute
 )
@@ -139,6 +140,7 @@ type Queue struct {
 	// VisibilityTimeout is the resolved visibility timeout, for consumers' checks.
 	VisibilityTimeout time.Duration
 
+	name       string
 	scope      scope.Scope
 	publishers []Publisher
 }
@@ -151,98 +153,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("queue %q: %w", name, err)
 	}
-	a := *args
-	a.VisibilityTimeout = or(a.VisibilityTimeout, defaultVisibility)
-	a.Retention = or(a.Retention, defaultRetention)
-	a.DLQRetention = or(a.DLQRetention, defaultDLQ)
-	a.MaxMessageAge = or(a.MaxMessageAge, defaultMaxAge)
-	if a.MaxReceiveCount == 0 {
-		a.MaxReceiveCount = defaultReceives
-	}
-	kind := naming.SQSQueue
-	if a.FIFO {
-		kind = naming.SQSFIFOQueue
-	}
-
+	a := args.withDefaults()
 	q := &Queue{
 		FIFO: a.FIFO, VisibilityTimeout: a.VisibilityTimeout,
-		scope: a.Scope, publishers: slices.Clone(a.Publishers),
+		name: name, scope: a.Scope, publishers: slices.Clone(a.Publishers),
 	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, q, opts...); err != nil {
 		return nil, fmt.Errorf("queue %q: %w", name, err)
 	}
-	fail := func(what string, err error) (*Queue, error) {
-		return nil, fmt.Errorf("queue %q: %s: %w", name, what, err)
+	if err := q.children(ctx, name, a); err != nil {
+		return nil, fmt.Errorf("queue %q: %w", name, err)
 	}
-
-	var err error
-	dlqArgs := &sqs.QueueArgs{Tags: a.Scope.TagMap()}
-	if a.Overrides.DeadLetterQueue != nil {
-		a.Overrides.DeadLetterQueue(dlqArgs)
-	}
-	own(dlqArgs, a.Scope, a.Scope.Name(kind, name+"-dlq"), a.FIFO)
-	dlqArgs.MessageRetentionSeconds = seconds(a.DLQRetention)
-	dlqArgs.RedrivePolicy = nil
-	q.DeadLetterQueue, err = sqs.NewQueue(ctx, naming.Child(name, "dlq"), dlqArgs,
-		append([]pulumi.ResourceOption{pulumi.Parent(q)}, a.Scope.Stateful()...)...)
-	if err != nil {
-		return fail("dead-letter queue", err)
-	}
-
-	mainArgs := &sqs.QueueArgs{Tags: a.Scope.TagMap()}
-	if a.Overrides.Queue != nil {
-		a.Overrides.Queue(mainArgs)
-	}
-	own(mainArgs, a.Scope, a.Scope.Name(kind, name), a.FIFO)
-	mainArgs.VisibilityTimeoutSeconds = seconds(a.VisibilityTimeout)
-	mainArgs.MessageRetentionSeconds = seconds(a.Retention)
-	mainArgs.DelaySeconds = seconds(a.Delay)
-	mainArgs.RedrivePolicy = redrivePolicy(q.DeadLetterQueue.Arn, a.MaxReceiveCount)
-	q.Queue, err = sqs.NewQueue(ctx, name, mainArgs,
-		append([]pulumi.ResourceOption{pulumi.Parent(q)}, a.Scope.Stateful()...)...)
-	if err != nil {
-		return fail("queue", err)
-	}
-
-	q.RedriveAllow, err = sqs.NewRedriveAllowPolicy(ctx, naming.Child(name, "dlq-redrive-allow"), &sqs.RedriveAllowPolicyArgs{
-		QueueUrl:           q.DeadLetterQueue.Url,
-		RedriveAllowPolicy: redriveAllowPolicy(q.Queue.Arn),
-	}, pulumi.Parent(q))
-	if err != nil {
-		return fail("redrive allow policy", err)
-	}
-
-	q.Policy, err = queuePolicy(ctx, naming.Child(name, "policy"), q.Queue, queueStatements(q.Queue.Arn, a.Publishers), q)
-	if err != nil {
-		return fail("queue policy", err)
-	}
-	q.DeadLetterPolicy, err = queuePolicy(ctx, naming.Child(name, "dlq-policy"), q.DeadLetterQueue, TLSOnly(q.DeadLetterQueue.Arn), q)
-	if err != nil {
-		return fail("dead-letter queue policy", err)
-	}
-
-	q.DeadLetterAlarm, err = alarm.New(ctx, name, a.Scope, alarm.Spec{
-		Name: "dlq-not-empty",
-		Description: fmt.Sprintf("Messages of queue %s were received %d times without being deleted and moved to its dead-letter queue; inspect them, fix the consumer and redrive them.",
-			a.Scope.Name(kind, name), a.MaxReceiveCount),
-		Namespace: "AWS/SQS", Metric: "ApproximateNumberOfMessagesVisible",
-		Dimensions: pulumi.StringMap{"QueueName": q.DeadLetterQueue.Name},
-		Statistic:  "Maximum", Threshold: pulumi.Float64(0),
-	}, q)
-	if err != nil {
-		return fail("alarm", err)
-	}
-	q.AgeAlarm, err = alarm.New(ctx, name, a.Scope, alarm.Spec{
-		Name:        "oldest-message-age",
-		Description: "The oldest message on queue " + a.Scope.Name(kind, name) + " is older than " + human(a.MaxMessageAge) + "; the consumer is failing, slow or stopped.",
-		Namespace:   "AWS/SQS", Metric: "ApproximateAgeOfOldestMessage",
-		Dimensions: pulumi.StringMap{"QueueName": q.Queue.Name},
-		Statistic:  "Maximum", Threshold: pulumi.Float64(a.MaxMessageAge.Seconds()),
-	}, q)
-	if err != nil {
-		return fail("alarm", err)
-	}
-
 	q.Arn, q.URL, q.Name, q.DLQArn = q.Queue.Arn, q.Queue.Url, q.Queue.Name, q.DeadLetterQueue.Arn
 	if err := ctx.RegisterResourceOutputs(q, pulumi.Map{
 		"arn": q.Arn, "url": q.URL, "name": q.Name, "dlqArn": q.DLQArn,
@@ -252,24 +173,70 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return q, nil
 }
 
-// own re-applies the fields of both queues that the component owns.
-func own(qa *sqs.QueueArgs, s scope.Scope, physical string, fifo bool) {
-	qa.Name = pulumi.String(physical)
-	qa.NamePrefix = nil
-	qa.FifoQueue = pulumi.Bool(fifo)
-	qa.KmsMasterKeyId = s.KeyArn.ToStringOutput()
-	qa.KmsDataKeyReusePeriodSeconds = pulumi.Int(keyReuseSeconds)
-	qa.SqsManagedSseEnabled = nil
-	qa.Policy = nil
-	qa.RedriveAllowPolicy = nil
+// withDefaults returns the Args with every default filled in.
+func (a *Args) withDefaults() Args {
+	d := *a
+	d.VisibilityTimeout = or(d.VisibilityTimeout, defaultVisibility)
+	d.Retention = or(d.Retention, defaultRetention)
+	d.DLQRetention = or(d.DLQRetention, sqsqueue.DefaultDeadLetterRetention)
+	d.MaxMessageAge = or(d.MaxMessageAge, defaultMaxAge)
+	if d.MaxReceiveCount == 0 {
+		d.MaxReceiveCount = defaultReceives
+	}
+	return d
 }
 
-func queuePolicy(ctx *pulumi.Context, name string, target *sqs.Queue, stmts iam.Statements, parent pulumi.Resource) (*sqs.QueuePolicy, error) {
-	doc, err := iam.Document(stmts)
+// children creates the dead-letter queue (with its policy and alarm), the queue, the
+// redrive allow policy, the queue's policy and its age alarm.
+func (q *Queue) children(ctx *pulumi.Context, name string, a Args) error {
+	physical := a.Scope.Name(sqsqueue.Kind(a.FIFO), name)
+	dlq, err := sqsqueue.NewDeadLetter(ctx, name, sqsqueue.DeadLetterArgs{
+		Scope: a.Scope, Name: name, FIFO: a.FIFO, Retention: a.DLQRetention,
+		AlarmDescription: fmt.Sprintf("Messages of queue %s were received %d times without being deleted and moved to its dead-letter queue; inspect them, fix the consumer and redrive them.",
+			physical, a.MaxReceiveCount),
+		Override: a.Overrides.DeadLetterQueue,
+	}, q)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return sqs.NewQueuePolicy(ctx, name, &sqs.QueuePolicyArgs{QueueUrl: target.Url, Policy: doc}, pulumi.Parent(parent))
+	q.DeadLetterQueue, q.DeadLetterPolicy, q.DeadLetterAlarm = dlq.Queue, dlq.Policy, dlq.Alarm
+
+	queueArgs := override.Apply(&sqs.QueueArgs{Tags: a.Scope.TagMap()}, a.Overrides.Queue, func(qa *sqs.QueueArgs) {
+		sqsqueue.Own(qa, a.Scope, physical, a.FIFO)
+		qa.VisibilityTimeoutSeconds = seconds(a.VisibilityTimeout)
+		qa.MessageRetentionSeconds = seconds(a.Retention)
+		qa.DelaySeconds = seconds(a.Delay)
+		qa.RedrivePolicy = redrivePolicy(q.DeadLetterQueue.Arn, a.MaxReceiveCount)
+	})
+	q.Queue, err = sqs.NewQueue(ctx, name, queueArgs, append([]pulumi.ResourceOption{pulumi.Parent(q)}, a.Scope.Stateful()...)...)
+	if err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	q.RedriveAllow, err = sqs.NewRedriveAllowPolicy(ctx, naming.Child(name, "dlq-redrive-allow"), &sqs.RedriveAllowPolicyArgs{
+		QueueUrl:           q.DeadLetterQueue.Url,
+		RedriveAllowPolicy: redriveAllowPolicy(q.Queue.Arn),
+	}, pulumi.Parent(q))
+	if err != nil {
+		return fmt.Errorf("redrive allow policy: %w", err)
+	}
+	topics := make([]pulumi.StringInput, len(a.Publishers))
+	for i, p := range a.Publishers {
+		topics[i] = p.TopicArn
+	}
+	if q.Policy, err = sqsqueue.NewPolicy(ctx, naming.Child(name, "policy"), q.Queue, topics, q); err != nil {
+		return fmt.Errorf("queue policy: %w", err)
+	}
+	q.AgeAlarm, err = alarm.New(ctx, name, a.Scope, alarm.Spec{
+		Name:        "oldest-message-age",
+		Description: "The oldest message on queue " + physical + " is older than " + human(a.MaxMessageAge) + "; the consumer is failing, slow or stopped.",
+		Namespace:   "AWS/SQS", Metric: "ApproximateAgeOfOldestMessage",
+		Dimensions: pulumi.StringMap{"QueueName": q.Queue.Name},
+		Statistic:  "Maximum", Threshold: pulumi.Float64(a.MaxMessageAge.Seconds()),
+	}, q)
+	if err != nil {
+		return fmt.Errorf("alarm: %w", err)
+	}
+	return nil
 }
 
 // redrivePolicy is the main queue's JSON redrive policy.
@@ -302,8 +269,8 @@ func (q *Queue) Publishers() []Publisher {
 // AllowSend grants sending messages to the queue, and encrypting them with the scope's key.
 func (q *Queue) AllowSend() iam.Statements {
 	return iam.Statements{
-		{Actions: []string{"sqs:SendMessage"}, Resources: []pulumi.StringInput{q.Arn}},
-		{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
+		{Sid: q.sid("Send"), Actions: []string{"sqs:SendMessage"}, Resources: []pulumi.StringInput{q.Arn}},
+		{Sid: q.sid("SendKey"), Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
 	}
 }
 
@@ -312,12 +279,18 @@ func (q *Queue) AllowSend() iam.Statements {
 func (q *Queue) AllowConsume() iam.Statements {
 	return iam.Statements{
 		{
+			Sid: q.sid("Consume"),
 			Actions: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
 				"sqs:GetQueueAttributes", "sqs:ReceiveMessage"},
 			Resources: []pulumi.StringInput{q.Arn},
 		},
-		{Actions: []string{"kms:Decrypt"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
+		{Sid: q.sid("ConsumeKey"), Actions: []string{"kms:Decrypt"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
 	}
+}
+
+// sid returns the statement id of one statement of the queue's grants (iam.GrantSid).
+func (q *Queue) sid(what string) string {
+	return iam.GrantSid(TypeToken, q.name, what)
 }
 
 func seconds(d time.Duration) pulumi.Int {

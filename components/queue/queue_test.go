@@ -176,13 +176,13 @@ func TestGrants(t *testing.T) {
 	})
 	main := arnPrefix + "acme-dev-orders-jobs"
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
-		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{main}},
-		{Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn}},
+		{Sid: "QueueJobsSend", Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{main}},
+		{Sid: "QueueJobsSendKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn}},
 	}}, parseOutput(t, p, "send"))
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
-		{Effect: "Allow", Action: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
+		{Sid: "QueueJobsConsume", Effect: "Allow", Action: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
 			"sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, Resource: []string{main}},
-		{Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{scopeKeyArn}},
+		{Sid: "QueueJobsConsumeKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{scopeKeyArn}},
 	}}, parseOutput(t, p, "consume"))
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/stratum-platform/stratum/components/internal/sqsqueue"
 )
 
 // Validate reports every problem with args at once.
@@ -27,7 +29,7 @@ func (a *Args) Validate() error {
 	if a.DLQRetention != 0 {
 		check("DLQRetention", a.DLQRetention, minRetention, maxRetention)
 	}
-	retention, dlq := or(a.Retention, defaultRetention), or(a.DLQRetention, defaultDLQ)
+	retention, dlq := or(a.Retention, defaultRetention), or(a.DLQRetention, sqsqueue.DefaultDeadLetterRetention)
 	if dlq < retention && validRange(a.Retention, minRetention, maxRetention) &&
 		validRange(a.DLQRetention, minRetention, maxRetention) {
 		errs = append(errs, fmt.Errorf("DLQRetention: %s is shorter than Retention %s; a moved message keeps its enqueue time, so the dead-letter queue must keep messages at least as long",

@@ -35,6 +35,8 @@ func TestOverrides(t *testing.T) {
 				q.KmsMasterKeyId = nil
 				q.SqsManagedSseEnabled = pulumi.Bool(true)
 				q.MessageRetentionSeconds = pulumi.Int(60)
+				// An inline policy would fight the dead-letter queue's own queue policy.
+				q.Policy = pulumi.String(`{"Statement":[]}`)
 			},
 		}
 	})
@@ -57,4 +59,5 @@ func TestOverrides(t *testing.T) {
 	assert.Equal(t, scopetest.KeyArn, q["kmsMasterKeyId"])
 	assert.NotContains(t, q, "sqsManagedSseEnabled")
 	assert.EqualValues(t, 1209600, q["messageRetentionSeconds"])
+	assert.NotContains(t, q, "policy", "the queue policy resource owns the policy")
 }

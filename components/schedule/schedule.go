@@ -8,8 +8,9 @@
 //     exactly lambda:InvokeFunction on the alias, sqs:SendMessage on its dead-letter queue
 //     and the KMS actions that sending to the encrypted queue needs;
 //   - retries: 3, events older than 1h dropped to the dead-letter queue;
-//   - dead-letter queue encrypted with the scope's key, 14 days retention, TLS-only policy,
-//     alarm as soon as it holds a message.
+//   - dead-letter queue `<name>-schedule-dlq` like every component's (components/queue):
+//     encrypted with the scope's key, 14 days retention, TLS-only policy, protected where
+//     the scope protects stateful resources, alarm as soon as it holds a message.
 package schedule
 
 import (
@@ -23,19 +24,23 @@ import (
 	_ "time/tzdata"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/scheduler"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/internal/sqsqueue"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Schedule; renaming it needs an alias.
-const TypeToken = "stratum:schedule:Schedule"
+const TypeToken = tokens.Schedule
 
 // Args configures a Schedule.
 type Args struct {
@@ -69,8 +74,8 @@ type Args struct {
 }
 
 // Overrides are hooks on the children's arguments. The component then re-applies what it
-// owns: names, expression, time zone, state, target, role trust and policy, queue
-// encryption and retention.
+// owns: names, expression, time zone, state, target, role trust and policy, and the dead-letter
+// queue's encryption, retention and policy.
 type Overrides struct {
 	// Schedule changes the scheduler.ScheduleArgs. Default: none.
 	Schedule func(*scheduler.ScheduleArgs)
@@ -90,6 +95,10 @@ type Schedule struct {
 	Role *awsiam.Role
 	// DeadLetterQueue receives the invocations that failed every retry.
 	DeadLetterQueue *sqs.Queue
+	// DeadLetterPolicy is the dead-letter queue's policy: TLS only.
+	DeadLetterPolicy *sqs.QueuePolicy
+	// DeadLetterAlarm fires when the dead-letter queue holds a message.
+	DeadLetterAlarm *cloudwatch.MetricAlarm
 
 	// Arn and Name identify the schedule.
 	Arn, Name pulumi.StringOutput
@@ -103,7 +112,6 @@ const (
 	minEventAge, maxEventAge    = time.Minute, 24 * time.Hour
 	minWindow, maxWindow        = time.Minute, 24 * time.Hour
 	maxDescription              = 512
-	dlqRetentionSeconds         = 14 * 24 * 60 * 60
 	defaultRetries              = 3
 	defaultEventAge             = time.Hour
 	defaultTimeZone             = "UTC"
@@ -154,19 +162,20 @@ type settings struct {
 	enabled bool
 }
 
-func defaults(args *Args) settings {
-	s := settings{Args: *args, retries: defaultRetries, enabled: true}
+// withDefaults returns the Args with every default filled in.
+func (a *Args) withDefaults() settings {
+	s := settings{Args: *a, retries: defaultRetries, enabled: true}
 	if s.TimeZone == "" {
 		s.TimeZone = defaultTimeZone
 	}
 	if s.MaxEventAge == 0 {
 		s.MaxEventAge = defaultEventAge
 	}
-	if args.Retries != nil {
-		s.retries = *args.Retries
+	if a.Retries != nil {
+		s.retries = *a.Retries
 	}
-	if args.Enabled != nil {
-		s.enabled = *args.Enabled
+	if a.Enabled != nil {
+		s.enabled = *a.Enabled
 	}
 	return s
 }
@@ -179,7 +188,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("schedule %q: %w", name, err)
 	}
-	s := defaults(args)
+	s := args.withDefaults()
 	sch := &Schedule{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, sch, opts...); err != nil {
 		return nil, fmt.Errorf("schedule %q: %w", name, err)
@@ -199,10 +208,16 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 
 func (sch *Schedule) children(ctx *pulumi.Context, name string, s settings) error {
 	parent := pulumi.Parent(sch)
-	var err error
-	if sch.DeadLetterQueue, err = newDeadLetterQueue(ctx, name, s, sch); err != nil {
-		return fmt.Errorf("dead-letter queue: %w", err)
+	// "-schedule" keeps the names apart from those of a queue component with the same name.
+	dlq, err := sqsqueue.NewDeadLetter(ctx, name, sqsqueue.DeadLetterArgs{
+		Scope: s.Scope, Name: name + "-schedule",
+		AlarmDescription: "Schedule " + name + " could not invoke its function; the events are in its dead-letter queue.",
+		Override:         s.Overrides.DeadLetterQueue,
+	}, sch)
+	if err != nil {
+		return err
 	}
+	sch.DeadLetterQueue, sch.DeadLetterPolicy, sch.DeadLetterAlarm = dlq.Queue, dlq.Policy, dlq.Alarm
 	identity, err := aws.GetCallerIdentity(ctx, nil, parent)
 	if err != nil {
 		return fmt.Errorf("reading the account: %w", err)
@@ -226,28 +241,27 @@ func (sch *Schedule) children(ctx *pulumi.Context, name string, s settings) erro
 	if s.Description != "" {
 		args.Description = pulumi.String(s.Description)
 	}
-	if s.Overrides.Schedule != nil {
-		s.Overrides.Schedule(args)
-	}
-	args.Name = pulumi.String(s.Scope.Name(naming.Schedule, name))
-	args.NamePrefix = nil
-	args.ScheduleExpression = pulumi.String(s.Expression)
-	args.ScheduleExpressionTimezone = pulumi.String(s.TimeZone)
-	args.State = pulumi.String(state(s.enabled))
-	args.FlexibleTimeWindow = flexibleWindow(s.FlexibleWindow)
-	target := &scheduler.ScheduleTargetArgs{
-		Arn:     s.Function.AliasArn,
-		RoleArn: sch.Role.Arn,
-		RetryPolicy: &scheduler.ScheduleTargetRetryPolicyArgs{
-			MaximumRetryAttempts:     pulumi.Int(s.retries),
-			MaximumEventAgeInSeconds: pulumi.Int(int(s.MaxEventAge / time.Second)),
-		},
-		DeadLetterConfig: &scheduler.ScheduleTargetDeadLetterConfigArgs{Arn: sch.DeadLetterQueue.Arn},
-	}
-	if s.Input != "" {
-		target.Input = pulumi.String(s.Input)
-	}
-	args.Target = target
+	override.Apply(args, s.Overrides.Schedule, func(args *scheduler.ScheduleArgs) {
+		args.Name = pulumi.String(s.Scope.Name(naming.Schedule, name))
+		args.NamePrefix = nil
+		args.ScheduleExpression = pulumi.String(s.Expression)
+		args.ScheduleExpressionTimezone = pulumi.String(s.TimeZone)
+		args.State = pulumi.String(state(s.enabled))
+		args.FlexibleTimeWindow = flexibleWindow(s.FlexibleWindow)
+		target := &scheduler.ScheduleTargetArgs{
+			Arn:     s.Function.AliasArn,
+			RoleArn: sch.Role.Arn,
+			RetryPolicy: &scheduler.ScheduleTargetRetryPolicyArgs{
+				MaximumRetryAttempts:     pulumi.Int(s.retries),
+				MaximumEventAgeInSeconds: pulumi.Int(int(s.MaxEventAge / time.Second)),
+			},
+			DeadLetterConfig: &scheduler.ScheduleTargetDeadLetterConfigArgs{Arn: sch.DeadLetterQueue.Arn},
+		}
+		if s.Input != "" {
+			target.Input = pulumi.String(s.Input)
+		}
+		args.Target = target
+	})
 	// Scheduler checks that it can assume the role when the schedule is created.
 	sch.Schedule, err = scheduler.NewSchedule(ctx, name, args, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
 	return err
@@ -275,19 +289,17 @@ func newRole(ctx *pulumi.Context, name string, s settings, account string, paren
 	if err != nil {
 		return nil, err
 	}
-	args := &awsiam.RoleArgs{
+	args := override.Apply(&awsiam.RoleArgs{
 		Description: pulumi.String("Role schedule " + name + " uses to invoke its function."),
 		Tags:        s.Scope.TagMap(),
-	}
-	if s.Overrides.Role != nil {
-		s.Overrides.Role(args)
-	}
-	// "-schedule" keeps the name apart from the role of a function with the same name.
-	args.Name = pulumi.String(s.Scope.Name(naming.IAMRole, name+"-schedule"))
-	args.NamePrefix = nil
-	args.AssumeRolePolicy = trust
-	args.ManagedPolicyArns = nil
-	args.InlinePolicies = nil
+	}, s.Overrides.Role, func(args *awsiam.RoleArgs) {
+		// "-schedule" keeps the name apart from the role of a function with the same name.
+		args.Name = pulumi.String(s.Scope.Name(naming.IAMRole, name+"-schedule"))
+		args.NamePrefix = nil
+		args.AssumeRolePolicy = trust
+		args.ManagedPolicyArns = nil
+		args.InlinePolicies = nil
+	})
 	return awsiam.NewRole(ctx, naming.Child(name, "role"), args, parent)
 }
 

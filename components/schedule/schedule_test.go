@@ -76,7 +76,7 @@ func TestChildren(t *testing.T) {
 	}
 	slices.Sort(got)
 	assert.Equal(t, []string{
-		"aws:cloudwatch/metricAlarm:MetricAlarm nightly-alarm-schedule-failed",
+		"aws:cloudwatch/metricAlarm:MetricAlarm nightly-schedule-alarm-dlq-not-empty",
 		"aws:iam/role:Role nightly-role",
 		"aws:iam/rolePolicy:RolePolicy nightly-policy",
 		"aws:scheduler/schedule:Schedule nightly",
@@ -173,9 +173,11 @@ func TestDeadLetterQueue(t *testing.T) {
 	assert.Subset(t, denied, []string{"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteQueue", "sqs:SetQueueAttributes"})
 	assert.EqualValues(t, 300, q.Inputs["kmsDataKeyReusePeriodSeconds"])
 
-	a := get(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "nightly-alarm-schedule-failed")
+	assert.False(t, q.Protect, "an unprotected scope protects nothing")
+
+	a := get(t, p, "aws:cloudwatch/metricAlarm:MetricAlarm", "nightly-schedule-alarm-dlq-not-empty")
 	assert.Equal(t, component, a.Parent)
-	assert.Equal(t, "acme-dev-orders-nightly-schedule-failed", a.Inputs["name"])
+	assert.Equal(t, "acme-dev-orders-nightly-schedule-dlq-not-empty", a.Inputs["name"])
 	assert.Equal(t, "AWS/SQS", a.Inputs["namespace"])
 	assert.Equal(t, "ApproximateNumberOfMessagesVisible", a.Inputs["metricName"])
 	assert.Equal(t, "Maximum", a.Inputs["statistic"])
@@ -183,6 +185,24 @@ func TestDeadLetterQueue(t *testing.T) {
 	assert.Equal(t, "GreaterThanThreshold", a.Inputs["comparisonOperator"])
 	assert.Equal(t, map[string]any{"QueueName": dlqName}, a.Inputs["dimensions"])
 	assert.Equal(t, []any{scopetest.AlarmTopicArn}, a.Inputs["alarmActions"])
+}
+
+// The dead-letter queue holds the only copy of the events that failed: a scope that protects
+// stateful resources protects and retains it, as it does every other dead-letter queue.
+func TestDeadLetterQueueIsProtectedWhereTheScopeProtects(t *testing.T) {
+	p := plantest.Run(t, func(ctx *pulumi.Context) error {
+		s := scopetest.New()
+		s.Protect = true
+		fn, err := function.New(ctx, "report", &function.Args{Scope: s, Archive: "testdata/bootstrap.zip"})
+		if err != nil {
+			return err
+		}
+		_, err = schedule.New(ctx, "nightly", &schedule.Args{Scope: s, Function: fn, Expression: "rate(1 hour)"})
+		return err
+	})
+	q := get(t, p, "aws:sqs/queue:Queue", "nightly-dlq")
+	assert.True(t, q.Protect)
+	assert.True(t, q.RetainOnDelete)
 }
 
 func TestNoWildcardActions(t *testing.T) {

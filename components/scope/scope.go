@@ -36,6 +36,18 @@ type Scope struct {
 
 // Validate reports every problem with the scope at once; field names are prefixed "Scope.".
 func (s Scope) Validate() error {
+	return s.validate(true)
+}
+
+// ValidateUnkeyed is Validate for a scope whose KeyArn and AlarmTopicArn may be missing: the
+// scope of a KMS key (components/key), which exists before the key that KeyArn will name
+// and, in the platform stack, before the alarm topic it encrypts.
+func (s Scope) ValidateUnkeyed() error {
+	return s.validate(false)
+}
+
+// validate reports every problem with the scope; keyed requires KeyArn and AlarmTopicArn.
+func (s Scope) validate(keyed bool) error {
 	var errs []error
 	if err := s.Naming.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("Scope.Naming: %w", err))
@@ -43,10 +55,10 @@ func (s Scope) Validate() error {
 	if err := tags.Validate(s.Tags); err != nil {
 		errs = append(errs, fmt.Errorf("Scope.Tags: %w", err))
 	}
-	if s.KeyArn == nil {
+	if keyed && s.KeyArn == nil {
 		errs = append(errs, errors.New("Scope.KeyArn: is required (the KMS key that encrypts data at rest)"))
 	}
-	if s.AlarmTopicArn == nil {
+	if keyed && s.AlarmTopicArn == nil {
 		errs = append(errs, errors.New("Scope.AlarmTopicArn: is required (the SNS topic alarms notify)"))
 	}
 	if s.LogRetentionDays != 0 && !logs.ValidRetention(s.LogRetentionDays) {

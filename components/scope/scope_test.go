@@ -9,6 +9,7 @@ import (
 
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/components/scope/scopetest"
+	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
@@ -22,6 +23,14 @@ func TestValidate(t *testing.T) {
 	assert.Contains(t, msg, "Scope.AlarmTopicArn: is required")
 	assert.Contains(t, msg, "Scope.LogRetentionDays: 2 is not one of CloudWatch's retention values (1, 3, 5,")
 	assert.Contains(t, msg, "Scope.Tags: ")
+}
+
+func TestValidateUnkeyed(t *testing.T) {
+	names := naming.Scope{Org: "acme", Env: "dev", Context: "x"}
+	require.NoError(t, scope.Scope{Naming: names}.ValidateUnkeyed(), "a key's scope needs no key and no alarm topic")
+	err := scope.Scope{Naming: naming.Scope{Org: "acme", Env: "dev"}, LogRetentionDays: 2}.ValidateUnkeyed()
+	assert.EqualError(t, err, "Scope.Naming: naming: context is empty; it is required\n"+
+		"Scope.LogRetentionDays: 2 is not one of CloudWatch's retention values ("+logs.RetentionValues()+")")
 }
 
 func TestDefaultsAndHelpers(t *testing.T) {

@@ -40,10 +40,11 @@ import (
 	"github.com/stratum-platform/stratum/platform/project"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Service; renaming it needs an alias.
-const TypeToken = "stratum:service:Service"
+const TypeToken = tokens.Service
 
 // Args configures a Service.
 type Args struct {
@@ -116,7 +117,9 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("service %q: %w", name, err)
 	}
-	s := &Service{ctx: ctx, name: name, handlers: args.HandlersDir}
+	// Every function of the context builds on one Builder, so their builds share one bound on
+	// parallelism, unless the driver already gave one for every project it runs.
+	s := &Service{ctx: function.EnsureBuilder(ctx), name: name, handlers: args.HandlersDir}
 	if s.handlers == "" {
 		dir, err := project.Dir(ctx)
 		if err != nil {
@@ -131,13 +134,13 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("service %q: reading the region: %w", name, err)
 	}
+	// The members' scope, completed below with the key and the platform's alarm topic.
+	sc := scope.Scope{Naming: args.Naming, Tags: args.Tags, LogRetentionDays: args.LogRetentionDays, Protect: args.Protect}
 	s.Key, err = key.New(ctx, "key", &key.Args{
-		Scope:       args.Naming,
+		Scope:       sc,
 		Description: args.Naming.Prefix() + " data",
 		// Log groups and queues that topics deliver to are encrypted with this key.
 		Services: []iam.Service{iam.LogsService(region.Name), iam.ServiceSNS},
-		Protect:  args.Protect,
-		Tags:     args.Tags,
 	}, pulumi.Parent(s))
 	if err != nil {
 		return nil, fmt.Errorf("service %q: %w", name, err)
@@ -148,14 +151,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
-	s.Scope = scope.Scope{
-		Naming:           args.Naming,
-		Tags:             args.Tags,
-		KeyArn:           s.Key.Arn,
-		AlarmTopicArn:    platform.String(contract.AlarmTopicArn),
-		LogRetentionDays: args.LogRetentionDays,
-		Protect:          args.Protect,
-	}
+	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
+	s.Scope = sc
 	return s, nil
 }
 

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -64,10 +65,12 @@ func (t *Table) AllowReadWrite() iam.Statements {
 // table's streams, and kms:Decrypt on the scope's key (stream records are encrypted with
 // the table's key). ListStreams is scoped to `<table ARN>/stream/*`, the resource AWS's
 // DynamoDB documentation gives it for stream consumers; it is never granted on "*".
-// It fails when the table has no stream.
-func (t *Table) AllowStreamRead() (iam.Statements, error) {
+// On a table without a stream the grant is invalid, which the grantee's validation reports
+// (see iam.Statement.Err).
+func (t *Table) AllowStreamRead() iam.Statements {
 	if !t.stream {
-		return nil, fmt.Errorf("table %q: AllowStreamRead: the table has no stream; set Args.Stream", t.name)
+		return t.invalid("StreamRead", fmt.Errorf("table %q: AllowStreamRead: the table has no stream; set Args.Stream to one of %s",
+			t.name, allowedStreamViews))
 	}
 	return iam.Statements{
 		{
@@ -85,12 +88,16 @@ func (t *Table) AllowStreamRead() (iam.Statements, error) {
 			Actions:   slices.Clone(readKeyActions()),
 			Resources: []pulumi.StringInput{t.keyArn},
 		},
-	}, nil
+	}
+}
+
+// invalid returns the statement of a grant that cannot be made, carrying why.
+func (t *Table) invalid(what string, err error) iam.Statements {
+	return iam.Statements{{Sid: t.sid(what), Err: err}}
 }
 
 // grant builds the statements of one grant: the actions on the table, Query and Scan on
-// the indexes when reading, and the key actions. Sids carry the table's name so that the
-// grants of several tables fit in one policy.
+// the indexes when reading, and the key actions.
 func (t *Table) grant(what string, actions, keyActions []string) iam.Statements {
 	stmts := iam.Statements{{
 		Sid:       t.sid(what),
@@ -115,29 +122,10 @@ func (t *Table) grant(what string, actions, keyActions []string) iam.Statements 
 	})
 }
 
-// sid returns "Table<Name><what>" with the logical name in CamelCase, letters and digits
-// only, as statement ids require.
+// sid returns the statement id of one statement of the table's grants (iam.GrantSid):
+// "Table<Name><what>", so that the grants of several tables fit in one policy.
 func (t *Table) sid(what string) string {
-	var b strings.Builder
-	b.WriteString("Table")
-	upper := true
-	for _, r := range t.name {
-		switch {
-		case r >= 'a' && r <= 'z':
-			if upper {
-				r -= 'a' - 'A'
-			}
-			b.WriteRune(r)
-			upper = false
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-			upper = false
-		default:
-			upper = true
-		}
-	}
-	b.WriteString(what)
-	return b.String()
+	return iam.GrantSid(TypeToken, t.name, what)
 }
 
 // union returns the sorted, de-duplicated union of the lists.
@@ -167,6 +155,12 @@ const (
 	BatchWriteItem     Op = "BatchWriteItem"
 )
 
+// ops returns every Op, in the order messages list them.
+func ops() []Op {
+	return []Op{GetItem, BatchGetItem, Query, Scan, QueryIndex, ScanIndex, ConditionCheckItem, DescribeTable,
+		PutItem, UpdateItem, DeleteItem, BatchWriteItem}
+}
+
 // opInfo says what an Op is: its IAM action, whether it acts on the indexes, whether it
 // writes (and so needs the key's encrypt actions).
 func opInfo(op Op) (action string, index, write, ok bool) {
@@ -187,18 +181,23 @@ func opInfo(op Op) (action string, index, write, ok bool) {
 // calls: each action on the table (or, for QueryIndex and ScanIndex, on each index), and
 // on the scope's key kms:Decrypt, plus kms:Encrypt and kms:GenerateDataKey when an
 // operation writes. Use it rather than AllowRead/AllowWrite when the calls are known.
-func (t *Table) Allow(ops ...Op) (iam.Statements, error) {
+//
+// An operation Allow does not know, an index operation on a table without indexes, or no
+// operation at all make the grant invalid: the grantee's validation (function.Args)
+// reports every such problem with its own (see iam.Statement.Err).
+func (t *Table) Allow(ops ...Op) iam.Statements {
 	var onTable, onIndexes []string
 	keyActions := readKeyActions()
-	var errs []string
-	for _, op := range ops {
+	var errs []error
+	for i, op := range ops {
 		action, index, write, ok := opInfo(op)
 		switch {
 		case !ok:
-			errs = append(errs, fmt.Sprintf("%q is not an operation Allow knows", op))
+			errs = append(errs, fmt.Errorf("ops[%d]: %q is not an operation; allowed %s", i, op, allowedOps()))
 			continue
 		case index && len(t.indexes) == 0:
-			errs = append(errs, fmt.Sprintf("%s: the table has no index", op))
+			errs = append(errs, fmt.Errorf("ops[%d]: %s needs an index and the table has none; use %s or add Args.Indexes",
+				i, op, strings.TrimSuffix(string(op), "Index")))
 			continue
 		case index:
 			onIndexes = append(onIndexes, action)
@@ -210,10 +209,10 @@ func (t *Table) Allow(ops ...Op) (iam.Statements, error) {
 		}
 	}
 	if len(ops) == 0 {
-		errs = append(errs, "no operation given")
+		errs = append(errs, fmt.Errorf("ops: none given; allowed %s", allowedOps()))
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("table %q: Allow: %s", t.name, strings.Join(errs, "; "))
+		return t.invalid("Ops", fmt.Errorf("table %q: Allow: %w", t.name, errors.Join(errs...)))
 	}
 	var stmts iam.Statements
 	if len(onTable) > 0 {
@@ -228,5 +227,14 @@ func (t *Table) Allow(ops ...Op) (iam.Statements, error) {
 		stmts = append(stmts, iam.Statement{Sid: t.sid("IndexOps"), Actions: union(onIndexes), Resources: arns})
 	}
 	return append(stmts, iam.Statement{Sid: t.sid("OpsKey"), Actions: keyActions,
-		Resources: []pulumi.StringInput{t.keyArn}}), nil
+		Resources: []pulumi.StringInput{t.keyArn}})
+}
+
+// allowedOps lists the operations Allow knows, for messages.
+func allowedOps() string {
+	names := make([]string, 0, len(ops()))
+	for _, op := range ops() {
+		names = append(names, string(op))
+	}
+	return strings.Join(names, ", ")
 }

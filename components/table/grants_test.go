@@ -1,6 +1,7 @@
 package table_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 )
 
 // grants creates the table and renders each grant picked by pick as a policy document.
-func grants(t *testing.T, args table.Args, pick map[string]func(*table.Table) (iam.Statements, error)) map[string]iam.Parsed {
+func grants(t *testing.T, args table.Args, pick map[string]func(*table.Table) iam.Statements) map[string]iam.Parsed {
 	t.Helper()
 	args.Scope = scopetest.New()
 	p := plantest.Run(t, func(ctx *pulumi.Context) error {
@@ -25,11 +26,7 @@ func grants(t *testing.T, args table.Args, pick map[string]func(*table.Table) (i
 			return err
 		}
 		for name, fn := range pick {
-			stmts, err := fn(tbl)
-			if err != nil {
-				return err
-			}
-			doc, err := iam.Document(stmts)
+			doc, err := iam.Document(fn(tbl))
 			if err != nil {
 				return err
 			}
@@ -48,10 +45,6 @@ func grants(t *testing.T, args table.Args, pick map[string]func(*table.Table) (i
 	return out
 }
 
-func noErr(f func(*table.Table) iam.Statements) func(*table.Table) (iam.Statements, error) {
-	return func(t *table.Table) (iam.Statements, error) { return f(t), nil }
-}
-
 var (
 	readTable = []string{"dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
 		"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"}
@@ -68,10 +61,10 @@ func TestGrants(t *testing.T) {
 			{Name: "byOwner", HashKey: table.Key{Name: "owner", Type: table.String}},
 		},
 		Stream: table.StreamNewImage,
-	}, map[string]func(*table.Table) (iam.Statements, error){
-		"read":      noErr((*table.Table).AllowRead),
-		"write":     noErr((*table.Table).AllowWrite),
-		"readWrite": noErr((*table.Table).AllowReadWrite),
+	}, map[string]func(*table.Table) iam.Statements{
+		"read":      (*table.Table).AllowRead,
+		"write":     (*table.Table).AllowWrite,
+		"readWrite": (*table.Table).AllowReadWrite,
 		"stream":    (*table.Table).AllowStreamRead,
 	})
 	indexes := []string{tableArn + "/index/byOwner", tableArn + "/index/byStatus"}
@@ -114,7 +107,7 @@ func TestGrants(t *testing.T) {
 
 func TestGrantsWithoutIndexes(t *testing.T) {
 	docs := grants(t, table.Args{HashKey: table.Key{Name: "id", Type: table.String}},
-		map[string]func(*table.Table) (iam.Statements, error){"read": noErr((*table.Table).AllowRead)})
+		map[string]func(*table.Table) iam.Statements{"read": (*table.Table).AllowRead})
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersRead", Effect: "Allow", Action: readTable, Resource: []string{tableArn}},
 		{Sid: "TableOrdersReadKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
@@ -149,17 +142,19 @@ func TestGrantsOfSeveralTablesFitOnePolicy(t *testing.T) {
 		"TableOrderLinesWrite", "TableOrderLinesWriteKey", "TableOrderLinesReadWrite", "TableOrderLinesReadWriteKey"}, sids)
 }
 
+// Grants cannot fail where they are called: a grant that cannot be made carries why, and
+// the grantee's validation reports it (iam.Statement.Err).
 func TestAllowStreamReadWithoutStream(t *testing.T) {
-	err := plantest.RunErr(func(ctx *pulumi.Context) error {
+	var got error
+	require.Error(t, plantest.RunErr(func(ctx *pulumi.Context) error {
 		tbl, err := table.New(ctx, "orders", &table.Args{Scope: scopetest.New(), HashKey: table.Key{Name: "id", Type: table.String}})
 		if err != nil {
 			return err
 		}
-		_, err = tbl.AllowStreamRead()
-		return err
-	})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `table "orders": AllowStreamRead: the table has no stream; set Args.Stream`)
+		_, got = iam.Document(tbl.AllowStreamRead())
+		return got
+	}))
+	assert.EqualError(t, got, `iam: statement 0 ("TableOrdersStreamRead"): table "orders": AllowStreamRead: the table has no stream; set Args.Stream to one of NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY`)
 }
 
 func TestAllowExactOperations(t *testing.T) {
@@ -168,10 +163,10 @@ func TestAllowExactOperations(t *testing.T) {
 		HashKey: table.Key{Name: "id", Type: table.String},
 		Indexes: []table.Index{{Name: "byCustomer", HashKey: table.Key{Name: "customer", Type: table.String}}},
 	}
-	docs := grants(t, args, map[string]func(*table.Table) (iam.Statements, error){
-		"get":   func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.GetItem) },
-		"index": func(tb *table.Table) (iam.Statements, error) { return tb.Allow(table.QueryIndex) },
-		"register": func(tb *table.Table) (iam.Statements, error) {
+	docs := grants(t, args, map[string]func(*table.Table) iam.Statements{
+		"get":   func(tb *table.Table) iam.Statements { return tb.Allow(table.GetItem) },
+		"index": func(tb *table.Table) iam.Statements { return tb.Allow(table.QueryIndex) },
+		"register": func(tb *table.Table) iam.Statements {
 			return tb.Allow(table.QueryIndex, table.PutItem, table.GetItem)
 		},
 	})
@@ -191,13 +186,21 @@ func TestAllowExactOperations(t *testing.T) {
 }
 
 func TestAllowRefusesUnknownAndImpossibleOperations(t *testing.T) {
-	err := plantest.RunErr(func(ctx *pulumi.Context) error {
+	var got []error
+	require.Error(t, plantest.RunErr(func(ctx *pulumi.Context) error {
 		tbl, err := table.New(ctx, "orders", &table.Args{Scope: scopetest.New(), HashKey: table.Key{Name: "id", Type: table.String}})
 		if err != nil {
 			return err
 		}
-		_, err = tbl.Allow(table.Op("DropTable"), table.QueryIndex)
-		return err
-	})
-	assert.ErrorContains(t, err, `table "orders": Allow: "DropTable" is not an operation Allow knows; QueryIndex: the table has no index`)
+		for _, stmts := range []iam.Statements{tbl.Allow(table.Op("DropTable"), table.GetItem, table.QueryIndex), tbl.Allow()} {
+			_, err := iam.Document(stmts)
+			got = append(got, err)
+		}
+		return errors.Join(got...)
+	}))
+	const allowed = "GetItem, BatchGetItem, Query, Scan, QueryIndex, ScanIndex, ConditionCheckItem, DescribeTable, PutItem, UpdateItem, DeleteItem, BatchWriteItem"
+	require.Len(t, got, 2)
+	assert.EqualError(t, got[0], `iam: statement 0 ("TableOrdersOps"): table "orders": Allow: ops[0]: "DropTable" is not an operation; allowed `+allowed+`
+ops[2]: QueryIndex needs an index and the table has none; use Query or add Args.Indexes`)
+	assert.EqualError(t, got[1], `iam: statement 0 ("TableOrdersOps"): table "orders": Allow: ops: none given; allowed `+allowed)
 }

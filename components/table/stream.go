@@ -5,17 +5,20 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
 	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/queue"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // StreamConsumerTypeToken is the Pulumi type of StreamConsumer; renaming it needs an alias.
-const StreamConsumerTypeToken = "stratum:table:StreamConsumer"
+const StreamConsumerTypeToken = tokens.TableStreamConsumer
 
 // Settings of a StreamConsumer, from Lambda's DynamoDB event source quotas.
 const (
@@ -63,6 +66,8 @@ type StreamConsumer struct {
 
 	// Mapping is the event source mapping.
 	Mapping *lambda.EventSourceMapping
+	// IteratorAge is the alarm on the age of the oldest record not processed yet.
+	IteratorAge *cloudwatch.MetricAlarm
 }
 
 // validate reports every problem with args for table t at once.
@@ -86,6 +91,15 @@ func (a *StreamConsumerArgs) validate(t *Table) error {
 	return errors.Join(errs...)
 }
 
+// withDefaults returns the args with every default filled in.
+func (a *StreamConsumerArgs) withDefaults() StreamConsumerArgs {
+	d := *a
+	if d.BatchSize == 0 {
+		d.BatchSize = defaultStreamBatch
+	}
+	return d
+}
+
 // NewStreamConsumer makes args.Function consume the stream of t. The function's role gets
 // exactly t.AllowStreamRead() and args.OnFailure.AllowSend() (an inline policy on the
 // function, like function.Grant adds), and the mapping waits for it: Lambda checks those
@@ -97,51 +111,42 @@ func NewStreamConsumer(ctx *pulumi.Context, name string, t *Table, args *StreamC
 	if err := args.validate(t); err != nil {
 		return nil, fmt.Errorf("stream consumer %q: %w", name, err)
 	}
-	a := *args
-	if a.BatchSize == 0 {
-		a.BatchSize = defaultStreamBatch
-	}
+	a := args.withDefaults()
 
 	c := &StreamConsumer{}
 	if err := ctx.RegisterComponentResource(StreamConsumerTypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("stream consumer %q: %w", name, err)
 	}
-	read, err := t.AllowStreamRead()
-	if err != nil {
-		return nil, fmt.Errorf("stream consumer %q: %w", name, err)
-	}
-	grant, err := a.Function.Grant(ctx, naming.Child(name, "consume"), slices.Concat(read, a.OnFailure.AllowSend()))
+	grant, err := a.Function.Grant(ctx, naming.Child(name, "consume"), slices.Concat(t.AllowStreamRead(), a.OnFailure.AllowSend()))
 	if err != nil {
 		return nil, fmt.Errorf("stream consumer %q: consume grant: %w", name, err)
 	}
 
-	mapping := &lambda.EventSourceMappingArgs{Tags: t.scope.TagMap()}
-	if a.Overrides.Mapping != nil {
-		a.Overrides.Mapping(mapping)
-	}
-	mapping.EventSourceArn = t.StreamArn
-	mapping.FunctionName = a.Function.AliasArn
-	mapping.Enabled = pulumi.Bool(true)
-	// The oldest record still in the stream, not the next one: the changes written between
-	// the stream's creation and the mapping's are consumed too.
-	mapping.StartingPosition = pulumi.String("TRIM_HORIZON")
-	mapping.FunctionResponseTypes = pulumi.StringArray{pulumi.String("ReportBatchItemFailures")}
-	mapping.BatchSize = pulumi.Int(a.BatchSize)
-	// -1: retry until the record expires. A consumer that skipped a record after some
-	// retries would lose a change for good, and the records after it would overtake it.
-	mapping.MaximumRetryAttempts = pulumi.Int(-1)
-	mapping.MaximumRecordAgeInSeconds = pulumi.Int(-1)
-	mapping.BisectBatchOnFunctionError = pulumi.Bool(false)
-	mapping.ParallelizationFactor = pulumi.Int(1)
-	mapping.DestinationConfig = &lambda.EventSourceMappingDestinationConfigArgs{
-		OnFailure: &lambda.EventSourceMappingDestinationConfigOnFailureArgs{DestinationArn: a.OnFailure.Arn},
-	}
+	mapping := override.Apply(&lambda.EventSourceMappingArgs{Tags: t.scope.TagMap()}, a.Overrides.Mapping, func(m *lambda.EventSourceMappingArgs) {
+		m.EventSourceArn = t.StreamArn
+		m.FunctionName = a.Function.AliasArn
+		m.Enabled = pulumi.Bool(true)
+		// The oldest record still in the stream, not the next one: the changes written
+		// between the stream's creation and the mapping's are consumed too.
+		m.StartingPosition = pulumi.String("TRIM_HORIZON")
+		m.FunctionResponseTypes = pulumi.StringArray{pulumi.String("ReportBatchItemFailures")}
+		m.BatchSize = pulumi.Int(a.BatchSize)
+		// -1: retry until the record expires. A consumer that skipped a record after some
+		// retries would lose a change for good, and the records after it would overtake it.
+		m.MaximumRetryAttempts = pulumi.Int(-1)
+		m.MaximumRecordAgeInSeconds = pulumi.Int(-1)
+		m.BisectBatchOnFunctionError = pulumi.Bool(false)
+		m.ParallelizationFactor = pulumi.Int(1)
+		m.DestinationConfig = &lambda.EventSourceMappingDestinationConfigArgs{
+			OnFailure: &lambda.EventSourceMappingDestinationConfigOnFailureArgs{DestinationArn: a.OnFailure.Arn},
+		}
+	})
 	c.Mapping, err = lambda.NewEventSourceMapping(ctx, name, mapping,
 		pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{grant}))
 	if err != nil {
 		return nil, fmt.Errorf("stream consumer %q: event source mapping: %w", name, err)
 	}
-	if _, err := alarm.New(ctx, name, t.scope, alarm.Spec{
+	c.IteratorAge, err = alarm.New(ctx, name, t.scope, alarm.Spec{
 		Name: "iterator-age",
 		Description: "Records of the stream have waited more than 5 minutes: the function keeps failing on " +
 			"one (it is retried until it expires after 24 hours) or falls behind; see its log group.",
@@ -150,7 +155,8 @@ func NewStreamConsumer(ctx *pulumi.Context, name string, t *Table, args *StreamC
 		Dimensions: pulumi.StringMap{"FunctionName": a.Function.Name},
 		Statistic:  "Maximum",
 		Threshold:  pulumi.Float64(iteratorAgeLimitMs),
-	}, c); err != nil {
+	}, c)
+	if err != nil {
 		return nil, fmt.Errorf("stream consumer %q: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"uuid": c.Mapping.Uuid}); err != nil {

@@ -90,8 +90,8 @@ func TestStreamConsumerMapsTheStreamToTheAlias(t *testing.T) {
 			"dynamodb:GetShardIterator"}, Resource: []string{streamArn}},
 		{Sid: "TableOrdersStreamList", Effect: "Allow", Action: []string{"dynamodb:ListStreams"}, Resource: []string{tableArn + "/stream/*"}},
 		{Sid: "TableOrdersStreamKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{keyArn}},
-		{Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{failedArn}},
-		{Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{keyArn}},
+		{Sid: "QueueFailedSend", Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{failedArn}},
+		{Sid: "QueueFailedSendKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{keyArn}},
 	}, doc.Statement)
 	assert.True(t, slices.Contains(m.Dependencies, grant.URN), "the mapping waits for the grant: %v", m.Dependencies)
 

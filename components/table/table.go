@@ -29,12 +29,14 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Table; renaming it needs an alias.
-const TypeToken = "stratum:table:Table"
+const TypeToken = tokens.Table
 
 // AttributeType is the DynamoDB type of a key attribute.
 type AttributeType string
@@ -164,6 +166,19 @@ type Table struct {
 	scope   scope.Scope // for the children of integrations, such as a StreamConsumer
 }
 
+// withDefaults returns the Args with every default filled in: each index projects all
+// attributes unless it says otherwise.
+func (a *Args) withDefaults() Args {
+	d := *a
+	d.Indexes = slices.Clone(d.Indexes)
+	for i := range d.Indexes {
+		if d.Indexes[i].Projection == "" {
+			d.Indexes[i].Projection = ProjectAll
+		}
+	}
+	return d
+}
+
 // New creates a Table.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Table, error) {
 	if args == nil {
@@ -172,13 +187,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("table %q: %w", name, err)
 	}
-	a := *args
-	a.Indexes = slices.Clone(a.Indexes)
-	for i := range a.Indexes {
-		if a.Indexes[i].Projection == "" {
-			a.Indexes[i].Projection = ProjectAll
-		}
-	}
+	a := args.withDefaults()
 
 	t := &Table{name: name, keyArn: a.Scope.KeyArn, stream: a.Stream != "", scope: a.Scope}
 	for _, idx := range a.Indexes {
@@ -188,14 +197,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("table %q: %w", name, err)
 	}
 
-	tableArgs := &dynamodb.TableArgs{
+	tableArgs := override.Apply(&dynamodb.TableArgs{
 		TableClass: pulumi.String("STANDARD"),
 		Tags:       a.Scope.TagMap(),
-	}
-	if a.Overrides.Table != nil {
-		a.Overrides.Table(tableArgs)
-	}
-	applyOwned(tableArgs, name, &a)
+	}, a.Overrides.Table, func(ta *dynamodb.TableArgs) { applyOwned(ta, name, &a) })
 
 	tableOpts := append([]pulumi.ResourceOption{pulumi.Parent(t)}, a.Scope.Stateful()...)
 	if a.Capacity != nil {

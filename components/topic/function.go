@@ -11,23 +11,18 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stratum-platform/stratum/components/alarm"
 	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/internal/sqsqueue"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // FunctionSubscriptionTypeToken is the Pulumi type of FunctionSubscription; renaming it needs
 // an alias.
-const FunctionSubscriptionTypeToken = "stratum:topic:FunctionSubscription"
-
-// Settings of a function subscription's dead-letter queue.
-const (
-	dlqRetentionSeconds = 14 * 24 * 3600
-	keyReuseSeconds     = 300
-)
+const FunctionSubscriptionTypeToken = tokens.FunctionSubscription
 
 // FunctionSubscriptionArgs configures a FunctionSubscription.
 type FunctionSubscriptionArgs struct {
@@ -50,8 +45,8 @@ type FunctionSubscriptionOverrides struct {
 	// Subscription changes the sns.TopicSubscriptionArgs; the topic, protocol, endpoint,
 	// filter and redrive policy are re-applied. Default: none.
 	Subscription func(*sns.TopicSubscriptionArgs)
-	// DeadLetterQueue changes the dead-letter queue's sqs.QueueArgs; the name, encryption and
-	// policy are re-applied. Default: none.
+	// DeadLetterQueue changes the dead-letter queue's sqs.QueueArgs; the name, encryption,
+	// retention and policy are re-applied. Default: none.
 	DeadLetterQueue func(*sqs.QueueArgs)
 }
 
@@ -108,6 +103,14 @@ func (a *FunctionSubscriptionArgs) subscriberScope(t *Topic) scope.Scope {
 	return t.scope
 }
 
+// withDefaults returns the args with every default filled in: the subscriber's scope is the
+// topic's unless Scope is set.
+func (a *FunctionSubscriptionArgs) withDefaults(t *Topic) FunctionSubscriptionArgs {
+	d := *a
+	d.Scope = a.subscriberScope(t)
+	return d
+}
+
 // NewFunctionSubscription subscribes args.Function to topic t.
 //
 // SNS invokes the function asynchronously: failures inside the function are retried and sent
@@ -122,16 +125,25 @@ func NewFunctionSubscription(ctx *pulumi.Context, name string, t *Topic, args *F
 	if err := args.validate(t); err != nil {
 		return nil, fmt.Errorf("function subscription %q: %w", name, err)
 	}
-	fn, sc := args.Function, args.subscriberScope(t)
-	fail := func(what string, err error) (*FunctionSubscription, error) {
-		return nil, fmt.Errorf("function subscription %q: %s: %w", name, what, err)
-	}
-
+	a := args.withDefaults(t)
 	s := &FunctionSubscription{}
 	if err := ctx.RegisterComponentResource(FunctionSubscriptionTypeToken, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("function subscription %q: %w", name, err)
 	}
+	if err := s.children(ctx, name, t, a); err != nil {
+		return nil, fmt.Errorf("function subscription %q: %w", name, err)
+	}
+	s.Arn, s.DLQArn = s.Subscription.Arn, s.DeadLetterQueue.Arn
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"arn": s.Arn, "dlqArn": s.DLQArn}); err != nil {
+		return nil, fmt.Errorf("function subscription %q: %w", name, err)
+	}
+	return s, nil
+}
 
+// children creates the permission, the dead-letter queue (with its policy and alarm) and
+// the subscription.
+func (s *FunctionSubscription) children(ctx *pulumi.Context, name string, t *Topic, a FunctionSubscriptionArgs) error {
+	fn := a.Function
 	var err error
 	s.Permission, err = lambda.NewPermission(ctx, naming.Child(name, "permission"), &lambda.PermissionArgs{
 		Action:    pulumi.String("lambda:InvokeFunction"),
@@ -141,72 +153,38 @@ func NewFunctionSubscription(ctx *pulumi.Context, name string, t *Topic, args *F
 		SourceArn: t.Arn,
 	}, pulumi.Parent(s))
 	if err != nil {
-		return fail("permission", err)
+		return fmt.Errorf("permission: %w", err)
 	}
 
-	dlqArgs := &sqs.QueueArgs{Tags: sc.TagMap(), MessageRetentionSeconds: pulumi.Int(dlqRetentionSeconds)}
-	if args.Overrides.DeadLetterQueue != nil {
-		args.Overrides.DeadLetterQueue(dlqArgs)
-	}
-	dlqArgs.Name = pulumi.String(sc.Name(naming.SQSQueue, name+"-dlq"))
-	dlqArgs.NamePrefix = nil
-	dlqArgs.FifoQueue = pulumi.Bool(false)
-	dlqArgs.KmsMasterKeyId = sc.KeyArn.ToStringOutput()
-	dlqArgs.KmsDataKeyReusePeriodSeconds = pulumi.Int(keyReuseSeconds)
-	dlqArgs.SqsManagedSseEnabled = nil
-	dlqArgs.Policy = nil
-	dlqArgs.RedrivePolicy, dlqArgs.RedriveAllowPolicy = nil, nil
-	s.DeadLetterQueue, err = sqs.NewQueue(ctx, naming.Child(name, "dlq"), dlqArgs,
-		append([]pulumi.ResourceOption{pulumi.Parent(s)}, sc.Stateful()...)...)
+	dlq, err := sqsqueue.NewDeadLetter(ctx, name, sqsqueue.DeadLetterArgs{
+		Scope: a.Scope, Name: name, Publishers: []pulumi.StringInput{t.Arn},
+		AlarmDescription: "SNS could not deliver messages of topic " + t.PulumiResourceName() + " to function " +
+			fn.PulumiResourceName() + "; they are in queue " + a.Scope.Name(naming.SQSQueue, name+"-dlq") +
+			". Check the function's permission and throttling, then redrive them.",
+		Override: a.Overrides.DeadLetterQueue,
+	}, s)
 	if err != nil {
-		return fail("dead-letter queue", err)
+		return err
 	}
-	doc, err := iam.Document(queue.TopicDeliveryStatements(s.DeadLetterQueue.Arn, t.Arn))
-	if err != nil {
-		return fail("dead-letter queue policy", err)
-	}
-	s.DeadLetterPolicy, err = sqs.NewQueuePolicy(ctx, naming.Child(name, "dlq-policy"), &sqs.QueuePolicyArgs{
-		QueueUrl: s.DeadLetterQueue.Url, Policy: doc,
-	}, pulumi.Parent(s))
-	if err != nil {
-		return fail("dead-letter queue policy", err)
-	}
+	s.DeadLetterQueue, s.DeadLetterPolicy, s.DeadLetterAlarm = dlq.Queue, dlq.Policy, dlq.Alarm
 
-	subArgs := &sns.TopicSubscriptionArgs{}
-	if args.Overrides.Subscription != nil {
-		args.Overrides.Subscription(subArgs)
+	filter, err := filterPolicy(a.EventTypes)
+	if err != nil {
+		return fmt.Errorf("subscription: %w", err)
 	}
-	if err := ownSubscription(subArgs, t, "lambda", fn.AliasArn, args.EventTypes); err != nil {
-		return fail("subscription", err)
-	}
-	subArgs.RawMessageDelivery = nil // SNS refuses it for Lambda endpoints
-	subArgs.RedrivePolicy = s.DeadLetterQueue.Arn.ApplyT(func(arn string) (string, error) {
-		b, err := json.Marshal(map[string]string{"deadLetterTargetArn": arn})
-		return string(b), err
-	}).(pulumi.StringOutput)
+	subArgs := override.Apply(&sns.TopicSubscriptionArgs{}, a.Overrides.Subscription, func(sa *sns.TopicSubscriptionArgs) {
+		ownSubscription(sa, t, "lambda", fn.AliasArn, filter)
+		sa.RawMessageDelivery = nil // SNS refuses it for Lambda endpoints
+		sa.RedrivePolicy = s.DeadLetterQueue.Arn.ApplyT(func(arn string) (string, error) {
+			b, err := json.Marshal(map[string]string{"deadLetterTargetArn": arn})
+			return string(b), err
+		}).(pulumi.StringOutput)
+	})
 	// SNS invokes and dead-letters as soon as the subscription exists.
 	s.Subscription, err = sns.NewTopicSubscription(ctx, name, subArgs, pulumi.Parent(s),
 		pulumi.DependsOn([]pulumi.Resource{s.Permission, s.DeadLetterPolicy}))
 	if err != nil {
-		return fail("subscription", err)
+		return fmt.Errorf("subscription: %w", err)
 	}
-
-	s.DeadLetterAlarm, err = alarm.New(ctx, name, sc, alarm.Spec{
-		Name: "dlq-not-empty",
-		Description: "SNS could not deliver messages of topic " + t.PulumiResourceName() + " to function " +
-			fn.PulumiResourceName() + "; they are in queue " + sc.Name(naming.SQSQueue, name+"-dlq") +
-			". Check the function's permission and throttling, then redrive them.",
-		Namespace: "AWS/SQS", Metric: "ApproximateNumberOfMessagesVisible",
-		Dimensions: pulumi.StringMap{"QueueName": s.DeadLetterQueue.Name},
-		Statistic:  "Maximum", Threshold: pulumi.Float64(0),
-	}, s)
-	if err != nil {
-		return fail("alarm", err)
-	}
-
-	s.Arn, s.DLQArn = s.Subscription.Arn, s.DeadLetterQueue.Arn
-	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{"arn": s.Arn, "dlqArn": s.DLQArn}); err != nil {
-		return nil, fmt.Errorf("function subscription %q: %w", name, err)
-	}
-	return s, nil
+	return nil
 }

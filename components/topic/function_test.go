@@ -150,7 +150,7 @@ func TestFunctionSubscriptionOverridesCannotRewire(t *testing.T) {
 	require.True(t, ranDLQ)
 	require.True(t, ranSub)
 	dlq := get(t, p, queueType, "notify-events-dlq")
-	assert.EqualValues(t, 3600, dlq.Inputs["messageRetentionSeconds"], "the hook's own setting stays")
+	assert.EqualValues(t, 14*24*3600, dlq.Inputs["messageRetentionSeconds"], "retention is owned, as for every dead-letter queue")
 	assert.Equal(t, scopeKeyArn, dlq.Inputs["kmsMasterKeyId"])
 	assert.NotContains(t, dlq.Inputs, "sqsManagedSseEnabled")
 	assert.NotContains(t, dlq.Inputs, "policy")

@@ -9,12 +9,14 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // QueueSubscriptionTypeToken is the Pulumi type of QueueSubscription; renaming it needs an
 // alias.
-const QueueSubscriptionTypeToken = "stratum:topic:QueueSubscription"
+const QueueSubscriptionTypeToken = tokens.QueueSubscription
 
 // maxEventTypes is SNS's limit on the values of one filter policy.
 const maxEventTypes = 150
@@ -98,26 +100,24 @@ func NewQueueSubscription(ctx *pulumi.Context, name string, t *Topic, args *Queu
 	if err := args.validate(t); err != nil {
 		return nil, fmt.Errorf("queue subscription %q: %w", name, err)
 	}
-	q := args.Queue
 
+	a := args.withDefaults()
 	s := &QueueSubscription{}
 	if err := ctx.RegisterComponentResource(QueueSubscriptionTypeToken, name, s, opts...); err != nil {
 		return nil, fmt.Errorf("queue subscription %q: %w", name, err)
 	}
-	subArgs := &sns.TopicSubscriptionArgs{}
-	if args.Overrides.Subscription != nil {
-		args.Overrides.Subscription(subArgs)
-	}
-	if err := ownSubscription(subArgs, t, "sqs", acceptedEndpoint(q, t), args.EventTypes); err != nil {
+	filter, err := filterPolicy(a.EventTypes)
+	if err != nil {
 		return nil, fmt.Errorf("queue subscription %q: %w", name, err)
 	}
-	subArgs.RawMessageDelivery = pulumi.Bool(!args.Envelope)
-	subArgs.RedrivePolicy = nil
-
-	var err error
+	subArgs := override.Apply(&sns.TopicSubscriptionArgs{}, a.Overrides.Subscription, func(sa *sns.TopicSubscriptionArgs) {
+		ownSubscription(sa, t, "sqs", acceptedEndpoint(a.Queue, t), filter)
+		sa.RawMessageDelivery = pulumi.Bool(!a.Envelope)
+		sa.RedrivePolicy = nil
+	})
 	// SNS delivers as soon as the subscription exists: the queue policy must allow it first.
 	s.Subscription, err = sns.NewTopicSubscription(ctx, name, subArgs,
-		pulumi.Parent(s), pulumi.DependsOn([]pulumi.Resource{q.Policy}))
+		pulumi.Parent(s), pulumi.DependsOn([]pulumi.Resource{a.Queue.Policy}))
 	if err != nil {
 		return nil, fmt.Errorf("queue subscription %q: %w", name, err)
 	}
@@ -126,6 +126,12 @@ func NewQueueSubscription(ctx *pulumi.Context, name string, t *Topic, args *Queu
 		return nil, fmt.Errorf("queue subscription %q: %w", name, err)
 	}
 	return s, nil
+}
+
+// withDefaults returns the args with every default filled in. Every field's zero value is
+// its default; the step exists so that a default added later has its one place.
+func (a *QueueSubscriptionArgs) withDefaults() QueueSubscriptionArgs {
+	return *a
 }
 
 // acceptedEndpoint returns the queue's ARN, once it is known that the queue's policy lets the
@@ -156,24 +162,32 @@ func acceptedEndpoint(q *queue.Queue, t *Topic) pulumi.StringInput {
 	}).(pulumi.StringOutput)
 }
 
-// ownSubscription re-applies the fields of a subscription that the component owns.
-func ownSubscription(a *sns.TopicSubscriptionArgs, t *Topic, protocol string, endpoint pulumi.StringInput, eventTypes []string) error {
+// filterPolicy returns the filter policy that delivers only messages whose `type` attribute
+// is one of eventTypes, or nil (every message) when there are none.
+func filterPolicy(eventTypes []string) (pulumi.StringInput, error) {
+	if len(eventTypes) == 0 {
+		return nil, nil
+	}
+	sorted := slices.Clone(eventTypes)
+	slices.Sort(sorted)
+	policy, err := json.Marshal(map[string][]string{"type": sorted})
+	if err != nil {
+		return nil, fmt.Errorf("filter policy: %w", err)
+	}
+	return pulumi.String(string(policy)), nil
+}
+
+// ownSubscription re-applies the fields of a subscription that the component owns: the
+// topic, the protocol and endpoint, and the filter policy (none when filter is nil).
+func ownSubscription(a *sns.TopicSubscriptionArgs, t *Topic, protocol string, endpoint, filter pulumi.StringInput) {
 	a.Topic = t.Arn
 	a.Protocol = pulumi.String(protocol)
 	a.Endpoint = endpoint
 	a.EndpointAutoConfirms = nil
 	a.SubscriptionRoleArn = nil
 	a.FilterPolicy, a.FilterPolicyScope = nil, nil
-	if len(eventTypes) == 0 {
-		return nil
+	if filter != nil {
+		a.FilterPolicy = filter
+		a.FilterPolicyScope = pulumi.String("MessageAttributes")
 	}
-	sorted := slices.Clone(eventTypes)
-	slices.Sort(sorted)
-	policy, err := json.Marshal(map[string][]string{"type": sorted})
-	if err != nil {
-		return fmt.Errorf("filter policy: %w", err)
-	}
-	a.FilterPolicy = pulumi.String(string(policy))
-	a.FilterPolicyScope = pulumi.String("MessageAttributes")
-	return nil
 }

@@ -33,20 +33,19 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/components/internal/override"
 	"github.com/stratum-platform/stratum/components/queue"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // TypeToken is the Pulumi type of Topic; renaming it needs an alias.
-const TypeToken = "stratum:topic:Topic"
+const TypeToken = tokens.Topic
 
-// Limits of topic names and policies.
-const (
-	maxTopicName  = 256 // the ".fifo" suffix included
-	maxPublishers = 200 // principals in one topic policy statement
-)
+// maxPublishers is the most principals one topic policy statement may name.
+const maxPublishers = 200
 
 // Args configures a Topic. The zero value is valid except for Scope.
 type Args struct {
@@ -92,6 +91,7 @@ type Topic struct {
 	// FIFO reports whether the topic is a FIFO topic.
 	FIFO bool
 
+	name  string
 	scope scope.Scope
 }
 
@@ -117,6 +117,12 @@ func (a *Args) Validate() error {
 	return errors.Join(errs...)
 }
 
+// withDefaults returns the Args with every default filled in. Every field's zero value is
+// its default; the step exists so that a default added later has its one place.
+func (a *Args) withDefaults() Args {
+	return *a
+}
+
 // isIAMArn reports whether s looks like the ARN of an IAM principal.
 func isIAMArn(s string) bool {
 	parts := strings.SplitN(s, ":", 6)
@@ -129,37 +135,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if args == nil {
 		args = &Args{}
 	}
-	err := args.Validate()
-	physical := ""
-	if err == nil {
-		physical = args.Scope.Name(naming.SNSTopic, name)
-		if args.FIFO {
-			physical += ".fifo"
-		}
-		if len(physical) > maxTopicName {
-			err = fmt.Errorf("name: %q is too long for a FIFO topic name (%d characters; at most %d with .fifo)",
-				name, len(physical), maxTopicName)
-		}
-	}
-	if err != nil {
+	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
-	a := *args
-
-	t := &Topic{FIFO: a.FIFO, scope: a.Scope}
+	a := args.withDefaults()
+	t := &Topic{FIFO: a.FIFO, name: name, scope: a.Scope}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
-
-	topicArgs := &sns.TopicArgs{Tags: a.Scope.TagMap()}
-	if a.Overrides.Topic != nil {
-		a.Overrides.Topic(topicArgs)
+	kind := naming.SNSTopic
+	if a.FIFO {
+		kind = naming.SNSFIFOTopic
 	}
-	topicArgs.Name = pulumi.String(physical)
-	topicArgs.NamePrefix = nil
-	topicArgs.FifoTopic = pulumi.Bool(a.FIFO)
-	topicArgs.KmsMasterKeyId = a.Scope.KeyArn.ToStringOutput()
-	topicArgs.Policy = nil
+	topicArgs := override.Apply(&sns.TopicArgs{Tags: a.Scope.TagMap()}, a.Overrides.Topic, func(ta *sns.TopicArgs) {
+		ta.Name = pulumi.String(a.Scope.Name(kind, name))
+		ta.NamePrefix = nil
+		ta.FifoTopic = pulumi.Bool(a.FIFO)
+		ta.KmsMasterKeyId = a.Scope.KeyArn
+		ta.Policy = nil
+	})
+	var err error
 	t.Topic, err = sns.NewTopic(ctx, name, topicArgs, pulumi.Parent(t))
 	if err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
@@ -220,8 +215,10 @@ func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInpu
 // publishing to an encrypted topic needs.
 func (t *Topic) AllowPublish() iam.Statements {
 	return iam.Statements{
-		{Actions: []string{"sns:Publish"}, Resources: []pulumi.StringInput{t.Arn}},
-		{Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.scope.KeyArn}},
+		{Sid: iam.GrantSid(TypeToken, t.name, "Publish"), Actions: []string{"sns:Publish"},
+			Resources: []pulumi.StringInput{t.Arn}},
+		{Sid: iam.GrantSid(TypeToken, t.name, "PublishKey"), Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			Resources: []pulumi.StringInput{t.scope.KeyArn}},
 	}
 }
 

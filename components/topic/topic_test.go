@@ -13,6 +13,7 @@ import (
 	"github.com/stratum-platform/stratum/components/scope/scopetest"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/platform/stackref"
@@ -87,8 +88,8 @@ func TestAllowPublishAndOutputs(t *testing.T) {
 		return nil
 	})
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
-		{Effect: "Allow", Action: []string{"sns:Publish"}, Resource: []string{topicArn}},
-		{Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn}},
+		{Sid: "TopicEventsPublish", Effect: "Allow", Action: []string{"sns:Publish"}, Resource: []string{topicArn}},
+		{Sid: "TopicEventsPublishKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn}},
 	}}, parseOutput(t, p, "publish"))
 	assert.Equal(t, topicArn, p.Outputs["arn"])
 	assert.Equal(t, "acme-dev-orders-events", p.Outputs["name"])
@@ -153,14 +154,21 @@ func TestValidateNeedsAScope(t *testing.T) {
 	assert.Contains(t, got.Error(), "Scope.KeyArn: is required")
 }
 
-func TestFIFONameTooLong(t *testing.T) {
-	var got error
+// A long FIFO topic name is fitted like every other name (naming.SNSFIFOTopic), the
+// ".fifo" suffix kept, as a FIFO queue's is.
+func TestLongFIFOName(t *testing.T) {
 	name := strings.Repeat("n", 240)
-	require.Error(t, plantest.RunErr(func(ctx *pulumi.Context) error {
-		_, got = topic.New(ctx, name, &topic.Args{Scope: scopetest.New(), FIFO: true})
-		return got
-	}))
-	assert.EqualError(t, got, `topic "`+name+`": name: "`+name+`" is too long for a FIFO topic name (261 characters; at most 256 with .fifo)`)
+	p := plantest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := topic.New(ctx, name, &topic.Args{Scope: scopetest.New(), FIFO: true})
+		return err
+	})
+	tp, err := p.Get("aws:sns/topic:Topic", name)
+	require.NoError(t, err)
+	physical := tp.String("name")
+	assert.Equal(t, scopetest.New().Name(naming.SNSFIFOTopic, name), physical)
+	assert.Len(t, physical, 256)
+	assert.True(t, strings.HasSuffix(physical, ".fifo"), physical)
+	assert.NoError(t, naming.Valid(naming.SNSFIFOTopic, physical))
 }
 
 func TestGolden(t *testing.T) {

@@ -37,8 +37,10 @@ func TestRepository(t *testing.T) {
 		{"handlers' internal package", []string{"stacks/inventory/handlers/internal/store/store.go"}, []string{"inventory"}},
 		// accounts uses no queue itself, but the service component it builds on does.
 		{"component", []string{"components/queue/queue.go"}, []string{"accounts", "inventory", "notifications"}},
-		// Only handlers import the handler kit: no program does.
-		{"handler kit", []string{"platform/lambdakit/log.go"}, []string{"accounts", "inventory", "notifications"}},
+		// Only handlers import the handler kit: no program does. The platform's are its
+		// release, smoke-check and migration functions.
+		{"handler kit", []string{"platform/lambdakit/log.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
+		{"platform handler", []string{"stacks/platform/handlers/release/release.go"}, []string{"platform"}},
 		// Notifications serves no HTTP API.
 		{"handler kit for APIs", []string{"platform/lambdakit/api/body.go"}, []string{"accounts", "inventory"}},
 		{"shared foundation", []string{"platform/naming/naming.go"}, []string{"platform", "accounts", "inventory", "notifications"}},

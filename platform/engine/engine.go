@@ -76,6 +76,10 @@ type Options struct {
 	// <Root>/bin/pulumi exists (`make tools` builds the pinned CLI there), else the `pulumi`
 	// on the PATH.
 	PulumiRoot string
+	// SecretsProvider encrypts the secrets of stacks the run creates, for example
+	// `awskms://alias/acme-pulumi-state` (the key the bootstrap project creates). Default: the
+	// passphrase provider (PULUMI_CONFIG_PASSPHRASE); local mode always uses its own passphrase.
+	SecretsProvider string
 	// Environment is added to the engine's environment (for example fault injection in
 	// local mode). Default: none.
 	Environment map[string]string

@@ -68,8 +68,9 @@ func pulumiCommand(opts Options) (auto.PulumiCommand, error) {
 	return cmd, nil
 }
 
-// localMode points the engine at a file backend and the local AWS provider, built from this
-// repository into the run's own directory, so that it is never on a PATH a real deploy uses.
+// localMode points the engine at a file backend and the local AWS and awsx providers, built
+// from this repository into the run's own directory, so that they are never on a PATH a real
+// deploy uses.
 func (r *runner) localMode(ctx context.Context) error {
 	bin := filepath.Join(r.opts.WorkDir, "bin")
 	state := filepath.Join(r.opts.WorkDir, "state")
@@ -78,10 +79,12 @@ func (r *runner) localMode(ctx context.Context) error {
 			return fmt.Errorf("engine: local mode: %w", err)
 		}
 	}
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "pulumi-resource-aws"), "./cmd/pulumi-resource-aws")
+	// The awsx plugin serves remote components by registering children the aws one serves.
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin+string(os.PathSeparator),
+		"./cmd/pulumi-resource-aws", "./cmd/pulumi-resource-awsx")
 	build.Dir = r.opts.Root
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("engine: building the local AWS provider: %w\n%s", err, out)
+		return fmt.Errorf("engine: building the local providers: %w\n%s", err, out)
 	}
 	r.env["PULUMI_BACKEND_URL"] = "file://" + filepath.ToSlash(state)
 	r.env["PULUMI_CONFIG_PASSPHRASE"] = LocalPassphrase
@@ -200,8 +203,11 @@ func (r *runner) stack(ctx context.Context, p Project) (auto.Stack, error) {
 		}
 	}
 	program := func(ctx *pulumi.Context) error { return p.Program(project.WithDir(ctx, dir)) }
-	ws, err := auto.NewLocalWorkspace(ctx, auto.Program(program), auto.WorkDir(work),
-		auto.Pulumi(r.cmd), auto.EnvVars(env))
+	options := []auto.LocalWorkspaceOption{auto.Program(program), auto.WorkDir(work), auto.Pulumi(r.cmd), auto.EnvVars(env)}
+	if r.opts.SecretsProvider != "" && !r.opts.Local {
+		options = append(options, auto.SecretsProvider(r.opts.SecretsProvider))
+	}
+	ws, err := auto.NewLocalWorkspace(ctx, options...)
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("workspace of %s: %w", p.Name, err)
 	}

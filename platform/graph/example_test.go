@@ -5,6 +5,7 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/graph"
 	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 func ExampleStack() {
@@ -14,11 +15,11 @@ func ExampleStack() {
 		items = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-orders-items"
 	)
 	p := &plan.Plan{Project: "orders", Stack: "dev", Resources: []plan.Resource{
-		{URN: fn, Type: "stratum:function:Function", Name: "place"},
+		{URN: fn, Type: tokens.Function, Name: "place"},
 		{URN: fn + "-policy", Type: "aws:iam/rolePolicy:RolePolicy", Name: "place-policy", Parent: fn, Custom: true,
 			Inputs: map[string]any{"policy": `{"Version":"2012-10-17","Statement":[` +
 				`{"Effect":"Allow","Action":["dynamodb:GetItem"],"Resource":["` + items + `"]}]}`}},
-		{URN: table, Type: "stratum:table:Table", Name: "items"},
+		{URN: table, Type: tokens.Table, Name: "items"},
 		{URN: table + "-table", Type: "aws:dynamodb/table:Table", Name: "items", Parent: table, Custom: true,
 			Outputs: map[string]any{"arn": items}},
 	}}

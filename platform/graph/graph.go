@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // Kinds of the members a diagram shows.
@@ -40,7 +41,6 @@ const (
 	typeRolePolicy   = "aws:iam/rolePolicy:RolePolicy"
 	typeRoute        = "aws:apigatewayv2/route:Route"
 	typeSchedule     = "aws:scheduler/schedule:Schedule"
-	typeService      = "stratum:service:Service"
 	typeStackRef     = "pulumi:pulumi:StackReference"
 	typeSubscription = "aws:sns/topicSubscription:TopicSubscription"
 )
@@ -48,17 +48,17 @@ const (
 // componentKind returns the kind of a Stratum component type, or "".
 func componentKind(typ string) string {
 	switch typ {
-	case "stratum:function:Function":
+	case tokens.Function:
 		return kindFunction
-	case "stratum:table:Table":
+	case tokens.Table:
 		return kindTable
-	case "stratum:queue:Queue":
+	case tokens.Queue:
 		return kindQueue
-	case "stratum:topic:Topic":
+	case tokens.Topic:
 		return kindTopic
-	case "stratum:httpapi:API":
+	case tokens.HTTPAPI:
 		return kindAPI
-	case "stratum:schedule:Schedule":
+	case tokens.Schedule:
 		return kindSchedule
 	}
 	return ""
@@ -144,7 +144,7 @@ func (m *model) memberOf(r plan.Resource) string {
 			m.members[cur.URN] = kind
 			return cur.URN
 		}
-		if cur != &r && strings.HasPrefix(cur.Type, "stratum:") && cur.Type != typeService {
+		if cur != &r && strings.HasPrefix(cur.Type, tokens.Prefix) && cur.Type != tokens.Service {
 			held = true
 		}
 	}

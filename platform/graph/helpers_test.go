@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // fixture builds a plan by hand, in the shape the offline engine records: components
@@ -20,7 +21,7 @@ const region, account = "eu-west-1", "111111111111"
 
 func newFixture(t *testing.T, project string) *fixture {
 	f := &fixture{t: t, p: &plan.Plan{Version: plan.Version, Project: project, Stack: "dev", Outputs: map[string]any{}}}
-	f.service = f.add(typeService, project, "", false, nil, nil)
+	f.service = f.add(tokens.Service, project, "", false, nil, nil)
 	return f
 }
 
@@ -42,7 +43,7 @@ func (f *fixture) physical(name string) string { return "acme-dev-" + f.p.Projec
 // function adds a function component with its Lambda function, live alias and role, and
 // returns the alias ARN.
 func (f *fixture) function(name string) string {
-	c := f.add("stratum:function:Function", name, f.service, false, nil, nil)
+	c := f.add(tokens.Function, name, f.service, false, nil, nil)
 	fn := f.arn("lambda", "function:"+f.physical(name))
 	f.add("aws:lambda/function:Function", name, c, true, map[string]any{"name": f.physical(name)},
 		map[string]any{"arn": fn, "name": f.physical(name), "qualifiedArn": fn + ":1"})
@@ -58,7 +59,7 @@ func (f *fixture) policy(function, name string, statements ...map[string]any) {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	f.add(typeRolePolicy, function+"-"+name, f.urn("stratum:function:Function", function), true,
+	f.add(typeRolePolicy, function+"-"+name, f.urn(tokens.Function, function), true,
 		map[string]any{"policy": string(doc), "role": f.physical(function)}, map[string]any{})
 }
 
@@ -67,14 +68,14 @@ func allow(actions []string, resources ...string) map[string]any {
 }
 
 func (f *fixture) table(name string) string {
-	c := f.add("stratum:table:Table", name, f.service, false, nil, nil)
+	c := f.add(tokens.Table, name, f.service, false, nil, nil)
 	arn := f.arn("dynamodb", "table/"+f.physical(name))
 	f.add("aws:dynamodb/table:Table", name, c, true, nil, map[string]any{"arn": arn, "name": f.physical(name)})
 	return arn
 }
 
 func (f *fixture) queue(name string) string {
-	c := f.add("stratum:queue:Queue", name, f.service, false, nil, nil)
+	c := f.add(tokens.Queue, name, f.service, false, nil, nil)
 	arn := f.arn("sqs", f.physical(name))
 	f.add("aws:sqs/queue:Queue", name, c, true, nil, map[string]any{"arn": arn})
 	f.add("aws:sqs/queue:Queue", name+"-dlq", c, true, nil, map[string]any{"arn": arn + "-dlq"})
@@ -82,7 +83,7 @@ func (f *fixture) queue(name string) string {
 }
 
 func (f *fixture) topic(name string) string {
-	c := f.add("stratum:topic:Topic", name, f.service, false, nil, nil)
+	c := f.add(tokens.Topic, name, f.service, false, nil, nil)
 	arn := f.arn("sns", f.physical(name))
 	f.add("aws:sns/topic:Topic", name, c, true, nil, map[string]any{"arn": arn})
 	return arn
@@ -90,7 +91,7 @@ func (f *fixture) topic(name string) string {
 
 // subscribe subscribes a queue to a topic, filtered on event types when there are any.
 func (f *fixture) subscribe(name, topicArn, queueArn string, events ...string) {
-	c := f.add("stratum:topic:QueueSubscription", name, f.service, false, nil, nil)
+	c := f.add(tokens.QueueSubscription, name, f.service, false, nil, nil)
 	inputs := map[string]any{"protocol": "sqs", "topic": topicArn, "endpoint": queueArn}
 	if len(events) > 0 {
 		filter, _ := json.Marshal(map[string][]string{"type": events})
@@ -101,7 +102,7 @@ func (f *fixture) subscribe(name, topicArn, queueArn string, events ...string) {
 
 // consume adds an event source mapping from a queue to a function given by ARN or name.
 func (f *fixture) consume(name, queueArn, function string) {
-	c := f.add("stratum:queue:Consumer", name, f.service, false, nil, nil)
+	c := f.add(tokens.QueueConsumer, name, f.service, false, nil, nil)
 	f.add(typeESM, name, c, true, map[string]any{"eventSourceArn": queueArn, "functionName": function},
 		map[string]any{"arn": f.arn("lambda", name)})
 }

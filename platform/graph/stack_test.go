@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/tokens"
 )
 
 // ordersPlan has one of every member kind and every kind of edge, with a function and a
@@ -15,7 +16,7 @@ func ordersPlan(t *testing.T) *plan.Plan {
 	billingEvents := "arn:aws:sns:eu-west-1:222222222222:acme-dev-billing-events"
 	f.reference("billing", map[string]any{"apiUrl": "https://billing.example", "chargeFunctionArn": charge,
 		"eventsTopicArn": billingEvents})
-	key := f.add("stratum:key:Key", "key", f.service, false, nil, nil)
+	key := f.add(tokens.Key, "key", f.service, false, nil, nil)
 	keyArn := f.arn("kms", "key/1")
 	f.add("aws:kms/key:Key", "key", key, true, nil, map[string]any{"arn": keyArn})
 
@@ -28,7 +29,7 @@ func ordersPlan(t *testing.T) *plan.Plan {
 
 	// One route finds its integration through its dependencies, the other through its target;
 	// one integration URI is the alias ARN, the other API Gateway's invocation URI.
-	api := f.add("stratum:httpapi:API", "api", f.service, false, nil, nil)
+	api := f.add(tokens.HTTPAPI, "api", f.service, false, nil, nil)
 	f.add("aws:apigatewayv2/api:Api", "api", api, true, nil, map[string]any{"arn": "arn:aws:apigateway:eu-west-1::/apis/abc"})
 	post := f.add(typeIntegration, "api-route-post-orders-integration", api, true,
 		map[string]any{"integrationUri": place}, map[string]any{"arn": f.arn("apigatewayv2", "post-1a")})
@@ -55,9 +56,9 @@ func ordersPlan(t *testing.T) *plan.Plan {
 		allow([]string{"sqs:SendMessage"}, failed),
 	)
 	f.policy("worker", "jobs-worker-consume", allow([]string{"sqs:DeleteMessage", "sqs:ReceiveMessage"}, jobs))
-	f.add(typeRolePolicy, "worker-unknown", f.urn("stratum:function:Function", "worker"), true,
+	f.add(typeRolePolicy, "worker-unknown", f.urn(tokens.Function, "worker"), true,
 		map[string]any{"policy": plan.Unknown}, map[string]any{})
-	f.add(typeInvokeConfig, "worker-async", f.urn("stratum:function:Function", "worker"), true,
+	f.add(typeInvokeConfig, "worker-async", f.urn(tokens.Function, "worker"), true,
 		map[string]any{"destinationConfig": map[string]any{"onFailure": map[string]any{"destination": failed}}},
 		map[string]any{})
 
@@ -65,7 +66,7 @@ func ordersPlan(t *testing.T) *plan.Plan {
 	f.subscribe("jobs-events", events, jobs, "OrderPlaced", "OrderCancelled")
 	f.subscribe("jobs-billing", billingEvents, jobs)
 
-	schedule := f.add("stratum:schedule:Schedule", "nightly", f.service, false, nil, nil)
+	schedule := f.add(tokens.Schedule, "nightly", f.service, false, nil, nil)
 	f.add(typeSchedule, "nightly", schedule, true,
 		map[string]any{"scheduleExpression": "cron(0 3 * * ? *)", "target": map[string]any{"arn": worker}},
 		map[string]any{"arn": f.arn("scheduler", "schedule/default/"+f.physical("nightly"))})
@@ -138,10 +139,10 @@ func TestStackRawMembers(t *testing.T) {
 	f.add("aws:sns/topicPolicy:TopicPolicy", "alarms-policy", "", true, nil, map[string]any{})
 	f.add("aws:sns/topicSubscription:TopicSubscription", "alarms-email", "", true,
 		map[string]any{"protocol": "email", "topic": alarms, "endpoint": "ops@example.com"}, map[string]any{})
-	api := f.add("stratum:httpapi:API", "end", f.service, false, nil, nil)
+	api := f.add(tokens.HTTPAPI, "end", f.service, false, nil, nil)
 	f.add("aws:apigatewayv2/api:Api", "end", api, true, nil, map[string]any{})
 	notify := f.function("notify")
-	sub := f.add("stratum:topic:FunctionSubscription", "notify-alarms", f.service, false, nil, nil)
+	sub := f.add(tokens.FunctionSubscription, "notify-alarms", f.service, false, nil, nil)
 	f.add("aws:sqs/queue:Queue", "notify-alarms-dlq", sub, true, nil, map[string]any{"arn": f.arn("sqs", "notify-alarms-dlq")})
 	f.add(typeSubscription, "notify-alarms", sub, true,
 		map[string]any{"protocol": "lambda", "topic": alarms, "endpoint": notify}, map[string]any{})

@@ -54,6 +54,12 @@ type Statement struct {
 	Resources []pulumi.StringInput
 	// Conditions all have to hold for the statement to apply.
 	Conditions []Condition
+	// Err, when set, says why the grant that returned the statement could not grant what
+	// its caller asked for (an operation the resource does not support, say). Grants
+	// cannot fail where they are called, so they carry their mistakes here, and Validate
+	// reports them with every other problem where the statements are used: the grantee's
+	// Args. A statement with Err has nothing else worth checking.
+	Err error
 }
 
 // Statements is a list of statements: what a grant returns and a document is built from.
@@ -75,6 +81,10 @@ func (s Statements) Validate() error {
 			} else {
 				sids[st.Sid] = i
 			}
+		}
+		if st.Err != nil {
+			errs = append(errs, fmt.Errorf("iam: %s: %w", label, st.Err))
+			continue
 		}
 		errs = append(errs, st.validate(label)...)
 	}

@@ -83,6 +83,8 @@ func scopeProperties(typ string) []string {
 		return []string{"appName"}
 	case "aws:route53/record:Record":
 		return []string{"zoneId", "type", "setIdentifier"}
+	case "aws:s3/bucketObjectv2:BucketObjectv2":
+		return []string{"bucket"}
 	}
 	return nil
 }

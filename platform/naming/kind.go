@@ -23,6 +23,7 @@ const (
 	Alarm                          // CloudWatch alarm: 255, [A-Za-z0-9_.-] (AWS allows more)
 	Dashboard                      // CloudWatch dashboard: 255, [A-Za-z0-9_-]
 	Secret                         // Secrets Manager secret: 512, [A-Za-z0-9/_+=.@-]
+	SNSFIFOTopic                   // 256 including the ".fifo" suffix
 
 	kindEnd // not a kind: the end of the list, so Kinds cannot miss a new one
 )
@@ -91,6 +92,8 @@ func (k Kind) rule() (rule, bool) {
 		return rule{name: "dashboard", min: 1, max: 255, extra: "_-"}, true
 	case Secret:
 		return rule{name: "secret", min: 1, max: 512, extra: "/_+=.@-"}, true
+	case SNSFIFOTopic:
+		return rule{name: "SNS FIFO topic", min: 1, max: 256, extra: "_-", suffix: ".fifo"}, true
 	}
 	return rule{}, false
 }

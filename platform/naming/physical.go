@@ -20,8 +20,8 @@ const hashLen = 9
 // Characters k does not allow become "-", and IAM names are lowercased. When that changed
 // anything, or the name is too long or too short for k, the name is cut to fit and ends in
 // "-" and 8 hex characters of a SHA-256 of the original, so distinct names stay distinct.
-// The ".fifo" suffix of FIFO queues and the "alias/" prefix of KMS aliases are added here;
-// callers pass only the name.
+// The ".fifo" suffix of FIFO queues and topics and the "alias/" prefix of KMS aliases are
+// added here; callers pass only the name.
 //
 // Physical does not validate s, so it never fails: call Scope.Validate once where the scope
 // is built.

@@ -46,6 +46,7 @@ func TestPhysical(t *testing.T) {
 		{name: "replaced characters", scope: acme, kind: LambdaFunction, in: "a.b c", want: "acme-dev-accounts-a-b-c-67aa655a"},
 		{name: "kind allows dots", scope: acme, kind: DynamoDBTable, in: "a.b c", want: "acme-dev-accounts-a.b-c-67aa655a"},
 		{name: "fifo body has no dots", scope: acme, kind: SQSFIFOQueue, in: "a.b c", want: "acme-dev-accounts-a-b-c-67aa655a.fifo"},
+		{name: "fifo topic suffix", scope: acme, kind: SNSFIFOTopic, in: "events", want: "acme-dev-accounts-events.fifo"},
 		{name: "alias allows slashes", scope: acme, kind: KMSAlias, in: "keys/main", want: "alias/acme-dev-accounts-keys/main"},
 		{name: "non-ascii", scope: acme, kind: SNSTopic, in: "café", want: "acme-dev-accounts-caf-067fd765"},
 		{name: "iam lowercases", scope: acme, kind: IAMRole, in: "Register", want: "acme-dev-accounts-register-3233ff5f"},

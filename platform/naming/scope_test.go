@@ -87,7 +87,7 @@ func TestChild(t *testing.T) {
 
 func TestKinds(t *testing.T) {
 	kinds := Kinds()
-	require.Len(t, kinds, 15)
+	require.Len(t, kinds, 16)
 	seen := map[string]bool{}
 	for _, k := range kinds {
 		r, ok := k.rule()

@@ -8,7 +8,7 @@
 package accounts
 
 import (
-	"errors"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -18,7 +18,6 @@ import (
 	"github.com/stratum-platform/stratum/components/table"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
-	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
@@ -57,26 +56,15 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// Each function gets exactly the table operations its handler calls. The transactions
-	// of remove and claim need the action of each of their items.
-	var grantErrs []error
-	ops := func(t *table.Table, o ...table.Op) iam.Statements {
-		stmts, err := t.Allow(o...)
-		grantErrs = append(grantErrs, err)
-		return stmts
-	}
-	// register writes on condition; a failed condition returns the stored item, which
-	// GetItem covers.
-	registerGrants := ops(accounts, table.GetItem, table.PutItem)
-	getGrants, listGrants := ops(accounts, table.GetItem), ops(accounts, table.Query)
-	// remove reads the registration, then deletes it, with the claim when it holds one.
-	removeGrants := append(ops(accounts, table.GetItem, table.DeleteItem), ops(claims, table.DeleteItem)...)
-	connectionGrants := append(ops(accounts, table.GetItem), ops(claims, table.GetItem)...)
-	// claim updates the registration and puts the claim, then reads the claim when refused.
-	claimGrants := append(ops(accounts, table.UpdateItem), ops(claims, table.PutItem, table.GetItem)...)
-	if err := errors.Join(grantErrs...); err != nil {
-		return err
-	}
+	// Each function gets exactly the table operations its handler calls; the transactions
+	// of remove and claim need the action of each of their items. register writes on
+	// condition; a failed condition returns the stored item, which GetItem covers. remove
+	// reads the registration, then deletes it, with the claim when it holds one. claim
+	// updates the registration and puts the claim, then reads the claim when refused.
+	registerGrants := accounts.Allow(table.GetItem, table.PutItem)
+	removeGrants := slices.Concat(accounts.Allow(table.GetItem, table.DeleteItem), claims.Allow(table.DeleteItem))
+	connectionGrants := slices.Concat(accounts.Allow(table.GetItem), claims.Allow(table.GetItem))
+	claimGrants := slices.Concat(accounts.Allow(table.UpdateItem), claims.Allow(table.PutItem, table.GetItem))
 
 	tables := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "CLAIMS_TABLE": claims.Name}
 	register, err := svc.Function("register", function.Args{
@@ -93,7 +81,7 @@ func Program(ctx *pulumi.Context) error {
 	get, err := svc.Function("get", function.Args{
 		Description: "Returns one of the tenant's accounts.",
 		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
-		Grants:      getGrants,
+		Grants:      accounts.Allow(table.GetItem),
 	})
 	if err != nil {
 		return err
@@ -101,7 +89,7 @@ func Program(ctx *pulumi.Context) error {
 	list, err := svc.Function("list", function.Args{
 		Description: "Lists the tenant's accounts, a page at a time.",
 		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
-		Grants:      listGrants,
+		Grants:      accounts.Allow(table.Query),
 	})
 	if err != nil {
 		return err

@@ -7,7 +7,7 @@
 package inventory
 
 import (
-	"errors"
+	"slices"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -81,23 +81,14 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// Each function gets exactly the table operations its handler calls.
-	var grantErrs []error
-	ops := func(t *table.Table, o ...table.Op) iam.Statements {
-		stmts, err := t.Allow(o...)
-		grantErrs = append(grantErrs, err)
-		return stmts
-	}
-	// ingest upserts registrations (a removal leaves a tombstone), finds the other tenants'
-	// items of an account through the index, and deletes resources.
-	ingestGrants := append(ops(known, table.PutItem, table.QueryIndex), ops(resources, table.Query, table.BatchWriteItem)...)
-	dispatchGrants := ops(known, table.Scan)
-	// scan writes resources in transactions that check the registration's item.
-	scanGrants := append(ops(known, table.ConditionCheckItem), ops(resources, table.Query, table.PutItem, table.DeleteItem)...)
-	apiGrants := append(ops(known, table.GetItem), ops(resources, table.Query)...)
-	if err := errors.Join(grantErrs...); err != nil {
-		return err
-	}
+	// Each function gets exactly the table operations its handler calls. ingest upserts
+	// registrations (a removal leaves a tombstone), finds the other tenants' items of an
+	// account through the index, and deletes resources; scan writes resources in
+	// transactions that check the registration's item.
+	ingestGrants := slices.Concat(known.Allow(table.PutItem, table.QueryIndex), resources.Allow(table.Query, table.BatchWriteItem))
+	dispatchGrants := known.Allow(table.Scan)
+	scanGrants := slices.Concat(known.Allow(table.ConditionCheckItem), resources.Allow(table.Query, table.PutItem, table.DeleteItem))
+	apiGrants := slices.Concat(known.Allow(table.GetItem), resources.Allow(table.Query))
 
 	// Queue pattern: the accounts context's events arrive through inventory's own queue.
 	accountEvents := topic.Existing(accountsStack.String(accounts.EventsTopicArn), false)

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/key"
+	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
@@ -30,22 +31,20 @@ func Program(ctx *pulumi.Context) error {
 		return fmt.Errorf("project %s: %s and %s are required: every context's HTTP API authorizer trusts them",
 			ctx.Project(), config.KeyJWTIssuer, config.KeyJWTAudiences)
 	}
-	scope := cfg.Scope()
+	names := cfg.Scope()
 	defaultTags := cfg.Tags()
 
 	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key.
 	k, err := key.New(ctx, "platform", &key.Args{
-		Scope:    scope,
+		Scope:    scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
 		Services: []iam.Service{"cloudwatch.amazonaws.com"},
-		Protect:  cfg.Protect,
-		Tags:     defaultTags,
 	})
 	if err != nil {
 		return err
 	}
 
 	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{
-		Name:           pulumi.String(scope.Physical(naming.SNSTopic, "alarms")),
+		Name:           pulumi.String(names.Physical(naming.SNSTopic, "alarms")),
 		KmsMasterKeyId: k.Arn,
 		Tags:           pulumi.ToStringMap(defaultTags),
 	})

@@ -1,6 +1,7 @@
-package queue
+package sqsqueue
 
 import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/platform/iam"
@@ -26,12 +27,13 @@ func insecureActions() []actionGroup {
 	}
 }
 
-// TLSOnly returns the statements that deny every SQS action on the queue to anyone whose
-// request does not use TLS. Queues created without this component (a schedule's
-// dead-letter queue) use it too, so every queue policy says the same.
-func TLSOnly(queueArn pulumi.StringInput) iam.Statements {
+// PolicyStatements returns the policy of a queue: every SQS action on the queue denied to
+// anyone whose request does not use TLS, and, when topics are given, sqs:SendMessage for
+// sns.amazonaws.com from those topics only (aws:SourceArn). One statement lists every topic:
+// values of one condition are alternatives.
+func PolicyStatements(queueArn pulumi.StringInput, topicArns []pulumi.StringInput) iam.Statements {
 	groups := insecureActions()
-	stmts := make(iam.Statements, 0, len(groups))
+	stmts := make(iam.Statements, 0, len(groups)+1)
 	for _, group := range groups {
 		stmts = append(stmts, iam.Statement{
 			Sid:        group.sid,
@@ -43,33 +45,23 @@ func TLSOnly(queueArn pulumi.StringInput) iam.Statements {
 				Values: []pulumi.StringInput{pulumi.String("false")}}},
 		})
 	}
-	return stmts
-}
-
-// queueStatements is the main queue's policy: TLS only, and SNS delivery from the
-// publishers' topics. One statement lists every topic: values of one condition are
-// alternatives.
-func queueStatements(queueArn pulumi.StringInput, publishers []Publisher) iam.Statements {
-	stmts := TLSOnly(queueArn)
-	if len(publishers) == 0 {
+	if len(topicArns) == 0 {
 		return stmts
-	}
-	topics := make([]pulumi.StringInput, len(publishers))
-	for i, p := range publishers {
-		topics[i] = p.TopicArn
 	}
 	return append(stmts, iam.Statement{
 		Sid:        "AllowTopicsToDeliver",
 		Principals: []iam.Principal{{Type: iam.PrincipalService, Identifiers: []pulumi.StringInput{pulumi.String(string(iam.ServiceSNS))}}},
 		Actions:    []string{"sqs:SendMessage"},
 		Resources:  []pulumi.StringInput{queueArn},
-		Conditions: []iam.Condition{{Test: "ArnEquals", Variable: "aws:SourceArn", Values: topics}},
+		Conditions: []iam.Condition{{Test: "ArnEquals", Variable: "aws:SourceArn", Values: topicArns}},
 	})
 }
 
-// TopicDeliveryStatements returns a queue policy for a queue that only SNS topic topicArn
-// writes to: TLS only, and sqs:SendMessage for sns.amazonaws.com from that topic. Topic
-// subscriptions use it for their own dead-letter queues.
-func TopicDeliveryStatements(queueArn, topicArn pulumi.StringInput) iam.Statements {
-	return queueStatements(queueArn, []Publisher{{TopicArn: topicArn}})
+// NewPolicy creates the one policy of queue q, named name, holding PolicyStatements.
+func NewPolicy(ctx *pulumi.Context, name string, q *sqs.Queue, topicArns []pulumi.StringInput, parent pulumi.Resource) (*sqs.QueuePolicy, error) {
+	doc, err := iam.Document(PolicyStatements(q.Arn, topicArns))
+	if err != nil {
+		return nil, err
+	}
+	return sqs.NewQueuePolicy(ctx, name, &sqs.QueuePolicyArgs{QueueUrl: q.Url, Policy: doc}, pulumi.Parent(parent))
 }
