@@ -26,6 +26,10 @@ import (
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
 )
 
+// byAccountID is the index of the tenant-accounts table by account alone, through which
+// ingest finds every tenant's registration of an account (store.IndexByAccountID).
+const byAccountID = "byAccountId"
+
 // Timeouts of the functions; the queues' visibility timeouts follow their consumers'.
 // scanTimeout is one account's time budget: each scan invocation handles one job.
 const (
@@ -63,7 +67,7 @@ func Program(ctx *pulumi.Context) error {
 	known, err := svc.Table("tenant-accounts", table.Args{
 		HashKey:      table.Key{Name: "tenantId", Type: table.String},
 		RangeKey:     table.Key{Name: "accountId", Type: table.String},
-		Indexes:      []table.Index{{Name: "byAccountId", HashKey: table.Key{Name: "accountId", Type: table.String}, Projection: table.ProjectKeysOnly}},
+		Indexes:      []table.Index{{Name: byAccountID, HashKey: table.Key{Name: "accountId", Type: table.String}, Projection: table.ProjectKeysOnly}},
 		TTLAttribute: "expiresAt",
 	})
 	if err != nil {
@@ -128,7 +132,7 @@ func Program(ctx *pulumi.Context) error {
 		Description: "Sends one scan job per registration to the scan queue.",
 		Timeout:     dispatchTimeout,
 		Environment: map[string]pulumi.StringInput{"ACCOUNTS_TABLE": known.Name, "QUEUE_URL": jobs.URL},
-		Grants:      append(dispatchGrants, jobs.AllowSend()...),
+		Grants:      slices.Concat(dispatchGrants, jobs.AllowSend()),
 	})
 	if err != nil {
 		return err
