@@ -15,6 +15,10 @@
 //   - alarms to the scope's alarm topic: read and write throttle events of the table and of
 //     each index (Sum > 0 over 5 minutes), system errors of each data operation (Sum > 0
 //     over 5 minutes).
+//
+// NewStreamConsumer delivers a table's stream to a function (an event source mapping from
+// the oldest record, retried until a record expires, with partial batch responses, an
+// on-failure queue and an alarm on the iterator age).
 package table
 
 import (
@@ -159,6 +163,7 @@ type Table struct {
 	keyArn  pulumi.StringInput
 	indexes []string
 	stream  bool
+	scope   scope.Scope // for the children of integrations, such as a StreamConsumer
 }
 
 // withDefaults returns the Args with every default filled in: each index projects all
@@ -184,7 +189,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	a := args.withDefaults()
 
-	t := &Table{name: name, keyArn: a.Scope.KeyArn, stream: a.Stream != ""}
+	t := &Table{name: name, keyArn: a.Scope.KeyArn, stream: a.Stream != "", scope: a.Scope}
 	for _, idx := range a.Indexes {
 		t.indexes = append(t.indexes, idx.Name)
 	}

@@ -53,14 +53,15 @@ func ProcessSQS(ctx context.Context, ev events.SQSEvent, handle func(context.Con
 	return events.SQSEventResponse{BatchItemFailures: failures}
 }
 
-// handleMessage calls handle and turns a panic into an error. A panic is recovered per
-// message rather than left to crash the function, because a crash fails the whole batch:
+// handleMessage calls handle and turns a panic into an error, for a queue message or a
+// stream record. A panic is recovered per message rather than left to crash the function,
+// because a crash fails the whole batch:
 // every message, those already handled included, would be delivered again, and the one
 // that panics would crash every retry until the whole batch sat in the dead-letter queue.
 // Recovered, the panic is logged with its stack at error level, which alarms watch, and
 // only its message goes back to the queue. Handlers must therefore keep no state between
 // messages that a panic could leave half-changed.
-func handleMessage(ctx context.Context, msg events.SQSMessage, handle func(context.Context, events.SQSMessage) error) (err error) {
+func handleMessage[T any](ctx context.Context, msg T, handle func(context.Context, T) error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &panicError{value: v, stack: debug.Stack()}

@@ -11,7 +11,8 @@
 //     context, function, invocation and business flow they belong to; ValidationError,
 //     ErrNotFound, ErrConflict and ErrForbidden say what went wrong, whatever the trigger;
 //     ProcessSQS reports partial batch failures, so that only the messages that failed are
-//     delivered again;
+//     delivered again, and ProcessDynamoDBStream does the same for the records of a table's
+//     stream, in order;
 //   - api, for API Gateway HTTP APIs (payload format 2.0): api.JSON and api.ErrorResponse
 //     answer with JSON and RFC 9457 problem details, api.DecodeBody reads request bodies,
 //     api.RequireScope reads what the JWT authorizer verified;
@@ -30,5 +31,7 @@
 //     not load or whose wiring fails logs one error record that says why (naming every
 //     missing variable) and exits with status 1 before serving anything;
 //   - ProcessSQS recovers a panic per message and reports that message as failed; on a FIFO
-//     queue it stops at the first failure and reports the rest as failed too, to keep order.
+//     queue it stops at the first failure and reports the rest as failed too, to keep order;
+//   - ProcessDynamoDBStream recovers a panic per record too, and always stops at the first
+//     failure, which it reports: Lambda resumes the stream from there.
 package lambdakit

@@ -19,12 +19,13 @@ const (
 // The keys that this package adds to log records. They are constants so that log queries
 // and alarms written by the platform team can rely on them.
 const (
-	LogKeyContext       = "context"
-	LogKeyFunction      = "function"
-	LogKeyRequestID     = "request_id"
-	LogKeyCorrelationID = "correlation_id"
-	LogKeyMessageID     = "message_id"
-	LogKeyError         = "error"
+	LogKeyContext        = "context"
+	LogKeyFunction       = "function"
+	LogKeyRequestID      = "request_id"
+	LogKeyCorrelationID  = "correlation_id"
+	LogKeyMessageID      = "message_id"
+	LogKeySequenceNumber = "sequence_number"
+	LogKeyError          = "error"
 )
 
 // Context keys are distinct types so that no other package can read or overwrite them.

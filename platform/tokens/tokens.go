@@ -21,6 +21,7 @@ const (
 	Schedule             = "stratum:schedule:Schedule"
 	Service              = "stratum:service:Service"
 	Table                = "stratum:table:Table"
+	TableStreamConsumer  = "stratum:table:StreamConsumer"
 	Topic                = "stratum:topic:Topic"
 	QueueSubscription    = "stratum:topic:QueueSubscription"
 	FunctionSubscription = "stratum:topic:FunctionSubscription"

@@ -1,7 +1,10 @@
 // Package accounts is the program of the accounts context: an HTTP API to register, get, list
-// and remove a customer's cloud accounts, the table that holds them, the topic on which it
-// publishes AccountConnected and AccountDisconnected, and a function other contexts invoke
-// directly for an account's connection details.
+// and remove a tenant's registrations of cloud accounts, the table that holds them and the
+// table of each account's one active registration (its claim), a relay that publishes
+// AccountConnected and AccountDisconnected from the registrations table's stream (the
+// table is the outbox), and two functions other contexts invoke directly: one for a
+// registration's connection details, one to claim an account once its reader role has
+// been assumed.
 package accounts
 
 import (
@@ -19,9 +22,6 @@ import (
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
 
-// byAccountID is the index the connection function finds an account by, without its tenant.
-const byAccountID = "byAccountId"
-
 // Program deploys the accounts context.
 func Program(ctx *pulumi.Context) error {
 	cfg, err := config.Load(ctx)
@@ -38,11 +38,16 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// The stream is the outbox of the context's events (see the relay function).
 	accounts, err := svc.Table("accounts", table.Args{
 		HashKey:  table.Key{Name: "tenantId", Type: table.String},
 		RangeKey: table.Key{Name: "accountId", Type: table.String},
-		Indexes:  []table.Index{{Name: byAccountID, HashKey: table.Key{Name: "accountId", Type: table.String}}},
+		Stream:   table.StreamNewAndOldImages,
 	})
+	if err != nil {
+		return err
+	}
+	claims, err := svc.Table("claims", table.Args{HashKey: table.Key{Name: "accountId", Type: table.String}})
 	if err != nil {
 		return err
 	}
@@ -51,17 +56,24 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// Each function gets exactly the table operations its handler calls. register looks the
-	// account up by id across tenants (the index), then writes it on condition; a failed
-	// condition returns the stored item, which GetItem covers.
-	registerGrants := slices.Concat(accounts.Allow(table.QueryIndex, table.GetItem, table.PutItem), events.AllowPublish())
-	removeGrants := slices.Concat(accounts.Allow(table.DeleteItem), events.AllowPublish())
+	// Each function gets exactly the table operations its handler calls; the transactions
+	// of remove and claim need the action of each of their items. register writes on
+	// condition; a failed condition returns the stored item, which GetItem covers. remove
+	// reads the registration, then deletes it, with the claim when it holds one. claim
+	// updates the registration and puts the claim, then reads the claim when refused.
+	registerGrants := accounts.Allow(table.GetItem, table.PutItem)
+	removeGrants := slices.Concat(accounts.Allow(table.GetItem, table.DeleteItem), claims.Allow(table.DeleteItem))
+	connectionGrants := slices.Concat(accounts.Allow(table.GetItem), claims.Allow(table.GetItem))
+	claimGrants := slices.Concat(accounts.Allow(table.UpdateItem), claims.Allow(table.PutItem, table.GetItem))
 
-	index := pulumi.String(byAccountID)
+	tables := map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "CLAIMS_TABLE": claims.Name}
 	register, err := svc.Function("register", function.Args{
-		Description: "Registers a customer's cloud account and publishes AccountConnected.",
-		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": index, "TOPIC_ARN": events.Arn},
-		Grants:      registerGrants,
+		Description: "Registers a tenant's cloud account, pending until its reader role is assumed.",
+		Environment: map[string]pulumi.StringInput{
+			"TABLE_NAME":       accounts.Name,
+			"READER_ROLE_NAME": pulumi.String(contract.ReaderRoleName(cfg.Env)),
+		},
+		Grants: registerGrants,
 	})
 	if err != nil {
 		return err
@@ -83,19 +95,38 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	remove, err := svc.Function("remove", function.Args{
-		Description: "Removes an account and publishes AccountDisconnected.",
-		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "TOPIC_ARN": events.Arn},
+		Description: "Removes a tenant's registration of an account, and its claim.",
+		Environment: tables,
 		Grants:      removeGrants,
 	})
 	if err != nil {
 		return err
 	}
 	connection, err := svc.Function("connection", function.Args{
-		Description: "Returns an account's connection details to other contexts (direct invocation).",
-		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name, "INDEX_NAME": index},
-		Grants:      accounts.Allow(table.QueryIndex),
+		Description: "Returns a registration's connection details to other contexts (direct invocation).",
+		Environment: tables,
+		Grants:      connectionGrants,
 	})
 	if err != nil {
+		return err
+	}
+	claim, err := svc.Function("claim", function.Args{
+		Description: "Makes a verified registration the account's active one (direct invocation).",
+		Environment: tables,
+		Grants:      claimGrants,
+	})
+	if err != nil {
+		return err
+	}
+	relay, err := svc.Function("relay", function.Args{
+		Description: "Publishes AccountConnected and AccountDisconnected from the accounts table's stream.",
+		Environment: map[string]pulumi.StringInput{"TOPIC_ARN": events.Arn},
+		Grants:      events.AllowPublish(),
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.StreamConsumer("accounts-relay", accounts, table.StreamConsumerArgs{Function: relay}); err != nil {
 		return err
 	}
 
@@ -111,6 +142,7 @@ func Program(ctx *pulumi.Context) error {
 
 	stackref.ExportString(ctx, contract.EventsTopicArn, events.Arn)
 	stackref.ExportString(ctx, contract.ConnectionFunctionArn, connection.AliasArn)
+	stackref.ExportString(ctx, contract.ClaimFunctionArn, claim.AliasArn)
 	stackref.ExportString(ctx, contract.APIURL, api.URL)
 	return svc.Finish()
 }

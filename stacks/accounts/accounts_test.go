@@ -26,23 +26,34 @@ func TestGolden(t *testing.T) {
 func TestFunctionPermissions(t *testing.T) {
 	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
 	const (
-		prefix = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-accounts-accounts"
+		prefix = "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-accounts-"
+		table  = prefix + "accounts"
+		claims = prefix + "claims"
+		stream = table + "/stream/2026-01-01T00:00:00.000"
 		topic  = "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events"
 	)
 	key := plantest.ARN(t, p, "aws:kms/key:Key", "key")
 	failures := plantest.ARN(t, p, "aws:sqs/queue:Queue", "failures")
-	index := prefix + "/index/byAccountId"
 	decrypt := map[string][]string{"kms:Decrypt": {key}}
 	writeKey := map[string][]string{"kms:Decrypt": {key}, "kms:Encrypt": {key}, "kms:GenerateDataKey": {key}}
 	// Publishing to the encrypted topic needs a data key of the topic's key.
 	publish := map[string][]string{"sns:Publish": {topic}, "kms:Decrypt": {key}, "kms:GenerateDataKey": {key}}
+	// What the stream's event source mapping needs, and delivering what it gives up on.
+	consumeStream := map[string][]string{
+		"dynamodb:DescribeStream": {stream}, "dynamodb:GetRecords": {stream}, "dynamodb:GetShardIterator": {stream},
+		"dynamodb:ListStreams": {table + "/stream/*"}, "kms:Decrypt": {key},
+		"sqs:SendMessage": {failures}, "kms:GenerateDataKey": {key},
+	}
 	for name, want := range map[string]map[string][]string{
-		"register": function.Union(map[string][]string{"dynamodb:Query": {index}, "dynamodb:GetItem": {prefix},
-			"dynamodb:PutItem": {prefix}}, writeKey, publish),
-		"remove":     function.Union(map[string][]string{"dynamodb:DeleteItem": {prefix}}, writeKey, publish),
-		"get":        function.Union(map[string][]string{"dynamodb:GetItem": {prefix}}, decrypt),
-		"list":       function.Union(map[string][]string{"dynamodb:Query": {prefix}}, decrypt),
-		"connection": function.Union(map[string][]string{"dynamodb:Query": {index}}, decrypt),
+		"register": function.Union(map[string][]string{"dynamodb:GetItem": {table}, "dynamodb:PutItem": {table}}, writeKey),
+		"remove": function.Union(map[string][]string{"dynamodb:GetItem": {table}, "dynamodb:DeleteItem": {claims, table}},
+			writeKey),
+		"get":        function.Union(map[string][]string{"dynamodb:GetItem": {table}}, decrypt),
+		"list":       function.Union(map[string][]string{"dynamodb:Query": {table}}, decrypt),
+		"connection": function.Union(map[string][]string{"dynamodb:GetItem": {claims, table}}, decrypt),
+		"claim": function.Union(map[string][]string{"dynamodb:UpdateItem": {table}, "dynamodb:PutItem": {claims},
+			"dynamodb:GetItem": {claims}}, writeKey),
+		"relay": function.Union(publish, consumeStream),
 	} {
 		t.Run(name, func(t *testing.T) {
 			perms, err := function.Permissions(p, name)
@@ -58,11 +69,44 @@ func TestFunctionPermissions(t *testing.T) {
 	}
 }
 
+// TestOutbox checks that the accounts table's stream feeds the relay, from the oldest
+// record, retrying a failed one until it expires, and that nothing else publishes.
+func TestOutbox(t *testing.T) {
+	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
+	tbl, err := p.Get("aws:dynamodb/table:Table", "accounts")
+	require.NoError(t, err)
+	assert.Equal(t, true, tbl.Inputs["streamEnabled"])
+	assert.Equal(t, "NEW_AND_OLD_IMAGES", tbl.Inputs["streamViewType"])
+	m, err := p.Get("aws:lambda/eventSourceMapping:EventSourceMapping", "accounts-relay")
+	require.NoError(t, err)
+	assert.Equal(t, "arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-accounts-accounts/stream/2026-01-01T00:00:00.000", m.Inputs["eventSourceArn"])
+	assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-relay:live", m.Inputs["functionName"])
+	assert.Equal(t, "TRIM_HORIZON", m.Inputs["startingPosition"])
+	assert.EqualValues(t, -1, m.Inputs["maximumRetryAttempts"])
+	for _, name := range []string{"register", "get", "list", "remove", "connection", "claim"} {
+		perms, err := function.Permissions(p, name)
+		require.NoError(t, err)
+		assert.NotContains(t, perms, "sns:Publish", "%s publishes; only the relay may", name)
+	}
+}
+
+// TestReaderRoleIsPerEnvironment checks that registrations name the environment's reader role.
+func TestReaderRoleIsPerEnvironment(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		fn, err := plantest.ProjectPlan(t, ".", env, accounts.Program).Get("aws:lambda/function:Function", "register")
+		require.NoError(t, err)
+		vars := fn.Inputs["environment"].(map[string]any)["variables"].(map[string]any)
+		assert.Equal(t, "stratum-"+env+"-inventory-reader", vars["READER_ROLE_NAME"])
+	}
+}
+
 func TestOutputs(t *testing.T) {
 	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
 	assert.Equal(t, "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events", p.Outputs[contract.EventsTopicArn.Name()])
 	assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-connection:live",
 		p.Outputs[contract.ConnectionFunctionArn.Name()])
+	assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-accounts-claim:live",
+		p.Outputs[contract.ClaimFunctionArn.Name()])
 	assert.Contains(t, p.Outputs, contract.APIURL.Name())
 }
 

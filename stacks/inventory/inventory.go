@@ -1,7 +1,9 @@
 // Package inventory is the program of the inventory context: it follows the accounts context's
-// events through its own queue, scans every connected account hourly (asking the accounts
-// context for connection details by direct invocation), keeps the discovered resources in a
-// table, serves them through an HTTP API and publishes InventoryChanged.
+// events through its own queue, and hourly sends one scan job per registration to a queue
+// whose consumer scans one account per invocation (asking the accounts context for
+// connection details, and to claim an account, by direct invocation); it keeps the
+// discovered resources in tables keyed by tenant, serves them through an HTTP API and
+// publishes InventoryChanged.
 package inventory
 
 import (
@@ -24,10 +26,16 @@ import (
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
 )
 
-// Timeouts of the functions; the inbox's visibility timeout follows ingest's.
+// byAccountID is the index of the tenant-accounts table by account alone, through which
+// ingest finds every tenant's registration of an account (store.IndexByAccountID).
+const byAccountID = "byAccountId"
+
+// Timeouts of the functions; the queues' visibility timeouts follow their consumers'.
+// scanTimeout is one account's time budget: each scan invocation handles one job.
 const (
-	ingestTimeout = 30 * time.Second
-	scanTimeout   = 5 * time.Minute
+	ingestTimeout   = 30 * time.Second
+	dispatchTimeout = time.Minute
+	scanTimeout     = 5 * time.Minute
 )
 
 // Program deploys the inventory context.
@@ -51,17 +59,22 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// A disconnected account stays as a marker until expiresAt, so that a late
-	// AccountConnected cannot bring it back; TTL then removes it.
-	known, err := svc.Table("accounts", table.Args{
-		HashKey:      table.Key{Name: "accountId", Type: table.String},
+	// Both tables are keyed by tenant: no read or write of one tenant's data can name
+	// another's. A removed registration stays as a tombstone until expiresAt, so that a late
+	// AccountConnected cannot bring it back; TTL then removes it. The names are new because
+	// the keys are: DynamoDB cannot change a table's keys, and a protected table refuses the
+	// replacement.
+	known, err := svc.Table("tenant-accounts", table.Args{
+		HashKey:      table.Key{Name: "tenantId", Type: table.String},
+		RangeKey:     table.Key{Name: "accountId", Type: table.String},
+		Indexes:      []table.Index{{Name: byAccountID, HashKey: table.Key{Name: "accountId", Type: table.String}, Projection: table.ProjectKeysOnly}},
 		TTLAttribute: "expiresAt",
 	})
 	if err != nil {
 		return err
 	}
-	resources, err := svc.Table("resources", table.Args{
-		HashKey:  table.Key{Name: "accountId", Type: table.String},
+	resources, err := svc.Table("tenant-resources", table.Args{
+		HashKey:  table.Key{Name: "accountKey", Type: table.String},
 		RangeKey: table.Key{Name: "resourceArn", Type: table.String},
 	})
 	if err != nil {
@@ -73,10 +86,12 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	// Each function gets exactly the table operations its handler calls. ingest upserts
-	// accounts (a disconnect leaves a marker) and drops their resources; scan walks the
-	// accounts and rewrites what changed in each account's resources.
-	ingestGrants := slices.Concat(known.Allow(table.PutItem), resources.Allow(table.Query, table.BatchWriteItem))
-	scanGrants := slices.Concat(known.Allow(table.Scan), resources.Allow(table.Query, table.BatchWriteItem))
+	// registrations (a removal leaves a tombstone), finds the other tenants' items of an
+	// account through the index, and deletes resources; scan writes resources in
+	// transactions that check the registration's item.
+	ingestGrants := slices.Concat(known.Allow(table.PutItem, table.QueryIndex), resources.Allow(table.Query, table.BatchWriteItem))
+	dispatchGrants := known.Allow(table.Scan)
+	scanGrants := slices.Concat(known.Allow(table.ConditionCheckItem), resources.Allow(table.Query, table.PutItem, table.DeleteItem))
 	apiGrants := slices.Concat(known.Allow(table.GetItem), resources.Allow(table.Query))
 
 	// Queue pattern: the accounts context's events arrive through inventory's own queue.
@@ -95,7 +110,7 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	ingest, err := svc.Function("ingest", function.Args{
-		Description: "Keeps the connected accounts in step with the accounts context's events.",
+		Description: "Keeps the tenants' registrations in step with the accounts context's events.",
 		Timeout:     ingestTimeout,
 		Environment: map[string]pulumi.StringInput{"ACCOUNTS_TABLE": known.Name, "RESOURCES_TABLE": resources.Name},
 		Grants:      ingestGrants,
@@ -107,39 +122,67 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// Direct invocation: the scan asks the accounts context how to reach each account.
+	// Fan-out: the schedule sends one job per registration; the scan takes one per
+	// invocation, so one tenant's large account delays nobody else's.
+	jobs, err := svc.Queue("scan-jobs", queue.Args{VisibilityTimeout: 6 * scanTimeout})
+	if err != nil {
+		return err
+	}
+	dispatch, err := svc.Function("dispatch", function.Args{
+		Description: "Sends one scan job per registration to the scan queue.",
+		Timeout:     dispatchTimeout,
+		Environment: map[string]pulumi.StringInput{"ACCOUNTS_TABLE": known.Name, "QUEUE_URL": jobs.URL},
+		Grants:      slices.Concat(dispatchGrants, jobs.AllowSend()),
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Schedule("scan-hourly", schedule.Args{
+		Function:    dispatch,
+		Expression:  "rate(1 hour)",
+		TimeZone:    "UTC",
+		Input:       "{}",
+		Description: "Hourly inventory scan: one job per registration.",
+	}); err != nil {
+		return err
+	}
+
+	// Direct invocation: the scan asks the accounts context how to reach each account, and
+	// to claim it once its reader role was assumed.
+	readerRole := accounts.ReaderRoleName(cfg.Env)
 	scanGrants = append(scanGrants, iam.Statements{
-		{Sid: "InvokeAccountsConnection", Actions: []string{"lambda:InvokeFunction"},
-			Resources: []pulumi.StringInput{accountsStack.String(accounts.ConnectionFunctionArn)}},
+		{Sid: "InvokeAccountsFunctions", Actions: []string{"lambda:InvokeFunction"},
+			Resources: []pulumi.StringInput{
+				accountsStack.String(accounts.ConnectionFunctionArn), accountsStack.String(accounts.ClaimFunctionArn),
+			}},
 		// The reader role lives in each customer's account, so the account is the one part
-		// of the ARN that cannot be named; the role name is fixed and the role's trust
-		// policy demands the account's external id, which only the scan obtains.
-		{Sid: "AssumeCustomerReaderRole", Actions: []string{"sts:AssumeRole"},
-			Resources: []pulumi.StringInput{pulumi.String("arn:aws:iam::*:role/" + accounts.ReaderRoleName)}},
+		// of the ARN that cannot be named; the role name is the environment's, and the role's
+		// trust policy names this function's role and demands the registration's external
+		// id, which only the scan obtains. sts:SetSourceIdentity names the tenant in the
+		// customer's CloudTrail.
+		{Sid: "AssumeCustomerReaderRole", Actions: []string{"sts:AssumeRole", "sts:SetSourceIdentity"},
+			Resources: []pulumi.StringInput{pulumi.String("arn:aws:iam::*:role/" + readerRole)}},
 	}...)
 	scanGrants = append(scanGrants, events.AllowPublish()...)
 	scan, err := svc.Function("scan", function.Args{
-		Description: "Scans every connected account's resources and publishes InventoryChanged.",
+		Description: "Scans one registration's account per job and publishes InventoryChanged.",
 		MemoryMB:    512,
 		Timeout:     scanTimeout,
 		Environment: map[string]pulumi.StringInput{
 			"ACCOUNTS_TABLE":          known.Name,
 			"RESOURCES_TABLE":         resources.Name,
 			"CONNECTION_FUNCTION_ARN": accountsStack.String(accounts.ConnectionFunctionArn),
+			"CLAIM_FUNCTION_ARN":      accountsStack.String(accounts.ClaimFunctionArn),
 			"TOPIC_ARN":               events.Arn,
+			"ENVIRONMENT":             pulumi.String(cfg.Env),
+			"READER_ROLE_NAME":        pulumi.String(readerRole),
 		},
 		Grants: scanGrants,
 	})
 	if err != nil {
 		return err
 	}
-	if _, err := svc.Schedule("scan-hourly", schedule.Args{
-		Function:    scan,
-		Expression:  "rate(1 hour)",
-		TimeZone:    "UTC",
-		Input:       "{}",
-		Description: "Hourly inventory scan of every connected account.",
-	}); err != nil {
+	if _, err := svc.Consumer("scan-jobs-scan", jobs, queue.ConsumerArgs{Function: scan, BatchSize: 1}); err != nil {
 		return err
 	}
 
@@ -160,5 +203,6 @@ func Program(ctx *pulumi.Context) error {
 
 	stackref.ExportString(ctx, contract.EventsTopicArn, events.Arn)
 	stackref.ExportString(ctx, contract.APIURL, api.URL)
+	stackref.ExportString(ctx, contract.ScanRoleArn, scan.Role.Arn)
 	return svc.Finish()
 }

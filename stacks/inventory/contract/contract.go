@@ -11,7 +11,8 @@ import (
 // Project is the inventory context's Pulumi project name.
 const Project = "inventory"
 
-// Source is the source of the events the inventory context publishes.
+// Source is the source of the events the inventory context publishes; consumers refuse
+// InventoryChanged from any other.
 const Source = "stratum.inventory"
 
 // Outputs of the inventory stack.
@@ -20,6 +21,9 @@ var (
 	EventsTopicArn = contract.NewString(Project, "eventsTopicArn")
 	// APIURL is the base URL of the inventory HTTP API.
 	APIURL = contract.NewString(Project, "apiUrl")
+	// ScanRoleArn is the role that assumes the customers' reader roles: the principal of
+	// their trust policy (accounts' contract.ReaderTrustPolicy).
+	ScanRoleArn = contract.NewString(Project, "scanRoleArn")
 )
 
 // InventoryChangedType is the type of InventoryChanged events; InventoryChangedVersion their
@@ -29,11 +33,12 @@ const (
 	InventoryChangedVersion = 1
 )
 
-// InventoryChanged is published when a scan finds resources added to or removed from an
-// account.
+// InventoryChanged is published when a scan finds resources added to or removed from one
+// tenant's account.
 type InventoryChanged struct {
 	// Version is InventoryChangedVersion.
 	Version   int       `json:"version"`
+	TenantID  string    `json:"tenantId"`
 	AccountID string    `json:"accountId"`
 	Added     int       `json:"added"`
 	Removed   int       `json:"removed"`

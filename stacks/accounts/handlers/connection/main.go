@@ -1,12 +1,13 @@
 // Command connection is the Lambda function that other contexts invoke directly to learn
-// how to reach a registered account: contract.ConnectionRequest in,
+// how to reach an account for one tenant: contract.ConnectionRequest in,
 // contract.ConnectionResponse out.
 //
-// Environment: TABLE_NAME (the accounts table) and INDEX_NAME (its index byAccountId).
+// Environment: TABLE_NAME (the accounts table) and CLAIMS_TABLE (the claims table).
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -17,54 +18,69 @@ import (
 )
 
 func main() {
-	lambdakit.Main([]string{"TABLE_NAME", "INDEX_NAME"}, func(s lambdakit.Setup) (any, error) {
+	lambdakit.Main([]string{"TABLE_NAME", "CLAIMS_TABLE"}, func(s lambdakit.Setup) (any, error) {
 		h := &handler{
-			db:    dynamodb.NewFromConfig(s.AWS),
-			table: s.Env["TABLE_NAME"],
-			index: s.Env["INDEX_NAME"],
+			db:     dynamodb.NewFromConfig(s.AWS),
+			tables: account.Tables{Accounts: s.Env["TABLE_NAME"], Claims: s.Env["CLAIMS_TABLE"]},
 		}
 		return h.Handle, nil
 	})
 }
 
-// handler looks accounts up by id, whatever their tenant.
+// handler reads registrations and claims.
 type handler struct {
-	db    account.Querier
-	table string
-	index string
+	db     account.Getter
+	tables account.Tables
 }
 
-// Handle returns how to reach the account req names. An invalid request and an unknown
-// account are answered with Error set, because retrying cannot help; only a failure to
-// read the table is returned as an error, so that the caller's invocation fails and is
-// retried.
+// Handle returns how to reach the account req names for the tenant req names: the details
+// of the tenant's registration, unless the tenant has none or another registration of the
+// account is the active one, which are answered alike, with Error set: a pending
+// registration must not reach an account that its owner has connected through another
+// tenant. An invalid request is answered with Error too, because retrying cannot help; only
+// a failure to read the tables is returned as an error, so that the caller's invocation
+// fails and is retried.
 func (h *handler) Handle(ctx context.Context, req contract.ConnectionRequest) (contract.ConnectionResponse, error) {
-	if err := account.ValidateID(req.AccountID); err != nil {
+	if err := validate(req); err != nil {
 		lambdakit.Logger(ctx).Warn("invalid connection request", lambdakit.LogKeyError, err)
 		return contract.ConnectionResponse{Error: "invalid request: " + err.Error()}, nil
 	}
-	accounts, err := account.ByAccountID(ctx, h.db, h.table, h.index, req.AccountID)
+	log := lambdakit.Logger(ctx).With("tenant_id", req.TenantID, "account_id", req.AccountID)
+	unavailable := contract.ConnectionResponse{Error: fmt.Sprintf("account %s has no usable registration of this tenant", req.AccountID)}
+	a, err := account.Get(ctx, h.db, h.tables.Accounts, req.TenantID, req.AccountID)
+	if errors.Is(err, lambdakit.ErrNotFound) {
+		log.Info("no registration")
+		return unavailable, nil
+	}
 	if err != nil {
 		return contract.ConnectionResponse{}, fmt.Errorf("connection of account %q: %w", req.AccountID, err)
 	}
-	switch len(accounts) {
-	case 0:
-		lambdakit.Logger(ctx).Info("account not found", "account_id", req.AccountID)
-		return contract.ConnectionResponse{Error: fmt.Sprintf("account %s not found", req.AccountID)}, nil
-	case 1:
-	default:
-		// Two tenants registered the account at the same moment (see register). Either
-		// tenant's external id could be the one the role trusts; answering with one would
-		// inventory the account for the wrong tenant, so an operator must settle it.
-		lambdakit.Logger(ctx).Error("account registered by more than one tenant", "account_id", req.AccountID)
-		return contract.ConnectionResponse{Error: fmt.Sprintf("account %s is registered by more than one tenant", req.AccountID)}, nil
+	if a.Status != contract.StatusActive {
+		holder, claimed, err := account.Holder(ctx, h.db, h.tables.Claims, req.AccountID)
+		if err != nil {
+			return contract.ConnectionResponse{}, fmt.Errorf("connection of account %q: %w", req.AccountID, err)
+		}
+		if claimed && (holder.TenantID != a.TenantID || holder.Generation != a.Generation) {
+			log.Info("registration pending while another holds the account")
+			return unavailable, nil
+		}
 	}
-	a := accounts[0]
 	return contract.ConnectionResponse{
+		TenantID:          a.TenantID,
 		AccountID:         a.AccountID,
+		Generation:        a.Generation,
+		Status:            a.Status,
 		Provider:          a.Provider,
 		ExternalAccountID: a.ExternalAccountID,
 		RoleArn:           a.RoleArn,
 		ExternalID:        a.ExternalID,
 	}, nil
+}
+
+// validate reports every invalid field of req at once.
+func validate(req contract.ConnectionRequest) error {
+	if fields := account.KeyProblems(req.TenantID, req.AccountID); fields != nil {
+		return &lambdakit.ValidationError{Fields: fields}
+	}
+	return nil
 }

@@ -17,8 +17,8 @@ import (
 )
 
 const (
-	tableName = "accounts-dev"
-	indexName = "byAccountId"
+	tableName  = "accounts-dev"
+	claimsName = "claims-dev"
 )
 
 func stored(tenant string) account.Account {
@@ -28,14 +28,15 @@ func stored(tenant string) account.Account {
 		Name:              "Production",
 		Provider:          "aws",
 		ExternalAccountID: "123456789012",
-		RoleArn:           "arn:aws:iam::123456789012:role/stratum-inventory-reader",
+		RoleArn:           "arn:aws:iam::123456789012:role/stratum-dev-inventory-reader",
 		ExternalID:        strings.Repeat("ab", 16),
 		CreatedAt:         time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Status:            "active",
 	}
 }
 
 func newHandler(t *testing.T) (*handler, *fake.Table) {
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	db.Seed(t, stored("t-1"))
 	return &handler{db: db, table: tableName}, db
 }

@@ -19,8 +19,8 @@ import (
 )
 
 const (
-	tableName = "accounts-dev"
-	indexName = "byAccountId"
+	tableName  = "accounts-dev"
+	claimsName = "claims-dev"
 )
 
 func stored(tenant, external string) account.Account {
@@ -30,15 +30,16 @@ func stored(tenant, external string) account.Account {
 		Name:              "Account " + external,
 		Provider:          "aws",
 		ExternalAccountID: external,
-		RoleArn:           account.RoleArn(external),
+		RoleArn:           "arn:aws:iam::" + external + ":role/stratum-dev-inventory-reader",
 		ExternalID:        strings.Repeat("ab", 16),
 		CreatedAt:         time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Status:            "active",
 	}
 }
 
 // newHandler returns a handler over a table where tenant t-1 has n accounts and t-2 one.
 func newHandler(t *testing.T, n int) (*handler, *fake.Table) {
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	for i := range n {
 		db.Seed(t, stored("t-1", fmt.Sprintf("1000000000%02d", i)))
 	}

@@ -12,41 +12,39 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit/api"
-	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
-	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/fake"
 )
 
 const (
-	tableName = "accounts-dev"
-	indexName = "byAccountId"
-	topicArn  = "arn:aws:sns:eu-west-1:111122223333:accounts-events"
-	accountID = "aws-123456789012"
+	tableName  = "accounts-dev"
+	claimsName = "claims-dev"
+	accountID  = "aws-123456789012"
 )
 
 var errBroken = errors.New("broken")
 
-func newHandler(t *testing.T) (*handler, *fake.Table, *fake.Topic) {
-	db := fake.NewTable(tableName, indexName)
-	db.Seed(t, account.Account{
-		TenantID:          "t-1",
+func registration(tenant, status string) account.Account {
+	return account.Account{
+		TenantID:          tenant,
 		AccountID:         accountID,
 		Name:              "Production",
 		Provider:          "aws",
 		ExternalAccountID: "123456789012",
-		RoleArn:           account.RoleArn("123456789012"),
+		RoleArn:           "arn:aws:iam::123456789012:role/stratum-dev-inventory-reader",
 		ExternalID:        strings.Repeat("ab", 16),
 		CreatedAt:         time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
-	})
-	topic := fake.NewTopic(topicArn)
-	return &handler{
-		db:     db,
-		events: topic,
-		table:  tableName,
-		topic:  topicArn,
-		now:    func() time.Time { return time.Date(2026, 2, 3, 4, 5, 6, 7_000_000, time.UTC) },
-	}, db, topic
+		Status:            status,
+		Generation:        1767323045000,
+	}
+}
+
+// newHandler returns a handler over t-1's active registration of the account.
+func newHandler(t *testing.T) (*handler, *fake.Table) {
+	db := fake.NewTable(tableName, claimsName)
+	db.Seed(t, registration("t-1", "active"))
+	db.SeedClaim(t, account.Claim{AccountID: accountID, TenantID: "t-1", Generation: 1767323045000})
+	return &handler{db: db, tables: account.Tables{Accounts: tableName, Claims: claimsName}}, db
 }
 
 func remove(scope, tenant, id string) events.APIGatewayV2HTTPRequest {
@@ -66,47 +64,43 @@ func handle(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) (event
 }
 
 func TestRemove(t *testing.T) {
-	h, db, topic := newHandler(t)
+	h, db := newHandler(t)
 	resp, _ := handle(t, h, remove("accounts:write", "t-1", accountID))
 	if resp.StatusCode != http.StatusNoContent || resp.Body != "" {
 		t.Fatalf("response = %d %q, want 204 without a body", resp.StatusCode, resp.Body)
 	}
-	if db.Item("t-1", accountID) != nil {
-		t.Error("the account is still stored")
-	}
-	sent := topic.Envelopes(t)
-	if len(sent) != 1 {
-		t.Fatalf("%d events published, want 1", len(sent))
-	}
-	got, err := envelope.Decode[contract.AccountDisconnected](sent[0], contract.AccountDisconnectedType, contract.AccountDisconnectedVersion)
-	want := contract.AccountDisconnected{
-		Version:        1,
-		AccountID:      accountID,
-		TenantID:       "t-1",
-		DisconnectedAt: time.Date(2026, 2, 3, 4, 5, 6, 7_000_000, time.UTC),
-	}
-	if err != nil || got != want {
-		t.Errorf("event data = %+v (%v), want %+v", got, err, want)
-	}
-	if sent[0].CorrelationID != "req-1" {
-		t.Errorf("correlation id = %q, want req-1", sent[0].CorrelationID)
+	if db.Item("t-1", accountID) != nil || db.Claim(accountID) != nil {
+		t.Error("the registration or its claim is still stored")
 	}
 }
 
 func TestRemoveTwice(t *testing.T) {
-	h, _, topic := newHandler(t)
+	h, _ := newHandler(t)
 	handle(t, h, remove("accounts:write", "t-1", accountID))
 	resp, _ := handle(t, h, remove("accounts:write", "t-1", accountID))
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("second response = %d %s, want 404", resp.StatusCode, resp.Body)
 	}
-	if n := len(topic.Envelopes(t)); n != 1 {
-		t.Errorf("%d events published, want 1", n)
+}
+
+// TestRemoveLeavesOtherTenants removes t-2's pending registration of an account that t-1
+// holds: t-1's registration and claim must stay.
+func TestRemoveLeavesOtherTenants(t *testing.T) {
+	h, db := newHandler(t)
+	db.Seed(t, registration("t-2", "pending"))
+	if resp, _ := handle(t, h, remove("accounts:write", "t-2", accountID)); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("response = %d %s, want 204", resp.StatusCode, resp.Body)
+	}
+	if db.Item("t-2", accountID) != nil {
+		t.Error("t-2's registration is still stored")
+	}
+	if db.Item("t-1", accountID) == nil || db.Claim(accountID) == nil {
+		t.Error("a removal by t-2 deleted t-1's registration or claim")
 	}
 }
 
 func TestRemoveNotFound(t *testing.T) {
-	h, db, topic := newHandler(t)
+	h, db := newHandler(t)
 	for name, req := range map[string]events.APIGatewayV2HTTPRequest{
 		"unknown account":  remove("accounts:write", "t-1", "aws-210987654321"),
 		"another tenant's": remove("accounts:write", "t-2", accountID),
@@ -118,13 +112,13 @@ func TestRemoveNotFound(t *testing.T) {
 			t.Errorf("%s: response = %d %s, want 404", name, resp.StatusCode, resp.Body)
 		}
 	}
-	if db.Item("t-1", accountID) == nil || len(topic.Envelopes(t)) != 0 {
-		t.Error("another tenant's request deleted or announced the account")
+	if db.Item("t-1", accountID) == nil || db.Claim(accountID) == nil {
+		t.Error("another tenant's request deleted the account")
 	}
 }
 
 func TestRemoveInvalid(t *testing.T) {
-	h, db, _ := newHandler(t)
+	h, db := newHandler(t)
 	resp, _ := handle(t, h, remove("accounts:write", "t-1", "aws-12"))
 	var p api.Problem
 	_ = json.Unmarshal([]byte(resp.Body), &p)
@@ -138,7 +132,7 @@ func TestRemoveInvalid(t *testing.T) {
 }
 
 func TestRemoveForbidden(t *testing.T) {
-	h, db, _ := newHandler(t)
+	h, db := newHandler(t)
 	for name, req := range map[string]events.APIGatewayV2HTTPRequest{
 		"read scope only": remove("accounts:read", "t-1", accountID),
 		"no tenant":       remove("accounts:write", "", accountID),
@@ -153,25 +147,11 @@ func TestRemoveForbidden(t *testing.T) {
 }
 
 func TestRemoveTableFails(t *testing.T) {
-	h, db, topic := newHandler(t)
-	db.Fail(fake.DeleteItem, errBroken)
-	resp, logs := handle(t, h, remove("accounts:write", "t-1", accountID))
-	assertInternalError(t, resp, logs)
-	if len(topic.Envelopes(t)) != 0 {
-		t.Error("an account that was not deleted was announced")
-	}
-}
-
-func TestRemovePublishFails(t *testing.T) {
-	h, db, topic := newHandler(t)
-	topic.Fail(errBroken)
-	resp, logs := handle(t, h, remove("accounts:write", "t-1", accountID))
-	assertInternalError(t, resp, logs)
-	if !strings.Contains(logs, "removed but not announced") {
-		t.Errorf("logs %s do not say the account was not announced", logs)
-	}
-	if db.Item("t-1", accountID) != nil {
-		t.Error("the account is still stored")
+	for _, op := range []string{fake.GetItem, fake.TransactWriteItems} {
+		h, db := newHandler(t)
+		db.Fail(op, errBroken)
+		resp, logs := handle(t, h, remove("accounts:write", "t-1", accountID))
+		assertInternalError(t, resp, logs)
 	}
 }
 

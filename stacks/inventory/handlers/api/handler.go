@@ -61,10 +61,11 @@ type page struct {
 	Next      string     `json:"next,omitempty"`
 }
 
-// pageToken is what the opaque "next" token holds: the last key of the previous page.
+// pageToken is what the opaque "next" token holds: the account and the last resource of the
+// previous page. It holds no tenant: the start key is built with the caller's.
 type pageToken struct {
-	AccountID   string `json:"accountId" dynamodbav:"accountId"`
-	ResourceArn string `json:"resourceArn" dynamodbav:"resourceArn"`
+	AccountID   string `json:"accountId"`
+	ResourceArn string `json:"resourceArn"`
 }
 
 // Handle answers a request; every error becomes a problem response, and only the ones
@@ -93,14 +94,18 @@ func (h *handler) list(ctx context.Context, req events.APIGatewayV2HTTPRequest) 
 	if err := h.checkAccount(ctx, tenant, accountID); err != nil {
 		return page{}, err
 	}
+	// The tenant is part of the key: a query can only reach the caller's own data, whatever
+	// the account id or the page token says.
 	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(h.resourcesTable),
-		KeyConditionExpression:    aws.String(store.AttrAccountID + " = :a"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":a": &types.AttributeValueMemberS{Value: accountID}},
-		Limit:                     aws.Int32(limit),
+		TableName:              aws.String(h.resourcesTable),
+		KeyConditionExpression: aws.String(store.AttrAccountKey + " = :k"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":k": &types.AttributeValueMemberS{Value: store.PartitionKey(tenant, accountID)},
+		},
+		Limit: aws.Int32(limit),
 	}
 	if start != nil {
-		in.ExclusiveStartKey = store.ResourceKey(start.AccountID, start.ResourceArn)
+		in.ExclusiveStartKey = store.ResourceKey(tenant, accountID, start.ResourceArn)
 	}
 	out, err := h.db.Query(ctx, in)
 	if err != nil {
@@ -119,22 +124,22 @@ func (h *handler) list(ctx context.Context, req events.APIGatewayV2HTTPRequest) 
 		p.Items = append(p.Items, resource{ResourceArn: r.ResourceArn, ResourceType: r.ResourceType, Tags: tags, DiscoveredAt: r.DiscoveredAt})
 	}
 	if len(out.LastEvaluatedKey) > 0 {
-		var last pageToken
+		var last store.Resource
 		if err := attributevalue.UnmarshalMap(out.LastEvaluatedKey, &last); err != nil {
 			return page{}, fmt.Errorf("query %s: decode last key: %w", h.resourcesTable, err)
 		}
-		p.Next = encodeToken(last)
+		p.Next = encodeToken(pageToken{AccountID: accountID, ResourceArn: last.ResourceArn})
 	}
 	return p, nil
 }
 
-// checkAccount fails with ErrNotFound unless accountID is a connected account of tenant.
-// An account of another tenant is not found either, so that its existence is not
-// revealed.
+// checkAccount fails with ErrNotFound unless tenant has a registration of accountID that is
+// not removed. Another tenant's registration is another item, which this read cannot
+// reach, so its existence is not revealed.
 func (h *handler) checkAccount(ctx context.Context, tenant, accountID string) error {
 	out, err := h.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:            aws.String(h.accountsTable),
-		Key:                  store.AccountKey(accountID),
+		Key:                  store.AccountKey(tenant, accountID),
 		ProjectionExpression: aws.String(store.AttrTenantID + ", " + store.AttrDisconnectedAt),
 	})
 	if err != nil {

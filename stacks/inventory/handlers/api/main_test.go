@@ -18,10 +18,10 @@ import (
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
-// fakeDB holds accounts by id and serves the resources of every account from one
-// ordered list, a page of `Limit` at a time.
+// fakeDB holds accounts by tenant and id and serves the resources of every partition from
+// one ordered list, a page of `Limit` at a time.
 type fakeDB struct {
-	accounts  map[string]store.Account
+	accounts  map[[2]string]store.Account
 	resources []store.Resource
 	queries   []*dynamodb.QueryInput
 	getErr    error
@@ -32,9 +32,10 @@ func (f *fakeDB) GetItem(_ context.Context, in *dynamodb.GetItemInput, _ ...func
 	if f.getErr != nil {
 		return nil, f.getErr
 	}
+	tenant := in.Key["tenantId"].(*types.AttributeValueMemberS).Value
 	id := in.Key["accountId"].(*types.AttributeValueMemberS).Value
-	a, ok := f.accounts[id]
-	if !ok {
+	a, ok := f.accounts[[2]string{tenant, id}]
+	if !ok || len(in.Key) != 2 {
 		return &dynamodb.GetItemOutput{}, nil
 	}
 	item, err := attributevalue.MarshalMap(a)
@@ -46,14 +47,20 @@ func (f *fakeDB) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dy
 	if f.queryErr != nil {
 		return nil, f.queryErr
 	}
-	id := in.ExpressionAttributeValues[":a"].(*types.AttributeValueMemberS).Value
+	if *in.KeyConditionExpression != "accountKey = :k" {
+		return nil, errors.New("fake: unsupported key condition " + *in.KeyConditionExpression)
+	}
+	key := in.ExpressionAttributeValues[":k"].(*types.AttributeValueMemberS).Value
 	after := ""
 	if in.ExclusiveStartKey != nil {
+		if in.ExclusiveStartKey["accountKey"].(*types.AttributeValueMemberS).Value != key {
+			return nil, errors.New("fake: the start key is of another partition")
+		}
 		after = in.ExclusiveStartKey["resourceArn"].(*types.AttributeValueMemberS).Value
 	}
 	out := &dynamodb.QueryOutput{}
 	for _, r := range f.resources {
-		if r.AccountID != id || r.ResourceArn <= after {
+		if r.AccountKey != key || r.ResourceArn <= after {
 			continue
 		}
 		if len(out.Items) == int(*in.Limit) {
@@ -64,7 +71,7 @@ func (f *fakeDB) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dy
 			return nil, err
 		}
 		out.Items = append(out.Items, item)
-		out.LastEvaluatedKey = store.ResourceKey(r.AccountID, r.ResourceArn)
+		out.LastEvaluatedKey = store.ResourceKey(r.TenantID, r.AccountID, r.ResourceArn)
 	}
 	if len(out.Items) < int(*in.Limit) {
 		out.LastEvaluatedKey = nil
@@ -72,18 +79,23 @@ func (f *fakeDB) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dy
 	return out, nil
 }
 
+func storedResource(tenant, accountID, arn string, tags map[string]string) store.Resource {
+	return store.Resource{AccountKey: store.PartitionKey(tenant, accountID), TenantID: tenant, AccountID: accountID,
+		ResourceArn: arn, ResourceType: "s3:bucket", Tags: tags, DiscoveredAt: "2026-01-01T00:00:00Z"}
+}
+
 func newHandler() (*handler, *fakeDB) {
 	db := &fakeDB{
-		accounts: map[string]store.Account{
-			"aws-111122223333": {AccountID: "aws-111122223333", TenantID: "t-1", Name: "Prod"},
-			"aws-444455556666": {AccountID: "aws-444455556666", TenantID: "t-2", Name: "Other"},
-			"aws-777788889999": {AccountID: "aws-777788889999", TenantID: "t-1", DisconnectedAt: "2026-01-01T00:00:00Z"},
+		accounts: map[[2]string]store.Account{
+			{"t-1", "aws-111122223333"}: {TenantID: "t-1", AccountID: "aws-111122223333", Name: "Prod", Generation: 1},
+			{"t-2", "aws-444455556666"}: {TenantID: "t-2", AccountID: "aws-444455556666", Name: "Other", Generation: 1},
+			{"t-1", "aws-777788889999"}: {TenantID: "t-1", AccountID: "aws-777788889999", Generation: 1, DisconnectedAt: "2026-01-01T00:00:00Z"},
 		},
 		resources: []store.Resource{
-			{AccountID: "aws-111122223333", ResourceArn: "arn:aws:s3:::a", ResourceType: "s3:bucket", Tags: map[string]string{"env": "prod"}, DiscoveredAt: "2026-01-01T00:00:00Z"},
-			{AccountID: "aws-111122223333", ResourceArn: "arn:aws:s3:::b", ResourceType: "s3:bucket", DiscoveredAt: "2026-01-01T00:00:00Z"},
-			{AccountID: "aws-111122223333", ResourceArn: "arn:aws:s3:::c", ResourceType: "s3:bucket", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"},
-			{AccountID: "aws-444455556666", ResourceArn: "arn:aws:s3:::z", ResourceType: "s3:bucket", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"},
+			storedResource("t-1", "aws-111122223333", "arn:aws:s3:::a", map[string]string{"env": "prod"}),
+			storedResource("t-1", "aws-111122223333", "arn:aws:s3:::b", nil),
+			storedResource("t-1", "aws-111122223333", "arn:aws:s3:::c", map[string]string{}),
+			storedResource("t-2", "aws-444455556666", "arn:aws:s3:::z", map[string]string{}),
 		},
 	}
 	return &handler{db: db, accountsTable: "accounts", resourcesTable: "resources"}, db
@@ -146,7 +158,8 @@ func TestListPages(t *testing.T) {
 	if status != http.StatusOK || len(items) != 1 || items[0].(map[string]any)["resourceArn"] != "arn:aws:s3:::c" || body["next"] != nil {
 		t.Fatalf("second page: %d %v", status, body)
 	}
-	if q := db.queries[1]; *q.TableName != "resources" || q.ExclusiveStartKey["resourceArn"].(*types.AttributeValueMemberS).Value != "arn:aws:s3:::b" {
+	if q := db.queries[1]; *q.TableName != "resources" || q.ExclusiveStartKey["resourceArn"].(*types.AttributeValueMemberS).Value != "arn:aws:s3:::b" ||
+		q.ExclusiveStartKey["accountKey"].(*types.AttributeValueMemberS).Value != "t-1#aws-111122223333" {
 		t.Fatalf("second query = %+v", q)
 	}
 }
@@ -234,5 +247,31 @@ func TestListHidesInternalErrors(t *testing.T) {
 				t.Fatalf("status %d: %v", status, body)
 			}
 		})
+	}
+}
+
+// TestListReadsOnlyTheCallersTenant is the interleaving of issue 10 as the API sees it:
+// tenant A removed account X, but A's AccountDisconnected is late or dead-lettered, so A's
+// resources of X are still stored; tenant B registered X. B reads X and gets B's resources
+// only (none yet), never A's; a page token of A's cannot reach them either.
+func TestListReadsOnlyTheCallersTenant(t *testing.T) {
+	h, db := newHandler()
+	const x = "aws-111122223333"
+	db.accounts[[2]string{"t-9", x}] = store.Account{TenantID: "t-9", AccountID: x, Generation: 2}
+
+	status, body := call(t, h, request(x, map[string]string{"limit": "1"}, reader("t-9")))
+	if status != http.StatusOK || len(body["items"].([]any)) != 0 || body["next"] != nil {
+		t.Fatalf("B's read of X = %d %v, want 200 with none of A's resources", status, body)
+	}
+	// A's own page token, replayed by B, starts in B's partition.
+	aToken := encodeToken(pageToken{AccountID: x, ResourceArn: "arn:aws:s3:::a"})
+	status, body = call(t, h, request(x, map[string]string{"next": aToken}, reader("t-9")))
+	if status != http.StatusOK || len(body["items"].([]any)) != 0 {
+		t.Fatalf("B's read of X with A's token = %d %v, want none of A's resources", status, body)
+	}
+	for _, q := range db.queries {
+		if key := q.ExpressionAttributeValues[":k"].(*types.AttributeValueMemberS).Value; key != "t-9#"+x {
+			t.Fatalf("B's request queried the partition %q", key)
+		}
 	}
 }

@@ -20,18 +20,21 @@ import (
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
-// Conditions of the writes to the accounts table. Both compare the time of the event with
-// that of the last event applied, so that each write is idempotent (a duplicate has the
-// same time and is refused) and order-safe (an event older than the item is refused, as
-// SQS may deliver a retried event after a newer one).
+// Conditions of the writes to the accounts table. The events of one registration are
+// ordered by its generation, then pending < active < disconnected, so that each write is
+// idempotent (a duplicate is refused, or rewrites the same item) and order-safe (an older
+// event is refused, as SQS may deliver a retried event after a newer one).
 const (
-	// connectCondition also refuses AccountConnected at the time of the tombstone's
-	// AccountDisconnected, which cannot be later than it.
-	connectCondition = "attribute_not_exists(accountId) OR lastEventAt < :t"
+	// pendingCondition refuses a registration's AccountConnected (pending) once anything
+	// of its generation, or a later one, is applied.
+	pendingCondition = "attribute_not_exists(accountId) OR generation < :g"
+	// activeCondition also lets AccountConnected (active) through over its own pending
+	// item, and over itself, so that a delivery that failed while deleting other tenants'
+	// resources finishes the deletion on retry; never over its tombstone.
+	activeCondition = "attribute_not_exists(accountId) OR generation < :g OR (generation = :g AND attribute_not_exists(disconnectedAt))"
 	// disconnectCondition lets a duplicate of the AccountDisconnected that wrote the
-	// tombstone through, rewriting the same item, so that a delivery that failed while
-	// deleting the account's resources finishes the deletion on retry.
-	disconnectCondition = "attribute_not_exists(accountId) OR lastEventAt < :t OR (lastEventAt = :t AND attribute_exists(disconnectedAt))"
+	// tombstone through, rewriting the same item, for the same reason.
+	disconnectCondition = "attribute_not_exists(accountId) OR generation <= :g"
 )
 
 // tombstoneTTL is how long a tombstone outlives its AccountDisconnected: longer than the
@@ -61,9 +64,10 @@ func (h *handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 	return lambdakit.ProcessSQS(ctx, ev, h.handleMessage), nil
 }
 
-// handleMessage applies one event. An event that cannot be read fails, so that it ends in
-// the dead-letter queue where an operator sees it: retrying will not fix it, but dropping
-// it would hide a producer's bug.
+// handleMessage applies one event. An event that cannot be read, or that does not come
+// from the accounts context, fails, so that it ends in the dead-letter queue where an
+// operator sees it: retrying will not fix it, but dropping it would hide a producer's bug,
+// or a forgery.
 func (h *handler) handleMessage(ctx context.Context, msg events.SQSMessage) error {
 	e, err := envelope.FromSQS(msg)
 	if err != nil {
@@ -71,6 +75,9 @@ func (h *handler) handleMessage(ctx context.Context, msg events.SQSMessage) erro
 	}
 	ctx = e.Context(ctx)
 	log := lambdakit.Logger(ctx).With("event_id", e.ID, "event_type", e.Type, "event_version", e.Version)
+	if e.Source != contract.Source {
+		return fmt.Errorf("event %s: source %q is not the accounts context (%q): refused", e.ID, e.Source, contract.Source)
+	}
 	switch e.Type {
 	case contract.AccountConnectedType:
 		data, err := envelope.Decode[contract.AccountConnected](e, contract.AccountConnectedType, contract.AccountConnectedVersion)
@@ -103,13 +110,30 @@ func dropOrFail(log *slog.Logger, err error) error {
 	return err
 }
 
-func (h *handler) connect(ctx context.Context, log *slog.Logger, e envelope.Envelope, data contract.AccountConnected) error {
+// registrationProblems returns what is wrong with the registration an event names.
+func registrationProblems(tenant, accountID string, generation int64) map[string]string {
 	fields := map[string]string{}
-	if data.AccountID == "" {
-		fields["accountId"] = "is required"
+	if !store.ValidAccountID(accountID) {
+		fields["accountId"] = fmt.Sprintf("must be \"aws-\" followed by 12 digits, got %q", accountID)
 	}
-	if data.TenantID == "" {
+	if tenant == "" {
 		fields["tenantId"] = "is required"
+	}
+	if generation <= 0 {
+		fields["generation"] = fmt.Sprintf("must be above 0, got %d", generation)
+	}
+	return fields
+}
+
+func (h *handler) connect(ctx context.Context, log *slog.Logger, e envelope.Envelope, data contract.AccountConnected) error {
+	fields := registrationProblems(data.TenantID, data.AccountID, data.Generation)
+	condition := pendingCondition
+	switch data.Status {
+	case contract.StatusPending:
+	case contract.StatusActive:
+		condition = activeCondition
+	default:
+		fields["status"] = fmt.Sprintf("must be %q or %q, got %q", contract.StatusPending, contract.StatusActive, data.Status)
 	}
 	if len(fields) > 0 {
 		return fmt.Errorf("event %s: %w", e.ID, &lambdakit.ValidationError{Fields: fields})
@@ -119,50 +143,65 @@ func (h *handler) connect(ctx context.Context, log *slog.Logger, e envelope.Enve
 		connectedAt = e.Time
 	}
 	account := store.Account{
-		AccountID:   data.AccountID,
 		TenantID:    data.TenantID,
+		AccountID:   data.AccountID,
 		Name:        data.Name,
 		ConnectedAt: connectedAt.UTC().Format(time.RFC3339),
-		LastEventAt: e.Time.UnixMilli(),
+		Generation:  data.Generation,
+		Status:      data.Status,
 	}
-	applied, err := h.putAccount(ctx, account, connectCondition)
+	applied, err := h.putAccount(ctx, account, condition)
 	if err != nil {
-		return fmt.Errorf("account %q connected: %w", data.AccountID, err)
+		return fmt.Errorf("account %q of tenant %q connected: %w", data.AccountID, data.TenantID, err)
 	}
-	log.Info("account connected", "account_id", data.AccountID, "applied", applied)
+	log = log.With("tenant_id", data.TenantID, "account_id", data.AccountID, "status", data.Status, "applied", applied)
+	if !applied || data.Status != contract.StatusActive {
+		log.Info("account connected")
+		return nil
+	}
+	// The registration is the account's active one: any other tenant's data of the account
+	// is from a registration the accounts context has removed (its AccountDisconnected may
+	// be late, or in a dead-letter queue), so it goes now. Their items stay: a tenant's
+	// pending registration of the account is still a registration.
+	removed, err := h.deleteOtherTenants(ctx, data.TenantID, data.AccountID)
+	if err != nil {
+		return fmt.Errorf("account %q of tenant %q connected: %w", data.AccountID, data.TenantID, err)
+	}
+	log.Info("account connected", "other_tenants_resources_deleted", removed)
 	return nil
 }
 
 func (h *handler) disconnect(ctx context.Context, log *slog.Logger, e envelope.Envelope, data contract.AccountDisconnected) error {
-	if data.AccountID == "" {
-		return fmt.Errorf("event %s: %w", e.ID, &lambdakit.ValidationError{Fields: map[string]string{"accountId": "is required"}})
+	if fields := registrationProblems(data.TenantID, data.AccountID, data.Generation); len(fields) > 0 {
+		return fmt.Errorf("event %s: %w", e.ID, &lambdakit.ValidationError{Fields: fields})
 	}
 	disconnectedAt := data.DisconnectedAt
 	if disconnectedAt.IsZero() {
 		disconnectedAt = e.Time
 	}
 	tombstone := store.Account{
-		AccountID:      data.AccountID,
 		TenantID:       data.TenantID,
-		LastEventAt:    e.Time.UnixMilli(),
+		AccountID:      data.AccountID,
+		Generation:     data.Generation,
 		DisconnectedAt: disconnectedAt.UTC().Format(time.RFC3339),
 		ExpiresAt:      e.Time.Add(tombstoneTTL).Unix(),
 	}
+	log = log.With("tenant_id", data.TenantID, "account_id", data.AccountID)
 	applied, err := h.putAccount(ctx, tombstone, disconnectCondition)
 	if err != nil {
-		return fmt.Errorf("account %q disconnected: %w", data.AccountID, err)
+		return fmt.Errorf("account %q of tenant %q disconnected: %w", data.AccountID, data.TenantID, err)
 	}
 	if !applied {
-		// A later AccountConnected is already applied: the account is connected again
-		// and its resources are current.
-		log.Info("account disconnected", "account_id", data.AccountID, "applied", false)
+		// A later registration by the same tenant is already applied: its resources are
+		// current. Another tenant's registration is another item, untouched.
+		log.Info("account disconnected", "applied", false)
 		return nil
 	}
-	removed, err := h.deleteResources(ctx, data.AccountID)
+	removed, err := h.deleteResources(ctx, data.TenantID, data.AccountID)
 	if err != nil {
-		return fmt.Errorf("account %q disconnected: %w", data.AccountID, err)
+		return fmt.Errorf("account %q of tenant %q disconnected: %w", data.AccountID, data.TenantID, err)
 	}
-	log.Info("account disconnected", "account_id", data.AccountID, "applied", true, "resources_deleted", removed)
+	log.Info("account disconnected", "applied", true, "resources_deleted", removed)
 	return nil
 }
 
@@ -178,7 +217,7 @@ func (h *handler) putAccount(ctx context.Context, account store.Account, conditi
 		Item:                item,
 		ConditionExpression: aws.String(condition),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":t": &types.AttributeValueMemberN{Value: strconv.FormatInt(account.LastEventAt, 10)},
+			":g": &types.AttributeValueMemberN{Value: strconv.FormatInt(account.Generation, 10)},
 		},
 	})
 	if _, ok := errors.AsType[*types.ConditionalCheckFailedException](err); ok {
@@ -188,21 +227,4 @@ func (h *handler) putAccount(ctx context.Context, account store.Account, conditi
 		return false, fmt.Errorf("put item in %s: %w", h.accountsTable, err)
 	}
 	return true, nil
-}
-
-// deleteResources deletes every resource stored for accountID and returns how many.
-func (h *handler) deleteResources(ctx context.Context, accountID string) (int, error) {
-	resources, err := store.Resources(ctx, h.db, h.resourcesTable, accountID)
-	if err != nil {
-		return 0, err
-	}
-	reqs := make([]types.WriteRequest, 0, len(resources))
-	for _, r := range resources {
-		reqs = append(reqs, store.DeleteRequest(store.ResourceKey(accountID, r.ResourceArn)))
-	}
-	batch := store.Batch{DB: h.db, Table: h.resourcesTable, Sleep: h.sleep}
-	if err := batch.Write(ctx, reqs); err != nil {
-		return 0, err
-	}
-	return len(reqs), nil
 }

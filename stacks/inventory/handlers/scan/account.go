@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,60 +15,92 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
 	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
+	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
-// The session of the assumed role: its name shows in the customer's CloudTrail, and 15
-// minutes, the least STS allows, is also the longest a Lambda invocation runs.
-const (
-	roleSessionName     = "stratum-inventory-scan"
-	roleSessionDuration = 900
-)
+// roleSessionDuration is the length of the assumed role's session: 15 minutes, the least
+// STS allows, is also the longest a Lambda invocation runs.
+const roleSessionDuration = 900
+
+// sessionPolicy is the session policy of the assumed role: whatever the customer's role
+// allows, the session may only make the one call the scan makes.
+const sessionPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["tag:GetResources"],"Resource":"*"}]}`
 
 // resourcesPerPage is the most resources that GetResources returns per call.
 const resourcesPerPage = 100
 
-// connection asks the accounts context's connection function how to reach accountID.
-func (h *handler) connection(ctx context.Context, accountID string) (accounts.ConnectionResponse, error) {
-	payload, err := json.Marshal(accounts.ConnectionRequest{AccountID: accountID})
+// invoke calls the accounts context's function fn with req and decodes its answer into
+// resp.
+func (h *handler) invoke(ctx context.Context, fn string, req, resp any) error {
+	payload, err := json.Marshal(req)
 	if err != nil {
-		return accounts.ConnectionResponse{}, fmt.Errorf("connection request: %w", err)
+		return fmt.Errorf("request: %w", err)
 	}
 	out, err := h.functions.Invoke(ctx, &awslambda.InvokeInput{
-		FunctionName:   aws.String(h.connectionFunction),
+		FunctionName:   aws.String(fn),
 		InvocationType: lambdatypes.InvocationTypeRequestResponse,
 		Payload:        payload,
 	})
 	if err != nil {
-		return accounts.ConnectionResponse{}, fmt.Errorf("invoke connection function: %w", err)
+		return fmt.Errorf("invoke %s: %w", fn, err)
 	}
 	if out.FunctionError != nil {
-		return accounts.ConnectionResponse{}, fmt.Errorf("connection function failed (%s): %s", *out.FunctionError, excerpt(out.Payload))
+		return fmt.Errorf("%s failed (%s): %s", fn, *out.FunctionError, excerpt(out.Payload))
 	}
+	if err := json.Unmarshal(out.Payload, resp); err != nil {
+		return fmt.Errorf("%s response: %w", fn, err)
+	}
+	return nil
+}
+
+// connection asks the accounts context how to reach the job's account for its tenant. An
+// answer without details (no such registration, or another tenant holds the account) is
+// errSkip: a retry would not change it.
+func (h *handler) connection(ctx context.Context, job store.Job) (accounts.ConnectionResponse, error) {
 	var resp accounts.ConnectionResponse
-	if err := json.Unmarshal(out.Payload, &resp); err != nil {
-		return accounts.ConnectionResponse{}, fmt.Errorf("connection function response: %w", err)
+	if err := h.invoke(ctx, h.connectionFunction, accounts.ConnectionRequest{TenantID: job.TenantID, AccountID: job.AccountID}, &resp); err != nil {
+		return accounts.ConnectionResponse{}, fmt.Errorf("connection: %w", err)
 	}
 	if resp.Error != "" {
-		return accounts.ConnectionResponse{}, fmt.Errorf("connection function: %s: %w", resp.Error, errNoConnection)
+		return accounts.ConnectionResponse{}, fmt.Errorf("connection function: %s: %w", resp.Error, errSkip)
 	}
-	if !readerRole(resp.RoleArn) || resp.ExternalID == "" {
+	if !h.isReaderRole(resp.RoleArn) || resp.ExternalID == "" {
 		// The grant allows only the reader role; say so rather than fail with
 		// AccessDenied from STS.
 		return accounts.ConnectionResponse{}, fmt.Errorf("connection function response: role %q and external id (%d characters): want arn:aws:iam::<12 digits>:role/%s and an external id",
-			resp.RoleArn, len(resp.ExternalID), accounts.ReaderRoleName)
+			resp.RoleArn, len(resp.ExternalID), h.readerRole)
 	}
 	return resp, nil
 }
 
-// readerRole reports whether arn is the reader role of an account, the only role the
+// claim makes the job's pending registration the account's active one, now that its
+// external id worked. A refusal (another registration holds the account, or this one
+// changed) is errSkip.
+func (h *handler) claim(ctx context.Context, job store.Job) error {
+	var resp accounts.ClaimResponse
+	req := accounts.ClaimRequest{TenantID: job.TenantID, AccountID: job.AccountID, Generation: job.Generation}
+	if err := h.invoke(ctx, h.claimFunction, req, &resp); err != nil {
+		return fmt.Errorf("claim: %w", err)
+	}
+	if resp.Error != "" {
+		return fmt.Errorf("claim function: %s", resp.Error)
+	}
+	if !resp.Claimed {
+		return fmt.Errorf("claim refused: %w", errSkip)
+	}
+	return nil
+}
+
+// isReaderRole reports whether arn is the reader role of an account, the only role the
 // function may assume.
-func readerRole(arn string) bool {
-	const prefix, suffix = "arn:aws:iam::", ":role/" + accounts.ReaderRoleName
+func (h *handler) isReaderRole(arn string) bool {
+	prefix, suffix := "arn:aws:iam::", ":role/"+h.readerRole
 	if len(arn) != len(prefix)+12+len(suffix) || arn[:len(prefix)] != prefix || arn[len(prefix)+12:] != suffix {
 		return false
 	}
@@ -89,14 +122,23 @@ func excerpt(payload []byte) string {
 	return string(payload)
 }
 
-// assume returns the credentials of the reader role of conn.
-func (h *handler) assume(ctx context.Context, conn accounts.ConnectionResponse) (aws.CredentialsProvider, error) {
+// assume returns the credentials of the reader role of conn, for a session that may only
+// list resources and that the customer's CloudTrail shows as the job's tenant and the
+// environment. A pending registration whose role refuses it (the customer has not made the
+// role, or not with this registration's external id) is errSkip: it stays pending.
+func (h *handler) assume(ctx context.Context, job store.Job, conn accounts.ConnectionResponse) (aws.CredentialsProvider, error) {
+	identity := sessionIdentity(h.env, job.TenantID)
 	out, err := h.sts.AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:         aws.String(conn.RoleArn),
-		RoleSessionName: aws.String(roleSessionName),
+		RoleSessionName: aws.String(identity),
+		SourceIdentity:  aws.String(identity),
 		ExternalId:      aws.String(conn.ExternalID),
 		DurationSeconds: aws.Int32(roleSessionDuration),
+		Policy:          aws.String(sessionPolicy),
 	})
+	if apiErr, ok := errors.AsType[smithy.APIError](err); ok && apiErr.ErrorCode() == "AccessDenied" && conn.Status != accounts.StatusActive {
+		return nil, fmt.Errorf("assume %s: not allowed yet: %w", conn.RoleArn, errSkip)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("assume %s: %w", conn.RoleArn, err)
 	}
@@ -138,10 +180,11 @@ func (h *handler) listResources(ctx context.Context, creds aws.CredentialsProvid
 }
 
 // publish publishes InventoryChanged for d.
-func (h *handler) publish(ctx context.Context, accountID string, d diff, scannedAt time.Time) error {
+func (h *handler) publish(ctx context.Context, job store.Job, d diff, scannedAt time.Time) error {
 	e, err := envelope.New(ctx, contract.Source, contract.InventoryChangedType, contract.InventoryChangedVersion, contract.InventoryChanged{
 		Version:   contract.InventoryChangedVersion,
-		AccountID: accountID,
+		TenantID:  job.TenantID,
+		AccountID: job.AccountID,
 		Added:     d.added,
 		Removed:   d.removed,
 		Total:     d.total,

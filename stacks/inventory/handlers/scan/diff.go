@@ -22,9 +22,9 @@ type diff struct {
 	writes []types.WriteRequest
 }
 
-// compare returns the writes that turn stored into live, the tags of the account's
+// compare returns the writes that turn stored into live, the tags of tenant's account's
 // resources by ARN. A resource keeps the time it was first discovered.
-func compare(accountID string, stored []store.Resource, live map[string]map[string]string, scannedAt time.Time) (diff, error) {
+func compare(tenant, accountID string, stored []store.Resource, live map[string]map[string]string, scannedAt time.Time) (diff, error) {
 	d := diff{total: len(live)}
 	known := make(map[string]store.Resource, len(stored))
 	for _, r := range stored {
@@ -36,7 +36,8 @@ func compare(accountID string, stored []store.Resource, live map[string]map[stri
 		r, ok := known[arn]
 		switch {
 		case !ok:
-			r = store.Resource{AccountID: accountID, ResourceArn: arn, DiscoveredAt: scannedAt.Format(time.RFC3339)}
+			r = store.Resource{AccountKey: store.PartitionKey(tenant, accountID), TenantID: tenant, AccountID: accountID,
+				ResourceArn: arn, DiscoveredAt: scannedAt.Format(time.RFC3339)}
 			d.added++
 		case maps.Equal(r.Tags, live[arn]) && r.ResourceType == typ:
 			continue
@@ -53,7 +54,7 @@ func compare(accountID string, stored []store.Resource, live map[string]map[stri
 	}
 	for _, arn := range slices.Sorted(maps.Keys(known)) {
 		if _, ok := live[arn]; !ok {
-			d.writes = append(d.writes, store.DeleteRequest(store.ResourceKey(accountID, arn)))
+			d.writes = append(d.writes, store.DeleteRequest(store.ResourceKey(tenant, accountID, arn)))
 			d.removed++
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,40 +26,30 @@ import (
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
-// fakeDB is an in-memory pair of tables: the scan's account ids, returned one per page,
-// and the resources by account id and ARN.
+// fakeDB is an in-memory pair of tables keyed by tenant: the registrations, for the
+// transactions' condition checks, and the resources by partition key and ARN.
 type fakeDB struct {
-	accountIDs []string
-	resources  map[string]map[string]store.Resource
-	scans      []*dynamodb.ScanInput
-	scanErr    error
-	queryErr   error
-}
-
-func (f *fakeDB) Scan(_ context.Context, in *dynamodb.ScanInput, _ ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
-	f.scans = append(f.scans, in)
-	if f.scanErr != nil {
-		return nil, f.scanErr
-	}
-	out := &dynamodb.ScanOutput{}
-	i := len(f.scans) - 1
-	if i < len(f.accountIDs) {
-		out.Items = []map[string]types.AttributeValue{store.AccountKey(f.accountIDs[i])}
-	}
-	if i < len(f.accountIDs)-1 {
-		out.LastEvaluatedKey = store.AccountKey(f.accountIDs[i])
-	}
-	return out, nil
+	accounts     map[[2]string]store.Account
+	resources    map[string]map[string]store.Resource
+	transactions []*dynamodb.TransactWriteItemsInput
+	queryErr     error
+	writeErr     error
+	// beforeWrite runs before each transaction, so that a test can change the registration
+	// while the scan runs.
+	beforeWrite func()
 }
 
 func (f *fakeDB) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
 	if f.queryErr != nil {
 		return nil, f.queryErr
 	}
-	id := in.ExpressionAttributeValues[":a"].(*types.AttributeValueMemberS).Value
+	if *in.TableName != "resources" || *in.KeyConditionExpression != "accountKey = :k" || !aws.ToBool(in.ConsistentRead) {
+		return nil, fmt.Errorf("fake: unsupported query %+v", in)
+	}
+	key := in.ExpressionAttributeValues[":k"].(*types.AttributeValueMemberS).Value
 	out := &dynamodb.QueryOutput{}
-	for _, arn := range slices.Sorted(maps.Keys(f.resources[id])) {
-		item, err := attributevalue.MarshalMap(f.resources[id][arn])
+	for _, arn := range slices.Sorted(maps.Keys(f.resources[key])) {
+		item, err := attributevalue.MarshalMap(f.resources[key][arn])
 		if err != nil {
 			return nil, err
 		}
@@ -67,30 +58,58 @@ func (f *fakeDB) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func(*dy
 	return out, nil
 }
 
-func (f *fakeDB) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
-	for _, req := range in.RequestItems["resources"] {
-		if req.DeleteRequest != nil {
-			key := req.DeleteRequest.Key
-			delete(f.resources[key["accountId"].(*types.AttributeValueMemberS).Value], key["resourceArn"].(*types.AttributeValueMemberS).Value)
-			continue
-		}
-		var r store.Resource
-		if err := attributevalue.UnmarshalMap(req.PutRequest.Item, &r); err != nil {
-			return nil, err
-		}
-		if f.resources[r.AccountID] == nil {
-			f.resources[r.AccountID] = map[string]store.Resource{}
-		}
-		f.resources[r.AccountID][r.ResourceArn] = r
+// TransactWriteItems checks the condition check the way DynamoDB would (the item's
+// generation, and no tombstone), then applies the puts and deletes of resources.
+func (f *fakeDB) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	if f.beforeWrite != nil {
+		f.beforeWrite()
 	}
-	return &dynamodb.BatchWriteItemOutput{}, nil
+	f.transactions = append(f.transactions, in)
+	if f.writeErr != nil {
+		return nil, f.writeErr
+	}
+	check := in.TransactItems[0].ConditionCheck
+	if check == nil || *check.TableName != "accounts" || *check.ConditionExpression != "generation = :g AND attribute_not_exists(disconnectedAt)" {
+		return nil, fmt.Errorf("fake: the first item is not the registration's check: %+v", in.TransactItems[0])
+	}
+	key := [2]string{check.Key["tenantId"].(*types.AttributeValueMemberS).Value, check.Key["accountId"].(*types.AttributeValueMemberS).Value}
+	a, ok := f.accounts[key]
+	if !ok || a.Disconnected() || strconv.FormatInt(a.Generation, 10) != check.ExpressionAttributeValues[":g"].(*types.AttributeValueMemberN).Value {
+		reasons := make([]types.CancellationReason, len(in.TransactItems))
+		for i := range reasons {
+			reasons[i].Code = aws.String("None")
+		}
+		reasons[0].Code = aws.String("ConditionalCheckFailed")
+		return nil, &types.TransactionCanceledException{Message: aws.String("Transaction cancelled"), CancellationReasons: reasons}
+	}
+	for _, it := range in.TransactItems[1:] {
+		switch {
+		case it.Delete != nil && *it.Delete.TableName == "resources":
+			k := it.Delete.Key
+			delete(f.resources[k["accountKey"].(*types.AttributeValueMemberS).Value], k["resourceArn"].(*types.AttributeValueMemberS).Value)
+		case it.Put != nil && *it.Put.TableName == "resources":
+			var r store.Resource
+			if err := attributevalue.UnmarshalMap(it.Put.Item, &r); err != nil {
+				return nil, err
+			}
+			if f.resources[r.AccountKey] == nil {
+				f.resources[r.AccountKey] = map[string]store.Resource{}
+			}
+			f.resources[r.AccountKey][r.ResourceArn] = r
+		default:
+			return nil, fmt.Errorf("fake: unsupported transaction item %+v", it)
+		}
+	}
+	return &dynamodb.TransactWriteItemsOutput{}, nil
 }
 
-// fakeLambda answers the connection function's invocations by account id.
+// fakeLambda answers the accounts context's connection function, by tenant and account, and
+// its claim function, which claims for the tenants in claimable.
 type fakeLambda struct {
-	calls   []*awslambda.InvokeInput
-	answers map[string]*awslambda.InvokeOutput
-	err     error
+	calls       []*awslambda.InvokeInput
+	connections map[[2]string]*awslambda.InvokeOutput
+	claimable   map[string]bool
+	err         error
 }
 
 func (f *fakeLambda) Invoke(_ context.Context, in *awslambda.InvokeInput, _ ...func(*awslambda.Options)) (*awslambda.InvokeOutput, error) {
@@ -98,19 +117,37 @@ func (f *fakeLambda) Invoke(_ context.Context, in *awslambda.InvokeInput, _ ...f
 	if f.err != nil {
 		return nil, f.err
 	}
-	var req accounts.ConnectionRequest
-	if err := json.Unmarshal(in.Payload, &req); err != nil {
-		return nil, err
+	switch *in.FunctionName {
+	case connectionFunction:
+		var req accounts.ConnectionRequest
+		if err := json.Unmarshal(in.Payload, &req); err != nil {
+			return nil, err
+		}
+		if out, ok := f.connections[[2]string{req.TenantID, req.AccountID}]; ok {
+			return out, nil
+		}
+		return answer(accounts.ConnectionResponse{Error: "account " + req.AccountID + " has no usable registration of this tenant"}), nil
+	case claimFunction:
+		var req accounts.ClaimRequest
+		if err := json.Unmarshal(in.Payload, &req); err != nil {
+			return nil, err
+		}
+		return answer(accounts.ClaimResponse{Claimed: f.claimable[req.TenantID]}), nil
 	}
-	return f.answers[req.AccountID], nil
+	return nil, fmt.Errorf("fake: no function %s", *in.FunctionName)
 }
 
-func connectionOf(external string) *awslambda.InvokeOutput {
-	payload, _ := json.Marshal(accounts.ConnectionResponse{
-		AccountID: "aws-" + external, Provider: "aws", ExternalAccountID: external,
-		RoleArn: "arn:aws:iam::" + external + ":role/" + accounts.ReaderRoleName, ExternalID: "x-" + external,
-	})
+func answer(v any) *awslambda.InvokeOutput {
+	payload, _ := json.Marshal(v)
 	return &awslambda.InvokeOutput{StatusCode: 200, Payload: payload}
+}
+
+// connectionOf answers for tenant's registration of generation g of the AWS account external.
+func connectionOf(tenant, external string, g int64, status string) *awslambda.InvokeOutput {
+	return answer(accounts.ConnectionResponse{
+		TenantID: tenant, AccountID: "aws-" + external, Generation: g, Status: status, Provider: "aws", ExternalAccountID: external,
+		RoleArn: "arn:aws:iam::" + external + ":role/" + accounts.ReaderRoleName("dev"), ExternalID: "x-" + tenant + "-" + external,
+	})
 }
 
 // fakeSTS returns credentials whose access key id is the role's account, unless the role

@@ -2,29 +2,27 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-lambda-go/events"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
+	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
 // The parts of the AWS clients that the handler uses.
 type (
 	database interface {
-		Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
 		store.Querier
-		store.BatchWriter
+		store.Transactor
 	}
 	invoker interface {
 		Invoke(ctx context.Context, in *awslambda.InvokeInput, optFns ...func(*awslambda.Options)) (*awslambda.InvokeOutput, error)
@@ -40,7 +38,7 @@ type (
 	}
 )
 
-// handler scans every connected account.
+// handler scans one registration per message of the scan queue.
 type handler struct {
 	db        database
 	functions invoker
@@ -52,121 +50,98 @@ type handler struct {
 	accountsTable      string
 	resourcesTable     string
 	connectionFunction string
+	claimFunction      string
 	topicArn           string
-	now                func() time.Time
-	// sleep is store.Batch.Sleep; nil waits for real.
-	sleep func(context.Context, time.Duration) error
+	// env is the environment, and readerRole the name of the role the scan may assume in
+	// a customer's account (accounts' contract.ReaderRoleName(env)).
+	env        string
+	readerRole string
+	now        func() time.Time
 }
 
-// errNoConnection is wrapped when the accounts context does not know an account.
-var errNoConnection = errors.New("no connection")
+// errSkip is wrapped when a job has nothing to scan, and a retry would not change that:
+// the registration is gone, changed, another tenant's account, or not proven yet.
+var errSkip = errors.New("nothing to scan")
 
-// Handle scans every connected account. The schedule's input carries nothing the scan
-// needs, so any JSON is accepted. One account failing does not stop the others: each
-// failure is logged, and Handle fails at the end when any account failed, so that the
-// schedule's retry policy and dead-letter queue see it.
-func (h *handler) Handle(ctx context.Context, _ json.RawMessage) error {
-	log := lambdakit.Logger(ctx)
-	ids, err := h.accountIDs(ctx)
+// Handle scans the registration of each message (the scan queue's consumer receives one at
+// a time, so each account has the whole invocation as its time budget), and reports the
+// messages that failed, so that SQS delivers only those again and, after its retries, moves
+// them to the dead-letter queue.
+func (h *handler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	return lambdakit.ProcessSQS(ctx, ev, h.handleMessage), nil
+}
+
+func (h *handler) handleMessage(ctx context.Context, msg events.SQSMessage) error {
+	job, err := store.ParseJob(msg.Body)
 	if err != nil {
 		return err
 	}
-	var failures []error
-	var changed, skipped int
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			failures = append(failures, fmt.Errorf("account %q: not scanned: %w", id, err))
-			continue
-		}
-		result, err := h.scanAccount(ctx, id)
-		switch {
-		case errors.Is(err, errNoConnection):
-			// The account was removed from the accounts context and its
-			// AccountDisconnected has not reached the ingest function yet (or sits in its
-			// dead-letter queue): nothing to scan, and a retry would not change that.
-			log.Warn("account skipped", "account_id", id, lambdakit.LogKeyError, err)
-			skipped++
-		case err != nil:
-			log.Error("account scan failed", "account_id", id, lambdakit.LogKeyError, err)
-			failures = append(failures, fmt.Errorf("account %q: %w", id, err))
-		default:
-			log.Info("account scanned", "account_id", id, "added", result.added, "removed", result.removed,
-				"updated", result.updated, "total", result.total)
-			if result.added+result.removed > 0 {
-				changed++
-			}
-		}
+	log := lambdakit.Logger(ctx).With("tenant_id", job.TenantID, "account_id", job.AccountID, "generation", job.Generation)
+	result, err := h.scan(ctx, log, job)
+	if errors.Is(err, errSkip) {
+		log.Info("account skipped", lambdakit.LogKeyError, err)
+		return nil
 	}
-	log.Info("scan finished", "accounts", len(ids), "changed", changed, "skipped", skipped, "failed", len(failures))
-	if len(failures) > 0 {
-		return fmt.Errorf("scan: %d of %d accounts failed: %w", len(failures), len(ids), errors.Join(failures...))
+	if err != nil {
+		return fmt.Errorf("tenant %q, account %q: %w", job.TenantID, job.AccountID, err)
 	}
+	log.Info("account scanned", "added", result.added, "removed", result.removed, "updated", result.updated, "total", result.total)
 	return nil
 }
 
-// accountIDs returns the id of every connected account: every item of the accounts table
-// but the tombstones of disconnected ones.
-func (h *handler) accountIDs(ctx context.Context) ([]string, error) {
-	in := &dynamodb.ScanInput{
-		TableName:            aws.String(h.accountsTable),
-		FilterExpression:     aws.String("attribute_not_exists(" + store.AttrDisconnectedAt + ")"),
-		ProjectionExpression: aws.String(store.AttrAccountID),
-	}
-	var ids []string
-	for {
-		out, err := h.db.Scan(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("scan %s: %w", h.accountsTable, err)
-		}
-		var page []store.Account
-		if err := attributevalue.UnmarshalListOfMaps(out.Items, &page); err != nil {
-			return nil, fmt.Errorf("scan %s: decode: %w", h.accountsTable, err)
-		}
-		for _, a := range page {
-			ids = append(ids, a.AccountID)
-		}
-		if len(out.LastEvaluatedKey) == 0 {
-			return ids, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
-}
-
-// scanAccount refreshes the inventory of one account.
-func (h *handler) scanAccount(ctx context.Context, accountID string) (diff, error) {
-	conn, err := h.connection(ctx, accountID)
+// scan refreshes the inventory of one registration. It writes only for the registration the
+// job names, and only while it is current: the connection details must be of that tenant,
+// account and generation, the registration must hold the account (or claim it now), and
+// every write is conditional on the inventory's item of that registration.
+func (h *handler) scan(ctx context.Context, log *slog.Logger, job store.Job) (diff, error) {
+	conn, err := h.connection(ctx, job)
 	if err != nil {
 		return diff{}, err
 	}
-	creds, err := h.assume(ctx, conn)
+	if conn.TenantID != job.TenantID || conn.AccountID != job.AccountID {
+		log.Error("connection details of another registration", "connection_tenant_id", conn.TenantID, "connection_account_id", conn.AccountID)
+		return diff{}, fmt.Errorf("connection is of tenant %q, account %q: %w", conn.TenantID, conn.AccountID, errSkip)
+	}
+	if conn.Generation != job.Generation {
+		return diff{}, fmt.Errorf("registration is of generation %d now: %w", conn.Generation, errSkip)
+	}
+	creds, err := h.assume(ctx, job, conn)
 	if err != nil {
 		return diff{}, err
+	}
+	if conn.Status != accounts.StatusActive {
+		if err := h.claim(ctx, job); err != nil {
+			return diff{}, err
+		}
+		log.Info("account claimed")
 	}
 	live, err := h.listResources(ctx, creds)
 	if err != nil {
 		return diff{}, err
 	}
-	stored, err := store.Resources(ctx, h.db, h.resourcesTable, accountID)
+	stored, err := store.Resources(ctx, h.db, h.resourcesTable, job.TenantID, job.AccountID)
 	if err != nil {
 		return diff{}, err
 	}
 	scannedAt := h.now().UTC()
-	d, err := compare(accountID, stored, live, scannedAt)
+	d, err := compare(job.TenantID, job.AccountID, stored, live, scannedAt)
 	if err != nil {
 		return diff{}, err
 	}
-	batch := store.Batch{DB: h.db, Table: h.resourcesTable, Sleep: h.sleep}
-	if err := batch.Write(ctx, d.writes); err != nil {
+	registration := store.Registration{AccountsTable: h.accountsTable, TenantID: job.TenantID, AccountID: job.AccountID, Generation: job.Generation}
+	if err := store.WriteIfCurrent(ctx, h.db, h.resourcesTable, registration, d.writes); err != nil {
+		if errors.Is(err, store.ErrStale) {
+			return diff{}, fmt.Errorf("%w: %w", errSkip, err)
+		}
 		return diff{}, err
 	}
 	if d.added+d.removed == 0 {
 		return d, nil
 	}
 	// Published after the writes, so that a consumer that reads the API on this event
-	// sees the change. If Publish fails, the next scan finds nothing to change and the
-	// event is lost; publishing from a stream of the table (an outbox) would close that
-	// gap.
-	if err := h.publish(ctx, accountID, d, scannedAt); err != nil {
+	// sees the change. If Publish fails, the message is retried; the retry finds nothing to
+	// change and publishes nothing, so the event is lost.
+	if err := h.publish(ctx, job, d, scannedAt); err != nil {
 		return diff{}, err
 	}
 	return d, nil

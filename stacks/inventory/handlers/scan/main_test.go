@@ -7,12 +7,13 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
@@ -27,9 +28,13 @@ var (
 )
 
 const (
-	bucketA = "arn:aws:s3:::a"
-	bucketB = "arn:aws:s3:::b"
-	queueC  = "arn:aws:sqs:eu-west-1:111122223333:c"
+	connectionFunction = "arn:aws:lambda:eu-west-1:000000000000:function:accounts-connection:live"
+	claimFunction      = "arn:aws:lambda:eu-west-1:000000000000:function:accounts-claim:live"
+	accountX           = "aws-111122223333"
+	g1                 = int64(1772600000000)
+	bucketA            = "arn:aws:s3:::a"
+	bucketB            = "arn:aws:s3:::b"
+	queueC             = "arn:aws:sqs:eu-west-1:111122223333:c"
 )
 
 type fakes struct {
@@ -40,22 +45,22 @@ type fakes struct {
 	sns     *fakeSNS
 }
 
-// setup returns a handler over two accounts: 111122223333 with bucket a (tag env=prod)
-// and bucket b stored, and bucket a (now env=dev) and queue c live; and 444455556666,
-// with nothing stored and nothing live.
+// setup returns a handler for tenant t-1's active registration of account X (generation
+// g1), with bucket a (tag env=prod) and bucket b stored, and bucket a (now env=dev) and
+// queue c live.
 func setup() (*handler, fakes) {
+	partition := store.PartitionKey("t-1", accountX)
 	f := fakes{
 		db: &fakeDB{
-			accountIDs: []string{"aws-111122223333", "aws-444455556666"},
-			resources: map[string]map[string]store.Resource{"aws-111122223333": {
-				bucketA: {AccountID: "aws-111122223333", ResourceArn: bucketA, ResourceType: "s3:bucket", Tags: map[string]string{"env": "prod"}, DiscoveredAt: "2026-01-01T00:00:00Z"},
-				bucketB: {AccountID: "aws-111122223333", ResourceArn: bucketB, ResourceType: "s3:bucket", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"},
+			accounts: map[[2]string]store.Account{{"t-1", accountX}: {TenantID: "t-1", AccountID: accountX, Generation: g1, Status: "active"}},
+			resources: map[string]map[string]store.Resource{partition: {
+				bucketA: {AccountKey: partition, TenantID: "t-1", AccountID: accountX, ResourceArn: bucketA, ResourceType: "s3:bucket", Tags: map[string]string{"env": "prod"}, DiscoveredAt: "2026-01-01T00:00:00Z"},
+				bucketB: {AccountKey: partition, TenantID: "t-1", AccountID: accountX, ResourceArn: bucketB, ResourceType: "s3:bucket", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"},
 			}},
 		},
-		lambda: &fakeLambda{answers: map[string]*awslambda.InvokeOutput{
-			"aws-111122223333": connectionOf("111122223333"),
-			"aws-444455556666": connectionOf("444455556666"),
-		}},
+		lambda: &fakeLambda{connections: map[[2]string]*awslambda.InvokeOutput{
+			{"t-1", accountX}: connectionOf("t-1", "111122223333", g1, "active"),
+		}, claimable: map[string]bool{}},
 		sts: &fakeSTS{},
 		tagging: &fakeTagging{resources: map[string]map[string]map[string]string{
 			"111122223333": {bucketA: {"env": "dev"}, queueC: {}},
@@ -65,53 +70,75 @@ func setup() (*handler, fakes) {
 	h := &handler{
 		db: f.db, functions: f.lambda, sts: f.sts, tagging: f.tagging, topic: f.sns,
 		accountsTable: "accounts", resourcesTable: "resources",
-		connectionFunction: "arn:aws:lambda:eu-west-1:000000000000:function:accounts-connection:live",
-		topicArn:           "arn:aws:sns:eu-west-1:000000000000:inventory-events",
-		now:                func() time.Time { return t1 },
-		sleep:              func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+		connectionFunction: connectionFunction, claimFunction: claimFunction,
+		topicArn: "arn:aws:sns:eu-west-1:000000000000:inventory-events",
+		env:      "dev", readerRole: accounts.ReaderRoleName("dev"),
+		now: func() time.Time { return t1 },
 	}
 	return h, f
 }
 
-// quiet returns the context of an invocation, whose logger (lambdakit.Main stores the
-// function's in Lambda) discards.
-func quiet() context.Context {
-	return lambdakit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
+func job(tenant string, g int64) events.SQSMessage {
+	body, _ := json.Marshal(store.Job{TenantID: tenant, AccountID: accountX, Generation: g})
+	return events.SQSMessage{MessageId: "m-" + tenant, Body: string(body)}
+}
+
+// run handles msgs and returns the ids of the messages that failed.
+func run(t *testing.T, h *handler, msgs ...events.SQSMessage) []string {
+	t.Helper()
+	// In Lambda the context carries the function's logger (lambdakit.Main); here it discards.
+	ctx := lambdakit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
+	resp, err := h.Handle(ctx, events.SQSEvent{Records: msgs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := []string{}
+	for _, f := range resp.BatchItemFailures {
+		failed = append(failed, f.ItemIdentifier)
+	}
+	return failed
+}
+
+func stored(f fakes, tenant string) []string {
+	return slices.Sorted(maps.Keys(f.db.resources[store.PartitionKey(tenant, accountX)]))
 }
 
 func TestScanStoresAdditionsAndRemovals(t *testing.T) {
 	h, f := setup()
 	f.tagging.resources["111122223333"]["not an arn"] = map[string]string{}
-	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil {
-		t.Fatal(err)
+	if failed := run(t, h, job("t-1", g1)); len(failed) != 0 {
+		t.Fatalf("failed = %v", failed)
 	}
-	got := f.db.resources["aws-111122223333"]
-	if want := []string{bucketA, queueC}; !slices.Equal(slices.Sorted(maps.Keys(got)), want) {
-		t.Fatalf("stored %v, want %v", slices.Sorted(maps.Keys(got)), want)
+	got := f.db.resources[store.PartitionKey("t-1", accountX)]
+	if want := []string{bucketA, queueC}; !slices.Equal(stored(f, "t-1"), want) {
+		t.Fatalf("stored %v, want %v", stored(f, "t-1"), want)
 	}
 	if a := got[bucketA]; a.Tags["env"] != "dev" || a.DiscoveredAt != "2026-01-01T00:00:00Z" {
 		t.Fatalf("bucket a = %+v, want new tags and the first discovery time", a)
 	}
-	if c := got[queueC]; c.ResourceType != "sqs:queue" || c.DiscoveredAt != "2026-03-04T06:00:00Z" || c.Tags == nil {
+	if c := got[queueC]; c.ResourceType != "sqs:queue" || c.DiscoveredAt != "2026-03-04T06:00:00Z" || c.Tags == nil || c.TenantID != "t-1" {
 		t.Fatalf("queue c = %+v", c)
 	}
 
-	// The connection function, STS and the scan of the accounts table were called as the
-	// grants allow.
-	in := f.lambda.calls[0]
-	if *in.FunctionName != h.connectionFunction || in.InvocationType != "RequestResponse" || string(in.Payload) != `{"accountId":"aws-111122223333"}` {
-		t.Fatalf("invoke input = %+v", in)
+	// The connection function is asked for the job's tenant, and the claim function is not
+	// called for an active registration.
+	if len(f.lambda.calls) != 1 || *f.lambda.calls[0].FunctionName != connectionFunction ||
+		f.lambda.calls[0].InvocationType != "RequestResponse" || string(f.lambda.calls[0].Payload) != `{"tenantId":"t-1","accountId":"aws-111122223333"}` {
+		t.Fatalf("invocations = %+v", f.lambda.calls)
 	}
+	// The session: the environment's reader role, the registration's external id, a session
+	// that may only list resources, named after the tenant and environment.
 	as := f.sts.calls[0]
-	if *as.RoleArn != "arn:aws:iam::111122223333:role/stratum-inventory-reader" || *as.ExternalId != "x-111122223333" ||
-		*as.RoleSessionName != "stratum-inventory-scan" || *as.DurationSeconds != 900 {
+	if *as.RoleArn != "arn:aws:iam::111122223333:role/stratum-dev-inventory-reader" || *as.ExternalId != "x-t-1-111122223333" ||
+		*as.RoleSessionName != "stratum-dev-t-1" || *as.SourceIdentity != "stratum-dev-t-1" || *as.DurationSeconds != 900 ||
+		*as.Policy != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["tag:GetResources"],"Resource":"*"}]}` {
 		t.Fatalf("assume role input = %+v", as)
 	}
-	if s := f.db.scans[0]; *s.TableName != "accounts" || *s.FilterExpression != "attribute_not_exists(disconnectedAt)" {
-		t.Fatalf("scan input = %+v, want tombstones filtered out", s)
+	// Every write was guarded by the registration's item.
+	if len(f.db.transactions) != 1 || len(f.db.transactions[0].TransactItems) != 4 {
+		t.Fatalf("transactions = %+v, want one with the check and three writes", f.db.transactions)
 	}
 
-	// One event, for the account that changed only.
 	if len(f.sns.published) != 1 {
 		t.Fatalf("%d events published, want 1", len(f.sns.published))
 	}
@@ -124,52 +151,92 @@ func TestScanStoresAdditionsAndRemovals(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, err := envelope.Decode[contract.InventoryChanged](e, contract.InventoryChangedType, contract.InventoryChangedVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := contract.InventoryChanged{Version: 1, AccountID: "aws-111122223333", Added: 1, Removed: 1, Total: 2, ScannedAt: t1}
-	if e.Source != contract.Source || data != want {
-		t.Fatalf("event from %s = %+v, want %+v", e.Source, data, want)
+	want := contract.InventoryChanged{Version: 1, TenantID: "t-1", AccountID: accountX, Added: 1, Removed: 1, Total: 2, ScannedAt: t1}
+	if err != nil || e.Source != contract.Source || data != want {
+		t.Fatalf("event from %s = %+v (%v), want %+v", e.Source, data, err, want)
 	}
 }
 
 func TestScanWithoutChangePublishesNothing(t *testing.T) {
 	h, f := setup()
-	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil {
-		t.Fatal(err)
-	}
+	run(t, h, job("t-1", g1))
 	// The next hour finds what the first scan stored: nothing to write or announce.
 	f.sns.published = nil
-	if err := h.Handle(quiet(), json.RawMessage(`{"any":["json"]}`)); err != nil {
-		t.Fatal(err)
-	}
-	if len(f.sns.published) != 0 {
-		t.Fatalf("%d events published for an unchanged inventory", len(f.sns.published))
+	if failed := run(t, h, job("t-1", g1)); len(failed) != 0 || len(f.sns.published) != 0 || len(f.db.transactions) != 1 {
+		t.Fatalf("failed = %v, %d events, %d transactions; want nothing more", failed, len(f.sns.published), len(f.db.transactions))
 	}
 }
 
-func TestScanContinuesAfterAFailedAccount(t *testing.T) {
+func TestScanClaimsAPendingRegistration(t *testing.T) {
 	h, f := setup()
-	f.db.accountIDs = []string{"aws-444455556666", "aws-111122223333"}
-	f.sts.fail = map[string]error{"arn:aws:iam::444455556666:role/stratum-inventory-reader": errors.New("AccessDenied")}
-	err := h.Handle(quiet(), json.RawMessage(`{}`))
-	if err == nil || !strings.Contains(err.Error(), `1 of 2 accounts failed`) || !strings.Contains(err.Error(), `"aws-444455556666"`) {
-		t.Fatalf("err = %v, want the failed account named", err)
+	f.lambda.connections[[2]string{"t-1", accountX}] = connectionOf("t-1", "111122223333", g1, "pending")
+	f.lambda.claimable["t-1"] = true
+	if failed := run(t, h, job("t-1", g1)); len(failed) != 0 {
+		t.Fatalf("failed = %v", failed)
 	}
-	if len(f.sns.published) != 1 || len(f.db.resources["aws-111122223333"]) != 2 {
-		t.Fatal("the account after the failed one was not scanned")
+	if len(f.lambda.calls) != 2 || *f.lambda.calls[1].FunctionName != claimFunction ||
+		string(f.lambda.calls[1].Payload) != `{"tenantId":"t-1","accountId":"aws-111122223333","generation":1772600000000}` {
+		t.Fatalf("invocations = %+v, want the claim after the connection", f.lambda.calls)
+	}
+	if len(f.sts.calls) != 1 || !slices.Equal(stored(f, "t-1"), []string{bucketA, queueC}) {
+		t.Fatal("the claimed registration was not scanned")
 	}
 }
 
-func TestScanSkipsAccountUnknownToAccounts(t *testing.T) {
-	h, f := setup()
-	payload, _ := json.Marshal(accounts.ConnectionResponse{Error: "account aws-444455556666 not found"})
-	f.lambda.answers["aws-444455556666"] = &awslambda.InvokeOutput{StatusCode: 200, Payload: payload}
-	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil {
-		t.Fatalf("err = %v, want the unknown account skipped", err)
+// TestScanWritesNothingForAnUnprovenRegistration covers the registrations that must not see
+// the account: one whose role refuses it, one that loses the claim, one the accounts
+// context does not know, and connection details of another registration.
+func TestScanWritesNothingForAnUnprovenRegistration(t *testing.T) {
+	denied := &smithy.GenericAPIError{Code: "AccessDenied", Message: "not authorized to perform sts:AssumeRole"}
+	for name, tc := range map[string]struct {
+		edit       func(fakes)
+		wantAssume int
+	}{
+		"role refuses the pending registration": {func(f fakes) {
+			f.lambda.connections[[2]string{"t-1", accountX}] = connectionOf("t-1", "111122223333", g1, "pending")
+			f.sts.fail = map[string]error{"arn:aws:iam::111122223333:role/stratum-dev-inventory-reader": denied}
+		}, 1},
+		"claim refused": {func(f fakes) {
+			f.lambda.connections[[2]string{"t-1", accountX}] = connectionOf("t-1", "111122223333", g1, "pending")
+		}, 1},
+		"no registration": {func(f fakes) { delete(f.lambda.connections, [2]string{"t-1", accountX}) }, 0},
+		"another tenant's details": {func(f fakes) {
+			f.lambda.connections[[2]string{"t-1", accountX}] = connectionOf("t-2", "111122223333", g1, "active")
+		}, 0},
+		"another generation": {func(f fakes) {
+			f.lambda.connections[[2]string{"t-1", accountX}] = connectionOf("t-1", "111122223333", g1+1, "active")
+		}, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h, f := setup()
+			tc.edit(f)
+			if failed := run(t, h, job("t-1", g1)); len(failed) != 0 {
+				t.Fatalf("failed = %v, want the job skipped: a retry changes nothing", failed)
+			}
+			if len(f.sts.calls) != tc.wantAssume || f.tagging.calls != 0 || len(f.db.transactions) != 0 || len(f.sns.published) != 0 {
+				t.Fatalf("%d AssumeRole, %d listings, %d transactions, %d events; want %d AssumeRole and nothing else",
+					len(f.sts.calls), f.tagging.calls, len(f.db.transactions), len(f.sns.published), tc.wantAssume)
+			}
+		})
 	}
-	if len(f.sts.calls) != 1 {
-		t.Fatalf("%d AssumeRole calls, want only the known account's", len(f.sts.calls))
+}
+
+// TestScanAlreadyRunningWritesNothingBack is the third interleaving of issue 10: a scan of
+// tenant A's registration is running when A removes the account (the tombstone reaches the
+// inventory) and tenant B registers it. The scan's writes are refused, and B's partition
+// never holds A's resources.
+func TestScanAlreadyRunningWritesNothingBack(t *testing.T) {
+	h, f := setup()
+	f.db.resources = map[string]map[string]store.Resource{}
+	f.db.beforeWrite = func() {
+		f.db.accounts[[2]string{"t-1", accountX}] = store.Account{TenantID: "t-1", AccountID: accountX, Generation: g1, DisconnectedAt: "2026-03-04T06:00:00Z"}
+		f.db.accounts[[2]string{"t-2", accountX}] = store.Account{TenantID: "t-2", AccountID: accountX, Generation: g1 + 1, Status: "pending"}
+	}
+	if failed := run(t, h, job("t-1", g1)); len(failed) != 0 {
+		t.Fatalf("failed = %v, want the stale scan dropped", failed)
+	}
+	if len(stored(f, "t-1")) != 0 || len(stored(f, "t-2")) != 0 || len(f.sns.published) != 0 {
+		t.Fatalf("a stale scan wrote %v for A and %v for B, and published %d events", stored(f, "t-1"), stored(f, "t-2"), len(f.sns.published))
 	}
 }
 
@@ -177,18 +244,18 @@ func TestScanFailsOnBadConnection(t *testing.T) {
 	for name, out := range map[string]*awslambda.InvokeOutput{
 		"function error": {StatusCode: 200, FunctionError: aws.String("Unhandled"), Payload: []byte(`{"errorMessage":"dynamodb throttled"}`)},
 		"not json":       {StatusCode: 200, Payload: []byte(`nope`)},
-		"other role":     {StatusCode: 200, Payload: []byte(`{"roleArn":"arn:aws:iam::444455556666:role/admin","externalId":"x"}`)},
-		"no external id": {StatusCode: 200, Payload: []byte(`{"roleArn":"arn:aws:iam::444455556666:role/stratum-inventory-reader"}`)},
+		"other role":     answer(accounts.ConnectionResponse{TenantID: "t-1", AccountID: accountX, Generation: g1, RoleArn: "arn:aws:iam::111122223333:role/admin", ExternalID: "x"}),
+		"prod's role":    answer(accounts.ConnectionResponse{TenantID: "t-1", AccountID: accountX, Generation: g1, RoleArn: "arn:aws:iam::111122223333:role/stratum-prod-inventory-reader", ExternalID: "x"}),
+		"no external id": answer(accounts.ConnectionResponse{TenantID: "t-1", AccountID: accountX, Generation: g1, RoleArn: "arn:aws:iam::111122223333:role/stratum-dev-inventory-reader"}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			h, f := setup()
-			f.lambda.answers["aws-444455556666"] = out
-			err := h.Handle(quiet(), json.RawMessage(`{}`))
-			if err == nil || !strings.Contains(err.Error(), `"aws-444455556666"`) {
-				t.Fatalf("err = %v", err)
+			f.lambda.connections[[2]string{"t-1", accountX}] = out
+			if failed := run(t, h, job("t-1", g1)); !slices.Equal(failed, []string{"m-t-1"}) {
+				t.Fatalf("failed = %v, want the job retried", failed)
 			}
-			if len(f.sts.calls) != 1 {
-				t.Fatalf("%d AssumeRole calls, want only the good account's", len(f.sts.calls))
+			if len(f.sts.calls) != 0 {
+				t.Fatalf("%d AssumeRole calls, want none", len(f.sts.calls))
 			}
 		})
 	}
@@ -197,29 +264,60 @@ func TestScanFailsOnBadConnection(t *testing.T) {
 func TestScanFailsWhenADependencyFails(t *testing.T) {
 	boom := errors.New("boom")
 	for name, breakIt := range map[string]func(fakes){
-		"accounts table": func(f fakes) { f.db.scanErr = boom },
-		"resources":      func(f fakes) { f.db.queryErr = boom },
-		"lambda":         func(f fakes) { f.lambda.err = boom },
-		"publish":        func(f fakes) { f.sns.err = boom },
+		"resources": func(f fakes) { f.db.queryErr = boom },
+		"writes":    func(f fakes) { f.db.writeErr = boom },
+		"lambda":    func(f fakes) { f.lambda.err = boom },
+		"publish":   func(f fakes) { f.sns.err = boom },
+		"active denied": func(f fakes) {
+			f.sts.fail = map[string]error{"arn:aws:iam::111122223333:role/stratum-dev-inventory-reader": &smithy.GenericAPIError{Code: "AccessDenied"}}
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h, f := setup()
 			breakIt(f)
-			if err := h.Handle(quiet(), json.RawMessage(`{}`)); !errors.Is(err, boom) {
-				t.Fatalf("err = %v, want it to wrap boom", err)
+			if failed := run(t, h, job("t-1", g1)); !slices.Equal(failed, []string{"m-t-1"}) {
+				t.Fatalf("failed = %v, want the job retried", failed)
 			}
 		})
 	}
 }
 
-func TestScanNoAccounts(t *testing.T) {
+func TestScanRefusesABadJob(t *testing.T) {
 	h, f := setup()
-	f.db.accountIDs = nil
-	if err := h.Handle(quiet(), json.RawMessage(`{}`)); err != nil || len(f.lambda.calls) != 0 {
-		t.Fatalf("err = %v, %d invocations", err, len(f.lambda.calls))
+	for _, body := range []string{"not json", `{"tenantId":"t-1","accountId":"aws-111122223333"}`, `{"tenantId":"","accountId":"x","generation":1}`} {
+		if failed := run(t, h, events.SQSMessage{MessageId: "m", Body: body}); len(failed) != 1 {
+			t.Errorf("%s: failed = %v, want the job to the dead-letter queue", body, failed)
+		}
+	}
+	if len(f.lambda.calls) != 0 {
+		t.Fatal("a bad job reached the accounts context")
 	}
 }
 
+func TestSessionIdentity(t *testing.T) {
+	for tenant, want := range map[string]string{
+		"t-1":         "stratum-dev-t-1",
+		"acme@corp.1": "stratum-dev-acme@corp.1",
+		"a b/c":       "stratum-dev-a-b-c-",
+		"é":           "stratum-dev---",
+	} {
+		got := sessionIdentity("dev", tenant)
+		if len(want) > 0 && want[len(want)-1] == '-' {
+			if len(got) != len(want)+8 || got[:len(want)] != want {
+				t.Errorf("sessionIdentity(%q) = %q, want %q and a hash", tenant, got, want)
+			}
+			continue
+		}
+		if got != want {
+			t.Errorf("sessionIdentity(%q) = %q, want %q", tenant, got, want)
+		}
+	}
+	long := sessionIdentity("prod", string(make([]byte, 100)))
+	other := sessionIdentity("prod", string(make([]byte, 101)))
+	if len(long) != maxSessionIdentity || long == other {
+		t.Errorf("long tenant ids: %q and %q, want 64 characters each, different", long, other)
+	}
+}
 func TestResourceType(t *testing.T) {
 	for arn, want := range map[string]string{
 		"arn:aws:ec2:eu-west-1:111122223333:instance/i-0abc":                   "ec2:instance",

@@ -24,11 +24,16 @@ import (
 )
 
 // Headers of a delivery, and the Content-Type of its body: the event's envelope in JSON.
+// Idempotency-Key carries the event id too, under the header name that HTTP APIs use for
+// de-duplication: the same event may be delivered more than once (SQS delivers at least
+// once, a failed batch is retried, a producer may publish a change again), always with the
+// same id, and the receiver must act on it once.
 const (
-	contentTypeJSON = "application/json"
-	headerEventID   = "X-Stratum-Event-Id"
-	headerEventType = "X-Stratum-Event-Type"
-	headerSignature = "X-Stratum-Signature"
+	contentTypeJSON      = "application/json"
+	headerEventID        = "X-Stratum-Event-Id"
+	headerEventType      = "X-Stratum-Event-Type"
+	headerIdempotencyKey = "Idempotency-Key"
+	headerSignature      = "X-Stratum-Signature"
 )
 
 // Delivery settings. Three attempts with a backoff of at most a few seconds absorb a
@@ -106,6 +111,9 @@ func (h *handler) deliver(ctx context.Context, msg events.SQSMessage) error {
 	if err != nil {
 		return err
 	}
+	if err := checkProducer(e); err != nil {
+		return err
+	}
 	ctx = e.Context(ctx)
 	body, err := json.Marshal(e)
 	if err != nil {
@@ -177,6 +185,7 @@ func (h *handler) post(ctx context.Context, e envelope.Envelope, body, secret []
 	req.Header.Set("Content-Type", contentTypeJSON)
 	req.Header.Set("User-Agent", "stratum-notifications")
 	req.Header.Set(headerEventID, e.ID)
+	req.Header.Set(headerIdempotencyKey, e.ID)
 	req.Header.Set(headerEventType, e.Type)
 	req.Header.Set(headerSignature, signature(secret, h.now().Unix(), body))
 	resp, err := h.client.Do(req)

@@ -1,6 +1,8 @@
 // Command deliver forwards the platform's events to the legacy receiver: it consumes an
 // SQS queue subscribed to the accounts and inventory topics and POSTs each event, signed
-// with HMAC-SHA256, to an HTTPS endpoint.
+// with HMAC-SHA256, to an HTTPS endpoint, with the event's id as its Idempotency-Key (the
+// receiver must act on an id once: the same event may come again). An event whose source
+// is not its type's producer is refused, not delivered.
 //
 // Environment: ENDPOINT_URL (https only) and SECRET_ARN, the Secrets Manager secret whose
 // SecretString is the signing key.

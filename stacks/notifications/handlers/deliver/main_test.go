@@ -194,6 +194,7 @@ func TestDeliverSignsTheEvent(t *testing.T) {
 	for name, want := range map[string]string{
 		"Content-Type":         "application/json",
 		"X-Stratum-Event-Id":   "e-1",
+		"Idempotency-Key":      "e-1",
 		"X-Stratum-Event-Type": "InventoryChanged",
 	} {
 		if got.header.Get(name) != want {
@@ -344,8 +345,13 @@ func TestDeliverTwiceSendsTheSameEventID(t *testing.T) {
 	// SQS may deliver a message twice; the receiver de-duplicates on the event id.
 	run(t, x.h, context.Background(), messageOf("m-1", eventBody))
 	run(t, x.h, context.Background(), messageOf("m-1", eventBody))
-	if r.count() != 2 || r.requests[0].header.Get(headerEventID) != "e-1" || r.requests[1].header.Get(headerEventID) != "e-1" {
-		t.Fatalf("requests = %d, want two with X-Stratum-Event-Id e-1", r.count())
+	for _, req := range r.requests {
+		if req.header.Get(headerEventID) != "e-1" || req.header.Get(headerIdempotencyKey) != "e-1" {
+			t.Fatalf("headers = %v, want X-Stratum-Event-Id and Idempotency-Key e-1", req.header)
+		}
+	}
+	if r.count() != 2 {
+		t.Fatalf("requests = %d, want two", r.count())
 	}
 }
 
@@ -368,6 +374,22 @@ func TestDeliverRejectsBadMessages(t *testing.T) {
 	failed := run(t, x.h, context.Background(), messageOf("m-1", "not json"), messageOf("m-2", `{"id":"e-2"}`))
 	if !slices.Equal(failed, []string{"m-1", "m-2"}) || r.count() != 0 {
 		t.Fatalf("failed = %v after %d requests", failed, r.count())
+	}
+}
+
+func TestDeliverRefusesEventsOfAnotherProducer(t *testing.T) {
+	r := newReceiver(t, "k1")
+	x := newHarness(t, r, "k1")
+	forged := strings.Replace(eventBody, `"source":"stratum.inventory"`, `"source":"stratum.accounts"`, 1)
+	unknown := strings.Replace(eventBody, `"type":"InventoryChanged"`, `"type":"PaymentMade"`, 1)
+	accountEvent := `{"id":"e-2","type":"AccountDisconnected","version":1,"source":"stratum.inventory","time":"2026-03-04T05:06:07.089Z","correlationId":"c-2","data":{"accountId":"aws-111122223333","tenantId":"t-1"}}`
+	failed := run(t, x.h, context.Background(), messageOf("m-1", forged), messageOf("m-2", unknown), messageOf("m-3", accountEvent))
+	if !slices.Equal(failed, []string{"m-1", "m-2", "m-3"}) || r.count() != 0 {
+		t.Fatalf("failed = %v after %d requests, want every event refused before delivery", failed, r.count())
+	}
+	ok := strings.Replace(accountEvent, `"source":"stratum.inventory"`, `"source":"stratum.accounts"`, 1)
+	if failed := run(t, x.h, context.Background(), messageOf("m-4", ok)); len(failed) != 0 || r.count() != 1 {
+		t.Fatalf("failed = %v after %d requests, want the accounts context's event delivered", failed, r.count())
 	}
 }
 

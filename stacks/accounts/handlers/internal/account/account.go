@@ -1,16 +1,38 @@
-// Package account is the accounts context's model of a registered cloud account and its
-// store in the DynamoDB table `accounts`, shared by the context's handlers.
+// Package account is the accounts context's model of a tenant's registration of a cloud
+// account and its store in two DynamoDB tables, shared by the context's handlers.
 //
-// The table's hash key is tenantId and its range key accountId; the global secondary
-// index byAccountId (projection ALL) finds an account without its tenant. An account id is
-// "aws-" followed by the 12 digits of the AWS account, so registering the same AWS account
-// twice names the same item, and a retried registration cannot create a second one.
+// The table `accounts` holds registrations: hash key tenantId, range key accountId. An
+// account id is "aws-" followed by the 12 digits of the AWS account, so a tenant registering
+// the same AWS account twice names the same item, and a retried registration cannot create
+// a second one. Registrations are per tenant: any number of tenants may register the same
+// AWS account, and none is told about the others. The table `claims` (hash key accountId)
+// holds, for each account, the one registration that is active.
+//
+// The state machine of a registration:
+//
+//	(none) --register--> pending --claim--> active
+//	pending --remove--> (none)      active --remove--> (none), and the claim goes with it
+//
+// A registration is created pending, with a new random external id and a new generation
+// (its creation time in Unix milliseconds, greater than any earlier registration's of the
+// same tenant and account). Registering proves nothing: anyone can type an account id. The
+// inventory context's scan assumes the account's reader role with the registration's
+// external id, which works only if the account's owner put that external id in the role's
+// trust policy, and then claims the account (Claim): one transaction that writes the claim
+// on condition that the account has none, and makes the registration active on condition
+// that it is still pending with the same generation. The first registration to get there is
+// the account's active one; any other stays pending, and the connection function gives it
+// no connection details while the claim is another's, so its tenant never sees the account.
+// Removing the active registration deletes the claim in the same transaction, so the
+// account is claimable again at once, and never by a stale claim.
 package account
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"time"
 	"unicode"
@@ -50,6 +72,13 @@ type Account struct {
 	ExternalID string `json:"externalId" dynamodbav:"externalId"`
 	// CreatedAt is in UTC, to the second, so that it is stored as plain RFC 3339.
 	CreatedAt time.Time `json:"createdAt" dynamodbav:"createdAt"`
+	// Status is contract.StatusPending until the registration claims the account, then
+	// contract.StatusActive (see the package documentation).
+	Status string `json:"status" dynamodbav:"status"`
+	// Generation identifies this registration among the tenant's registrations of the
+	// account over time: its creation time in Unix milliseconds. Events carry it so that
+	// consumers order them; the API does not show it.
+	Generation int64 `json:"-" dynamodbav:"generation"`
 }
 
 // Registration is the body of POST /accounts.
@@ -95,10 +124,10 @@ func nameProblem(name string) string {
 	return ""
 }
 
-// New returns the account that tenant registers with r, which must be valid: its id and
-// role derived from the external account id, a new random external id read from random,
-// and created at now.
-func New(tenant string, r Registration, now time.Time, random io.Reader) (Account, error) {
+// New returns the pending registration that tenant makes with r, which must be valid: its
+// id and reader role (named roleName) derived from the external account id, a new random
+// external id read from random, created at now, and its generation.
+func New(tenant string, r Registration, now time.Time, random io.Reader, roleName string) (Account, error) {
 	b := make([]byte, externalIDBytes)
 	if _, err := io.ReadFull(random, b); err != nil {
 		return Account{}, fmt.Errorf("new external id: %w", err)
@@ -109,20 +138,17 @@ func New(tenant string, r Registration, now time.Time, random io.Reader) (Accoun
 		Name:              r.Name,
 		Provider:          r.Provider,
 		ExternalAccountID: r.ExternalAccountID,
-		RoleArn:           RoleArn(r.ExternalAccountID),
+		RoleArn:           "arn:aws:iam::" + r.ExternalAccountID + ":role/" + roleName,
 		ExternalID:        hex.EncodeToString(b),
 		CreatedAt:         now.UTC().Truncate(time.Second),
+		Status:            contract.StatusPending,
+		Generation:        now.UnixMilli(),
 	}, nil
 }
 
 // ID returns the account id of the AWS account externalAccountID.
 func ID(externalAccountID string) string {
 	return idPrefix + externalAccountID
-}
-
-// RoleArn returns the role the platform assumes in the AWS account externalAccountID.
-func RoleArn(externalAccountID string) string {
-	return "arn:aws:iam::" + externalAccountID + ":role/" + contract.ReaderRoleName
 }
 
 // ValidateID returns a *lambdakit.ValidationError for the field accountId when id is not an
@@ -135,6 +161,22 @@ func ValidateID(id string) error {
 	return &lambdakit.ValidationError{Fields: map[string]string{
 		"accountId": fmt.Sprintf("must be %q followed by 12 digits, got %s", idPrefix, quote(id)),
 	}}
+}
+
+// KeyProblems returns what is wrong with the key of a registration that another context
+// sends, by field (tenantId, accountId), or nil when it is valid.
+func KeyProblems(tenant, id string) map[string]string {
+	fields := map[string]string{}
+	if verr, ok := errors.AsType[*lambdakit.ValidationError](ValidateID(id)); ok {
+		maps.Copy(fields, verr.Fields)
+	}
+	if strings.TrimSpace(tenant) == "" {
+		fields["tenantId"] = "is required"
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return fields
 }
 
 func twelveDigits(s string) bool {

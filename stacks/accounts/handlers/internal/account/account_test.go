@@ -108,7 +108,7 @@ func TestNew(t *testing.T) {
 	now := time.Date(2026, 3, 4, 5, 6, 7, 890, time.FixedZone("CET", 3600))
 	random := bytes.NewReader(bytes.Repeat([]byte{0xab}, 16))
 
-	got, err := account.New("t-1", r, now, random)
+	got, err := account.New("t-1", r, now, random, "stratum-dev-inventory-reader")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,9 +118,11 @@ func TestNew(t *testing.T) {
 		Name:              "Production",
 		Provider:          "aws",
 		ExternalAccountID: "123456789012",
-		RoleArn:           "arn:aws:iam::123456789012:role/stratum-inventory-reader",
+		RoleArn:           "arn:aws:iam::123456789012:role/stratum-dev-inventory-reader",
 		ExternalID:        strings.Repeat("ab", 16),
 		CreatedAt:         time.Date(2026, 3, 4, 4, 6, 7, 0, time.UTC),
+		Status:            "pending",
+		Generation:        now.UnixMilli(),
 	}
 	if got != want {
 		t.Errorf("New() = %+v, want %+v", got, want)
@@ -129,7 +131,7 @@ func TestNew(t *testing.T) {
 
 func TestNewRandomFails(t *testing.T) {
 	r := account.Registration{Name: "Production", Provider: "aws", ExternalAccountID: "123456789012"}
-	_, err := account.New("t-1", r, time.Now(), bytes.NewReader(make([]byte, 3)))
+	_, err := account.New("t-1", r, time.Now(), bytes.NewReader(make([]byte, 3)), "stratum-dev-inventory-reader")
 	if err == nil || !strings.HasPrefix(err.Error(), "new external id: ") {
 		t.Errorf("New() = %v, want an external id error", err)
 	}

@@ -31,9 +31,14 @@ type Deleter interface {
 	DeleteItem(ctx context.Context, in *dynamodb.DeleteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 }
 
-// Querier queries the table or one of its indexes.
+// Querier queries the table.
 type Querier interface {
 	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+}
+
+// Transactor writes several items, all or none.
+type Transactor interface {
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 // Create writes a unless the table holds its item already. It returns the stored account
@@ -90,29 +95,6 @@ func Get(ctx context.Context, db Getter, table, tenant, id string) (Account, err
 	return a, nil
 }
 
-// Delete deletes the account id of tenant and returns it as it was, or fails with an error
-// wrapping lambdakit.ErrNotFound when there is no such account. The condition makes only the
-// call that actually deleted the item succeed, so only that one announces it.
-func Delete(ctx context.Context, db Deleter, table, tenant, id string) (Account, error) {
-	out, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:           aws.String(table),
-		Key:                 key(tenant, id),
-		ConditionExpression: aws.String("attribute_exists(accountId)"),
-		ReturnValues:        types.ReturnValueAllOld,
-	})
-	if _, ok := errors.AsType[*types.ConditionalCheckFailedException](err); ok {
-		return Account{}, fmt.Errorf("account %q: %w", id, lambdakit.ErrNotFound)
-	}
-	if err != nil {
-		return Account{}, fmt.Errorf("account %q: delete item: %w", id, err)
-	}
-	a, err := decode(out.Attributes)
-	if err != nil {
-		return Account{}, fmt.Errorf("account %q: %w", id, err)
-	}
-	return a, nil
-}
-
 // Page is one page of a tenant's accounts, as GET /accounts returns it.
 type Page struct {
 	Items []Account `json:"items"`
@@ -159,32 +141,6 @@ func List(ctx context.Context, db Querier, table, tenant string, limit int32, ne
 		}
 	}
 	return page, nil
-}
-
-// ByAccountID returns the accounts with id, whatever their tenant, from the index, at most
-// two: enough to tell an unknown account from a known one and from one that two tenants
-// hold. The index is eventually consistent: an account registered a moment ago may be
-// missing.
-func ByAccountID(ctx context.Context, db Querier, table, index, id string) ([]Account, error) {
-	out, err := db.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(table),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String("accountId = :accountId"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":accountId": str(id)},
-		Limit:                     aws.Int32(2),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("account %q: query index %s: %w", id, index, err)
-	}
-	accounts := make([]Account, 0, len(out.Items))
-	for _, item := range out.Items {
-		a, err := decode(item)
-		if err != nil {
-			return nil, fmt.Errorf("account %q: %w", id, err)
-		}
-		accounts = append(accounts, a)
-	}
-	return accounts, nil
 }
 
 func key(tenant, id string) map[string]types.AttributeValue {

@@ -16,9 +16,11 @@ import (
 )
 
 const (
-	tableName = "accounts-dev"
-	indexName = "byAccountId"
+	tableName  = "accounts-dev"
+	claimsName = "claims-dev"
 )
+
+var tables = account.Tables{Accounts: tableName, Claims: claimsName}
 
 var errBroken = errors.New("broken")
 
@@ -29,15 +31,17 @@ func sample(tenant, external string) account.Account {
 		Name:              "Account " + external,
 		Provider:          "aws",
 		ExternalAccountID: external,
-		RoleArn:           account.RoleArn(external),
+		RoleArn:           "arn:aws:iam::" + external + ":role/stratum-dev-inventory-reader",
 		ExternalID:        "0123456789abcdef0123456789abcdef",
 		CreatedAt:         time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Status:            "pending",
+		Generation:        time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).UnixMilli(),
 	}
 }
 
 func TestCreate(t *testing.T) {
 	ctx := context.Background()
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	a := sample("t-1", "123456789012")
 
 	got, created, err := account.Create(ctx, db, tableName, a)
@@ -59,7 +63,7 @@ func TestCreate(t *testing.T) {
 }
 
 func TestCreateFails(t *testing.T) {
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	db.Fail(fake.PutItem, errBroken)
 	_, _, err := account.Create(context.Background(), db, tableName, sample("t-1", "123456789012"))
 	if !errors.Is(err, errBroken) {
@@ -69,7 +73,7 @@ func TestCreateFails(t *testing.T) {
 
 func TestGet(t *testing.T) {
 	ctx := context.Background()
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	a := sample("t-1", "123456789012")
 	db.Seed(t, a)
 
@@ -88,31 +92,9 @@ func TestGet(t *testing.T) {
 	}
 }
 
-func TestDelete(t *testing.T) {
-	ctx := context.Background()
-	db := fake.NewTable(tableName, indexName)
-	a := sample("t-1", "123456789012")
-	db.Seed(t, a)
-
-	if _, err := account.Delete(ctx, db, tableName, "t-2", a.AccountID); !errors.Is(err, lambdakit.ErrNotFound) {
-		t.Fatalf("Delete() of another tenant = %v, want not found", err)
-	}
-	got, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID)
-	if err != nil || got != a {
-		t.Fatalf("Delete() = %+v, %v; want %+v", got, err, a)
-	}
-	if _, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID); !errors.Is(err, lambdakit.ErrNotFound) {
-		t.Errorf("second Delete() = %v, want not found", err)
-	}
-	db.Fail(fake.DeleteItem, errBroken)
-	if _, err := account.Delete(ctx, db, tableName, "t-1", a.AccountID); !errors.Is(err, errBroken) || errors.Is(err, lambdakit.ErrNotFound) {
-		t.Errorf("Delete() = %v, want it to wrap %v", err, errBroken)
-	}
-}
-
 func TestListPages(t *testing.T) {
 	ctx := context.Background()
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	var want []string
 	for i := range 5 {
 		a := sample("t-1", fmt.Sprintf("10000000000%d", i))
@@ -145,7 +127,7 @@ func TestListPages(t *testing.T) {
 }
 
 func TestListEmpty(t *testing.T) {
-	page, err := account.List(context.Background(), fake.NewTable(tableName, indexName), tableName, "t-1", 25, "")
+	page, err := account.List(context.Background(), fake.NewTable(tableName, claimsName), tableName, "t-1", 25, "")
 	if err != nil || page.Items == nil || len(page.Items) != 0 || page.Next != "" {
 		t.Errorf("List() = %+v, %v; want an empty, non-nil page", page, err)
 	}
@@ -153,7 +135,7 @@ func TestListEmpty(t *testing.T) {
 
 func TestListInvalidToken(t *testing.T) {
 	ctx := context.Background()
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	db.Seed(t, sample("t-1", "100000000000"), sample("t-1", "100000000001"))
 	page, err := account.List(ctx, db, tableName, "t-1", 1, "")
 	if err != nil || page.Next == "" {
@@ -184,34 +166,9 @@ func TestListInvalidToken(t *testing.T) {
 }
 
 func TestListFails(t *testing.T) {
-	db := fake.NewTable(tableName, indexName)
+	db := fake.NewTable(tableName, claimsName)
 	db.Fail(fake.Query, errBroken)
 	if _, err := account.List(context.Background(), db, tableName, "t-1", 25, ""); !errors.Is(err, errBroken) {
 		t.Errorf("List() = %v, want it to wrap %v", err, errBroken)
-	}
-}
-
-func TestByAccountID(t *testing.T) {
-	ctx := context.Background()
-	db := fake.NewTable(tableName, indexName)
-	a := sample("t-1", "123456789012")
-	db.Seed(t, a, sample("t-1", "210987654321"))
-
-	got, err := account.ByAccountID(ctx, db, tableName, indexName, a.AccountID)
-	if err != nil || len(got) != 1 || got[0] != a {
-		t.Fatalf("ByAccountID() = %+v, %v; want [%+v]", got, err, a)
-	}
-	got, err = account.ByAccountID(ctx, db, tableName, indexName, "aws-000000000000")
-	if err != nil || len(got) != 0 {
-		t.Errorf("ByAccountID() of an unknown account = %+v, %v; want none", got, err)
-	}
-	db.Seed(t, sample("t-2", "123456789012"), sample("t-3", "123456789012"))
-	got, err = account.ByAccountID(ctx, db, tableName, indexName, a.AccountID)
-	if err != nil || len(got) != 2 {
-		t.Errorf("ByAccountID() of an account of three tenants = %d accounts, %v; want 2", len(got), err)
-	}
-	db.Fail(fake.Query, errBroken)
-	if _, err := account.ByAccountID(ctx, db, tableName, indexName, a.AccountID); !errors.Is(err, errBroken) {
-		t.Errorf("ByAccountID() = %v, want it to wrap %v", err, errBroken)
 	}
 }

@@ -1,10 +1,13 @@
 // Package store is how the inventory context's handlers read and write its two DynamoDB
-// tables: the items of the accounts and resources tables, their keys, and the paginated
-// query and batch write that several handlers need.
+// tables: the items of the accounts and resources tables, their keys, the paginated query,
+// the batch write and the guarded transactions that several handlers need.
 //
-// The accounts table (hash key accountId) holds one item per account that the accounts
-// context connected, written from its events; the resources table (hash key accountId,
-// range key resourceArn) holds what the last scan found in each account.
+// Both tables are keyed by tenant, so that no read or write of one tenant's data can name
+// another's. The accounts table (hash key tenantId, range key accountId, and the index
+// byAccountId) holds one item per registration of an account that the accounts context
+// announced, written from its events; the resources table (hash key accountKey, which is
+// "<tenantId>#<accountId>", range key resourceArn) holds what the last scan found in the
+// account for that tenant.
 package store
 
 import (
@@ -19,32 +22,39 @@ import (
 
 // Attribute names of the items, for expressions.
 const (
-	AttrAccountID      = "accountId"
 	AttrTenantID       = "tenantId"
-	AttrLastEventAt    = "lastEventAt"
+	AttrAccountID      = "accountId"
+	AttrGeneration     = "generation"
 	AttrDisconnectedAt = "disconnectedAt"
+	AttrAccountKey     = "accountKey"
 	AttrResourceArn    = "resourceArn"
 )
 
-// Account is an item of the accounts table.
+// IndexByAccountID is the index of the accounts table by accountId alone (keys only): it
+// finds every tenant's item of one account.
+const IndexByAccountID = "byAccountId"
+
+// Account is an item of the accounts table: one tenant's registration of one account.
 //
-// An account that was disconnected keeps a tombstone item, with DisconnectedAt set and
-// no name, instead of being deleted: SQS may deliver AccountConnected after the
-// AccountDisconnected that followed it, and with no item left to compare LastEventAt
-// with, the late event would bring the account back. Readers treat a tombstone as no
+// A registration that was removed keeps a tombstone item, with DisconnectedAt set and no
+// name, instead of being deleted: SQS may deliver AccountConnected after the
+// AccountDisconnected that followed it, and with no item left to compare Generation with,
+// the late event would bring the registration back. Readers treat a tombstone as no
 // account. ExpiresAt lets a DynamoDB TTL on "expiresAt" remove tombstones once no late
 // event can arrive any more.
 type Account struct {
-	AccountID string `dynamodbav:"accountId"`
 	TenantID  string `dynamodbav:"tenantId"`
+	AccountID string `dynamodbav:"accountId"`
 	Name      string `dynamodbav:"name,omitempty"`
-	// ConnectedAt is when the account was connected, in RFC 3339 and UTC.
+	// ConnectedAt is when the account was registered, in RFC 3339 and UTC.
 	ConnectedAt string `dynamodbav:"connectedAt,omitempty"`
-	// LastEventAt is the time of the last event applied to the item, in Unix
-	// milliseconds: a number, so that conditions compare it as one.
-	LastEventAt int64 `dynamodbav:"lastEventAt"`
-	// DisconnectedAt is when the account was disconnected, in RFC 3339 and UTC; it is
-	// set only on tombstones.
+	// Generation is the registration's (contract.AccountConnected.Generation): events of
+	// an older one change nothing, and a scan writes only while it is the current one.
+	Generation int64 `dynamodbav:"generation"`
+	// Status is the registration's, pending or active, as its last event said.
+	Status string `dynamodbav:"status,omitempty"`
+	// DisconnectedAt is when the registration was removed, in RFC 3339 and UTC; it is set
+	// only on tombstones.
 	DisconnectedAt string `dynamodbav:"disconnectedAt,omitempty"`
 	// ExpiresAt is when a tombstone may be deleted, in Unix seconds.
 	ExpiresAt int64 `dynamodbav:"expiresAt,omitempty"`
@@ -57,6 +67,9 @@ func (a Account) Disconnected() bool {
 
 // Resource is an item of the resources table.
 type Resource struct {
+	// AccountKey is PartitionKey(TenantID, AccountID).
+	AccountKey  string `dynamodbav:"accountKey"`
+	TenantID    string `dynamodbav:"tenantId"`
 	AccountID   string `dynamodbav:"accountId"`
 	ResourceArn string `dynamodbav:"resourceArn"`
 	// ResourceType is "service:type" from the ARN, such as "ec2:instance".
@@ -66,17 +79,25 @@ type Resource struct {
 	DiscoveredAt string `dynamodbav:"discoveredAt"`
 }
 
-// AccountKey returns the key of the accounts item of accountID.
-func AccountKey(accountID string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{AttrAccountID: &types.AttributeValueMemberS{Value: accountID}}
+// PartitionKey returns the hash key of tenant's resources of accountID. Account ids never
+// hold "#" ("aws-" and 12 digits; ingest refuses others), so the last "#" separates the two
+// and no two pairs share a key, whatever a tenant id holds.
+func PartitionKey(tenant, accountID string) string {
+	return tenant + "#" + accountID
 }
 
-// ResourceKey returns the key of the resources item of arn in accountID.
-func ResourceKey(accountID, arn string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{
-		AttrAccountID:   &types.AttributeValueMemberS{Value: accountID},
-		AttrResourceArn: &types.AttributeValueMemberS{Value: arn},
-	}
+// AccountKey returns the key of tenant's accounts item of accountID.
+func AccountKey(tenant, accountID string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrTenantID: str(tenant), AttrAccountID: str(accountID)}
+}
+
+// ResourceKey returns the key of the resources item of arn in tenant's accountID.
+func ResourceKey(tenant, accountID, arn string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrAccountKey: str(PartitionKey(tenant, accountID)), AttrResourceArn: str(arn)}
+}
+
+func str(s string) types.AttributeValue {
+	return &types.AttributeValueMemberS{Value: s}
 }
 
 // Querier is the part of the DynamoDB client that Resources uses.
@@ -84,22 +105,25 @@ type Querier interface {
 	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 }
 
-// Resources returns every item of table for accountID, reading all pages.
-func Resources(ctx context.Context, db Querier, table, accountID string) ([]Resource, error) {
+// Resources returns every item of table for tenant's accountID, reading all pages with
+// strongly consistent reads: a deletion that follows must see what a scan wrote a moment
+// before.
+func Resources(ctx context.Context, db Querier, table, tenant, accountID string) ([]Resource, error) {
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(table),
-		KeyConditionExpression:    aws.String(AttrAccountID + " = :a"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":a": &types.AttributeValueMemberS{Value: accountID}},
+		KeyConditionExpression:    aws.String(AttrAccountKey + " = :k"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":k": str(PartitionKey(tenant, accountID))},
+		ConsistentRead:            aws.Bool(true),
 	}
 	var all []Resource
 	for {
 		out, err := db.Query(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("query resources of %q: %w", accountID, err)
+			return nil, fmt.Errorf("query resources of %q for tenant %q: %w", accountID, tenant, err)
 		}
 		var page []Resource
 		if err := attributevalue.UnmarshalListOfMaps(out.Items, &page); err != nil {
-			return nil, fmt.Errorf("query resources of %q: decode: %w", accountID, err)
+			return nil, fmt.Errorf("query resources of %q for tenant %q: decode: %w", accountID, tenant, err)
 		}
 		all = append(all, page...)
 		if len(out.LastEvaluatedKey) == 0 {

@@ -26,7 +26,7 @@ func (q *pagedQuery) Query(_ context.Context, in *dynamodb.QueryInput, _ ...func
 	i := len(q.calls) - 1
 	out := &dynamodb.QueryOutput{Items: q.pages[i]}
 	if i < len(q.pages)-1 {
-		out.LastEvaluatedKey = ResourceKey("a-1", "page")
+		out.LastEvaluatedKey = ResourceKey("t-1", "aws-111122223333", "page")
 	}
 	return out, nil
 }
@@ -41,10 +41,10 @@ func item(t *testing.T, r Resource) map[string]types.AttributeValue {
 }
 
 func TestResourcesReadsEveryPage(t *testing.T) {
-	r1 := Resource{AccountID: "a-1", ResourceArn: "arn:1", ResourceType: "s3:bucket", Tags: map[string]string{"k": "v"}, DiscoveredAt: "2026-01-01T00:00:00Z"}
-	r2 := Resource{AccountID: "a-1", ResourceArn: "arn:2", ResourceType: "sqs:queue", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"}
+	r1 := Resource{AccountKey: "t-1#aws-111122223333", TenantID: "t-1", AccountID: "aws-111122223333", ResourceArn: "arn:1", ResourceType: "s3:bucket", Tags: map[string]string{"k": "v"}, DiscoveredAt: "2026-01-01T00:00:00Z"}
+	r2 := Resource{AccountKey: "t-1#aws-111122223333", TenantID: "t-1", AccountID: "aws-111122223333", ResourceArn: "arn:2", ResourceType: "sqs:queue", Tags: map[string]string{}, DiscoveredAt: "2026-01-01T00:00:00Z"}
 	q := &pagedQuery{pages: [][]map[string]types.AttributeValue{{item(t, r1)}, {item(t, r2)}}}
-	got, err := Resources(context.Background(), q, "resources", "a-1")
+	got, err := Resources(context.Background(), q, "resources", "t-1", "aws-111122223333")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,14 +54,16 @@ func TestResourcesReadsEveryPage(t *testing.T) {
 	if len(q.calls) != 2 || q.calls[1].ExclusiveStartKey == nil {
 		t.Fatalf("second query did not start after the first page: %+v", q.calls)
 	}
-	if *q.calls[0].TableName != "resources" || *q.calls[0].KeyConditionExpression != "accountId = :a" {
-		t.Fatalf("query input = %+v", q.calls[0])
+	in := q.calls[0]
+	if *in.TableName != "resources" || *in.KeyConditionExpression != "accountKey = :k" || !*in.ConsistentRead ||
+		in.ExpressionAttributeValues[":k"].(*types.AttributeValueMemberS).Value != "t-1#aws-111122223333" {
+		t.Fatalf("query input = %+v, want a consistent query of the tenant's partition", in)
 	}
 }
 
 func TestResourcesFails(t *testing.T) {
 	boom := errors.New("boom")
-	_, err := Resources(context.Background(), &pagedQuery{err: boom}, "resources", "a-1")
+	_, err := Resources(context.Background(), &pagedQuery{err: boom}, "resources", "t-1", "aws-111122223333")
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want it to wrap boom", err)
 	}
@@ -93,7 +95,7 @@ func (b *batchTable) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteIt
 func deletes(n int) []types.WriteRequest {
 	reqs := make([]types.WriteRequest, n)
 	for i := range reqs {
-		reqs[i] = DeleteRequest(ResourceKey("a-1", string(rune('a'+i%26))))
+		reqs[i] = DeleteRequest(ResourceKey("t-1", "aws-111122223333", string(rune('a'+i%26))))
 	}
 	return reqs
 }
@@ -163,7 +165,7 @@ func TestBatchWriteFails(t *testing.T) {
 }
 
 func TestPutRequest(t *testing.T) {
-	req, err := PutRequest(Account{AccountID: "a-1", TenantID: "t-1", LastEventAt: 5})
+	req, err := PutRequest(Account{AccountID: "aws-111122223333", TenantID: "t-1", Generation: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +173,8 @@ func TestPutRequest(t *testing.T) {
 	if _, ok := item["name"]; ok {
 		t.Fatal("empty name stored; want it omitted")
 	}
-	if n, ok := item[AttrLastEventAt].(*types.AttributeValueMemberN); !ok || n.Value != "5" {
-		t.Fatalf("lastEventAt = %#v, want the number 5", item[AttrLastEventAt])
+	if n, ok := item[AttrGeneration].(*types.AttributeValueMemberN); !ok || n.Value != "5" {
+		t.Fatalf("generation = %#v, want the number 5", item[AttrGeneration])
 	}
 	if (Account{DisconnectedAt: "x"}).Disconnected() != true || (Account{}).Disconnected() {
 		t.Fatal("Disconnected is wrong")
