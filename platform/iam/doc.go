@@ -5,8 +5,10 @@
 //   - wildcard actions ("*", "dynamodb:*", "s3:Get*"), in Allow and Deny statements alike:
 //     statements name exact actions;
 //   - Resource "*" unless every action of the statement is in a short allow-list of actions
-//     that have no resource-level permissions (X-Ray, cloudwatch:PutMetricData), or the
-//     document is a KMS key policy, where "*" means "this key";
+//     that have no resource-level permissions (X-Ray, cloudwatch:PutMetricData:
+//     BuiltinWildcardActions, which a package outside platform extends with WildcardAction
+//     entries that carry their reasons), or the document is a KMS key policy, where "*"
+//     means "this key";
 //   - statements without resources, except sts:AssumeRole trust statements;
 //   - Principal "*" in an Allow statement without a condition;
 //   - conditions without values, and a condition key repeated in one statement: JSON can

@@ -20,27 +20,33 @@ const Version = "2012-10-17"
 // allow-list, an empty ARN, an unconditioned public principal) fail the output. During a
 // preview with unknown values the output stays unknown and those checks run at deployment,
 // which is why literal "*" resources are also checked here, before any output resolves.
-func Document(stmts Statements) (pulumi.StringOutput, error) {
-	return build(stmts, false)
+//
+// Resource "*" is allowed for the actions of the built-in allow-list
+// (BuiltinWildcardActions) and of extra, the entries a package outside platform adds with
+// its reasons; an invalid entry is an error.
+func Document(stmts Statements, extra ...WildcardAction) (pulumi.StringOutput, error) {
+	return build(stmts, false, extra)
 }
 
 // KeyPolicy is Document for KMS key policies, where Resource "*" means "this key" and is
 // therefore allowed for any action. Every statement of a key policy needs principals.
 func KeyPolicy(stmts Statements) (pulumi.StringOutput, error) {
-	return build(stmts, true)
+	return build(stmts, true, nil)
 }
 
-func build(stmts Statements, keyPolicy bool) (pulumi.StringOutput, error) {
-	if err := stmts.Validate(); err != nil {
+func build(stmts Statements, keyPolicy bool, extra []WildcardAction) (pulumi.StringOutput, error) {
+	err := stmts.Validate()
+	switch {
+	case err != nil:
+	case keyPolicy:
+		err = missingPrincipals(stmts)
+	default:
+		err = literalWildcards(stmts, extra)
+	}
+	if err := errors.Join(ValidateWildcardActions(extra), err); err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	if keyPolicy {
-		if err := missingPrincipals(stmts); err != nil {
-			return pulumi.StringOutput{}, err
-		}
-	} else if err := literalWildcards(stmts); err != nil {
-		return pulumi.StringOutput{}, err
-	}
+	extra = slices.Clone(extra)
 	// The caller may reuse its slices after this call; the apply runs later.
 	snapshot := stmts.clone()
 	out := pulumi.All(snapshot.inputs()...).ApplyT(func(vals []any) (string, error) {
@@ -52,62 +58,19 @@ func build(stmts Statements, keyPolicy bool) (pulumi.StringOutput, error) {
 			}
 			strs[i] = s
 		}
-		return render(snapshot.resolve(strs), keyPolicy)
+		return render(snapshot.resolve(strs), keyPolicy, extra)
 	})
 	return out.(pulumi.StringOutput), nil
 }
 
-// WildcardResourceAllowed reports whether action may be granted on Resource "*": it is on
-// the allow-list of actions AWS offers no resource-level permission for. Policy rules that
-// read plans use it, so the platform has one list.
-func WildcardResourceAllowed(action string) bool {
-	return wildcardResourceActions()[action]
-}
-
-// wildcardResourceActions is the constant allow-list of actions that may use Resource "*"
-// outside key policies. Add an action only when AWS offers no resource-level permission
-// for it, and say so.
-func wildcardResourceActions() map[string]bool {
-	return map[string]bool{
-		// X-Ray has no resource-level permissions for sending traces or sampling: these
-		// actions only work on "*". Lambda active tracing needs the first two.
-		"xray:PutTraceSegments":    true,
-		"xray:PutTelemetryRecords": true,
-		"xray:GetSamplingRules":    true,
-		"xray:GetSamplingTargets":  true,
-		// Metrics have no ARNs; PutMetricData can only be narrowed by a
-		// cloudwatch:namespace condition, which callers should add.
-		"cloudwatch:PutMetricData": true,
-	}
-}
-
-// wildcardProblem explains why a statement may not use Resource "*", or returns nil when
-// every action is allow-listed.
-func wildcardProblem(label string, actions []string) error {
-	allowed := wildcardResourceActions()
-	var refused []string
-	for _, a := range actions {
-		if !allowed[a] {
-			refused = append(refused, a)
-		}
-	}
-	if len(refused) == 0 {
-		return nil
-	}
-	slices.Sort(refused)
-	refused = slices.Compact(refused)
-	return fmt.Errorf("iam: %s: resource \"*\" is not allowed for %s; scope the statement to resource ARNs",
-		label, strings.Join(refused, ", "))
-}
-
 // literalWildcards finds Resource "*" written as a literal, so the mistake is reported when
 // the program runs, not only when the output resolves.
-func literalWildcards(stmts Statements) error {
+func literalWildcards(stmts Statements, extra []WildcardAction) error {
 	var errs []error
 	for i, st := range stmts {
 		for _, r := range st.Resources {
 			if lit, ok := r.(pulumi.String); ok && lit == "*" {
-				errs = append(errs, wildcardProblem(st.label(i), st.Actions))
+				errs = append(errs, wildcardProblem(st.label(i), st.Actions, extra))
 				break
 			}
 		}
@@ -216,8 +179,8 @@ type jsonStatement struct {
 
 // render checks resolved statements and renders them as a deterministic policy document:
 // lists sorted, de-duplicated and always lists, no HTML escaping, no trailing newline.
-// keyPolicy permits Resource "*" for any action.
-func render(stmts []ParsedStatement, keyPolicy bool) (string, error) {
+// keyPolicy permits Resource "*" for any action, extra for its actions.
+func render(stmts []ParsedStatement, keyPolicy bool, extra []WildcardAction) (string, error) {
 	doc := jsonDocument{Version: Version, Statement: make([]jsonStatement, len(stmts))}
 	var errs []error
 	for i, st := range stmts {
@@ -243,7 +206,7 @@ func render(stmts []ParsedStatement, keyPolicy bool) (string, error) {
 				}
 			}
 		}
-		errs = append(errs, js.check(label, keyPolicy)...)
+		errs = append(errs, js.check(label, keyPolicy, extra)...)
 		doc.Statement[i] = js
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -261,7 +224,7 @@ func render(stmts []ParsedStatement, keyPolicy bool) (string, error) {
 }
 
 // check reports the problems only visible once values are resolved.
-func (js jsonStatement) check(label string, keyPolicy bool) []error {
+func (js jsonStatement) check(label string, keyPolicy bool, extra []WildcardAction) []error {
 	var errs []error
 	if slices.Contains(js.Resource, "") {
 		errs = append(errs, fmt.Errorf("iam: %s: a resource is empty; an ARN did not resolve", label))
@@ -272,7 +235,7 @@ func (js jsonStatement) check(label string, keyPolicy bool) []error {
 		}
 	}
 	if !keyPolicy && slices.Contains(js.Resource, "*") {
-		if err := wildcardProblem(label, js.Action); err != nil {
+		if err := wildcardProblem(label, js.Action, extra); err != nil {
 			errs = append(errs, err)
 		}
 	}
