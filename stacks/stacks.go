@@ -26,6 +26,12 @@ type Project struct {
 	Suppressions []policy.Suppression
 }
 
+// Rules returns the policy rules every project's plans are checked against: the platform's
+// (policy.Builtin) and those of the extensions the projects use.
+func Rules() []policy.Rule {
+	return policy.Builtin()
+}
+
 // All returns every project in deploy order: the platform first, then each context after
 // the contexts it references.
 func All() []Project {
