@@ -96,4 +96,3 @@ func exceptions() map[string]anatomy.Parts {
 		"service": {Tokens: anatomy.TokensPath},
 	}
 }
-

@@ -12,7 +12,8 @@ import (
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
-// AllowInvoke grants invoking the function through its live alias.
+// AllowInvoke grants invoking the function through its live alias (for an Existing
+// function, the ARN it was given).
 func (f *Function) AllowInvoke() iam.Statements {
 	return iam.Statements{{
 		Sid:       iam.GrantSid(TypeToken, f.name, "Invoke"),
@@ -40,6 +41,10 @@ func validPolicyName(name string) bool {
 // queue) and make their resources depend on the returned policy: AWS checks some
 // permissions when the integration is created. Wildcard actions and `*` resources are refused.
 func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements) (*awsiam.RolePolicy, error) {
+	if f.Role == nil {
+		return nil, fmt.Errorf("function %q: grant %q: the function is another stack's (function.Existing); only its own stack changes its role",
+			f.name, name)
+	}
 	if !validPolicyName(name) {
 		return nil, fmt.Errorf("function %q: grant %q: name is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]", f.name, name)
 	}
@@ -48,7 +53,7 @@ func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements)
 	if name == executionPolicyName || name == "policy" {
 		return nil, fmt.Errorf("function %q: grant %q: name is taken by the function's own policy", f.name, name)
 	}
-	doc, err := identityPolicy(stmts)
+	doc, err := identityPolicy(stmts, f.wildcards)
 	if err != nil {
 		return nil, fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
 	}

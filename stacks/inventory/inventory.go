@@ -80,7 +80,10 @@ func Program(ctx *pulumi.Context) error {
 	apiGrants := slices.Concat(known.Allow(table.GetItem), resources.Allow(table.Query))
 
 	// Queue pattern: the accounts context's events arrive through inventory's own queue.
-	accountEvents := topic.Existing(accountsStack.String(accounts.EventsTopicArn), false)
+	accountEvents, err := topic.Existing("accounts-events", topic.ExistingArgs{Arn: accountsStack.String(accounts.EventsTopicArn)})
+	if err != nil {
+		return err
+	}
 	inbox, err := svc.Queue("inbox", queue.Args{
 		VisibilityTimeout: 6 * ingestTimeout,
 		Publishers:        []queue.Publisher{accountEvents.QueuePublisher()},
@@ -108,9 +111,13 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	// Direct invocation: the scan asks the accounts context how to reach each account.
+	connection, err := function.Existing("accounts-connection", function.ExistingArgs{
+		Arn: accountsStack.String(accounts.ConnectionFunctionArn)})
+	if err != nil {
+		return err
+	}
+	scanGrants = append(scanGrants, connection.AllowInvoke()...)
 	scanGrants = append(scanGrants, iam.Statements{
-		{Sid: "InvokeAccountsConnection", Actions: []string{"lambda:InvokeFunction"},
-			Resources: []pulumi.StringInput{accountsStack.String(accounts.ConnectionFunctionArn)}},
 		// The reader role lives in each customer's account, so the account is the one part
 		// of the ARN that cannot be named; the role name is fixed and the role's trust
 		// policy demands the account's external id, which only the scan obtains.
