@@ -79,10 +79,11 @@ func broken(t *testing.T, parts anatomy.Parts) []string {
 
 // helpers are the packages under components/ that are not components: alarm creates the
 // alarms of every component, scope is the value every Args carries, override runs hooks,
-// anatomy is this check, internal holds what components share (the dead-letter queue),
-// testdata the broken example.
+// dashboard describes the graphs members draw, anatomy is this check, internal holds what
+// components share (the dead-letter queue, the Existing checks), testdata the broken
+// example.
 func helpers() []string {
-	return []string{"alarm", "anatomy", "internal", "override", "scope", "testdata"}
+	return []string{"alarm", "anatomy", "dashboard", "internal", "override", "scope", "testdata"}
 }
 
 // exceptions are the packages that differ, each with its reason.

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/dashboard"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
@@ -88,4 +89,13 @@ func (f *Function) alarms(ctx *pulumi.Context, name string, s settings) error {
 		}
 	}
 	return nil
+}
+
+// Widgets returns the function's graph on its service's dashboard: invocations, errors,
+// throttles and p99 duration.
+func (f *Function) Widgets() []dashboard.Widget {
+	return []dashboard.Widget{{Title: "Function " + f.name, Namespace: "AWS/Lambda",
+		Dimensions: []dashboard.Dimension{{Name: "FunctionName", Value: f.Name}},
+		Metrics: []dashboard.Metric{{Name: "Invocations", Stat: "Sum"}, {Name: "Errors", Stat: "Sum"},
+			{Name: "Throttles", Stat: "Sum"}, {Name: "Duration", Stat: "p99"}}}}
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/dashboard"
 	"github.com/stratum-platform/stratum/components/internal/sqsqueue"
 	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/scope"
@@ -295,6 +296,15 @@ func (q *Queue) key(what string, actions ...string) iam.Statements {
 		return nil
 	}
 	return iam.Statements{{Sid: q.sid(what), Actions: actions, Resources: []pulumi.StringInput{q.scope.KeyArn}}}
+}
+
+// Widgets returns the queue's graph on its service's dashboard: messages sent, visible and
+// the age of the oldest.
+func (q *Queue) Widgets() []dashboard.Widget {
+	return []dashboard.Widget{{Title: "Queue " + q.name, Namespace: "AWS/SQS",
+		Dimensions: []dashboard.Dimension{{Name: "QueueName", Value: q.Name}},
+		Metrics: []dashboard.Metric{{Name: "NumberOfMessagesSent", Stat: "Sum"},
+			{Name: "ApproximateNumberOfMessagesVisible", Stat: "Maximum"}, {Name: "ApproximateAgeOfOldestMessage", Stat: "Maximum"}}}}
 }
 
 // sid returns the statement id of one statement of the queue's grants (iam.GrantSid).
