@@ -6,6 +6,7 @@ package stacks
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/extensions/bucket"
 	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/stacks/accounts"
 	"github.com/stratum-platform/stratum/stacks/inventory"
@@ -27,9 +28,10 @@ type Project struct {
 }
 
 // Rules returns the policy rules every project's plans are checked against: the platform's
-// (policy.Builtin) and those of the extensions the projects use.
+// (policy.Builtin) and those of the extensions the projects use, so that a plan with a
+// bucket is held to the bucket's rules wherever it comes from.
 func Rules() []policy.Rule {
-	return policy.Builtin()
+	return append(policy.Builtin(), bucket.Rules()...)
 }
 
 // All returns every project in deploy order: the platform first, then each context after
