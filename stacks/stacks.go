@@ -4,9 +4,12 @@
 package stacks
 
 import (
+	"slices"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/extensions/bucket"
+	"github.com/stratum-platform/stratum/extensions/provisioned"
 	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/stacks/accounts"
 	"github.com/stratum-platform/stratum/stacks/inventory"
@@ -31,7 +34,7 @@ type Project struct {
 // (policy.Builtin) and those of the extensions the projects use, so that a plan with a
 // bucket is held to the bucket's rules wherever it comes from.
 func Rules() []policy.Rule {
-	return append(policy.Builtin(), bucket.Rules()...)
+	return slices.Concat(policy.Builtin(), bucket.Rules(), provisioned.Rules())
 }
 
 // All returns every project in deploy order: the platform first, then each context after

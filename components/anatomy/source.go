@@ -223,11 +223,26 @@ func (p *pkg) hookUses() []hookUse {
 			if !ok || inner.Sel.Name != "Overrides" {
 				return true
 			}
+			applies := func(e ast.Expr) bool {
+				call, ok := e.(*ast.CallExpr)
+				if !ok {
+					return false
+				}
+				path, _ := selector(src, call.Fun)
+				return path == overridePath || strings.HasPrefix(path, internalPath)
+			}
 			internal := false
-			for _, anc := range stack {
-				if call, ok := anc.(*ast.CallExpr); ok {
-					if path, _ := selector(src, call.Fun); path == overridePath || strings.HasPrefix(path, internalPath) {
-						internal = true
+			for i, anc := range stack {
+				switch a := anc.(type) {
+				case *ast.CallExpr:
+					internal = internal || applies(a)
+				case *ast.AssignStmt:
+					// A wrapper chains a hook of the component it wraps in place:
+					// x.Overrides.H = override.Chain(x.Overrides.H, own).
+					if i+1 < len(stack) && stack[i+1] == ast.Node(sel) {
+						if j := slices.Index(a.Lhs, ast.Expr(sel)); j >= 0 && j < len(a.Rhs) {
+							internal = internal || applies(a.Rhs[j])
+						}
 					}
 				}
 			}
