@@ -62,11 +62,6 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	for _, f := range p.Findings {
-		if f.Severity == "error" {
-			fmt.Println(f.Rule, f.URN, f.Message)
-		}
-	}
 	fmt.Println("errors:", policy.HasErrors(p))
 	// Output:
 	// acme-dev-orders-exports-111111111111-eu-west-1
