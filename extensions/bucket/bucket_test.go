@@ -13,7 +13,6 @@ import (
 	"github.com/stratum-platform/stratum/components/scope/scopetest"
 	"github.com/stratum-platform/stratum/extensions/bucket"
 	"github.com/stratum-platform/stratum/platform/iam"
-	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/platform/policy"
 )
@@ -175,5 +174,3 @@ func TestGrants(t *testing.T) {
 	assert.Equal(t, []string{"BucketExportsRead s3:GetObject", "BucketExportsReadList s3:ListBucket", "BucketExportsReadKey kms:Decrypt"}, sids(read))
 	assert.Equal(t, []string{"BucketExportsWrite s3:AbortMultipartUpload,s3:PutObject", "BucketExportsWriteKey kms:Decrypt,kms:GenerateDataKey"}, sids(write))
 }
-
-var _ = plan.Version
