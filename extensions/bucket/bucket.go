@@ -90,10 +90,11 @@ type Lifecycle struct {
 }
 
 // Overrides are hooks on the children's arguments. They run before the component re-applies
-// the fields it owns, which a hook therefore cannot change: the name, force-destroy and the
-// inline settings the configuration resources own, the policy, versioning, encryption,
-// every public access block flag, object ownership, the lifecycle rules and the metrics
-// filter. Tags are set before the hook, which may add to them.
+// the fields it owns, which a hook therefore cannot change: of the bucket everything but its
+// tags and object lock (its other settings are inline copies of the configurations), and
+// the policy, versioning, encryption, every public access block flag, object ownership, the
+// lifecycle rules and the metrics filter. Tags are set before the hook, which may add to
+// them.
 type Overrides struct {
 	// Bucket changes the s3.BucketV2Args. Default: none.
 	Bucket func(*s3.BucketV2Args)

@@ -32,12 +32,14 @@ func (b *Bucket) children(ctx *pulumi.Context, name string, a Args) error {
 	}
 	physical := a.Scope.Name(Kind(), name+"-"+identity.AccountId+"-"+region.Name)
 	bucketArgs := override.Apply(&s3.BucketV2Args{Tags: a.Scope.TagMap()}, a.Overrides.Bucket, func(ba *s3.BucketV2Args) {
-		ba.Bucket = pulumi.String(physical)
-		ba.BucketPrefix = nil
-		ba.ForceDestroy = pulumi.Bool(false)
-		// Each of these is a resource of its own below; an inline copy would fight it.
-		ba.Acl, ba.Grants, ba.Policy = nil, nil, nil
-		ba.Versionings, ba.ServerSideEncryptionConfigurations, ba.LifecycleRules = nil, nil, nil
+		// A hook may set the tags and object lock; every other setting of BucketV2 is an
+		// inline copy (deprecated) of a configuration resource, which it would fight.
+		*ba = s3.BucketV2Args{
+			Bucket:            pulumi.String(physical),
+			ForceDestroy:      pulumi.Bool(false),
+			Tags:              ba.Tags,
+			ObjectLockEnabled: ba.ObjectLockEnabled,
+		}
 	})
 	if b.Bucket, err = s3.NewBucketV2(ctx, name, bucketArgs, stateful...); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
@@ -95,4 +96,47 @@ func platformOutputs(string) (map[string]any, error) {
 		"jwtIssuer":     "https://login.acme.example/dev",
 		"jwtAudiences":  []any{"api://stratum-dev"},
 	}, nil
+}
+
+// Kind is a naming rule declared outside platform: Physical fits any name to it, and Valid
+// checks a name against it.
+func ExampleKind() {
+	names := naming.Scope{Org: "acme", Env: "dev", Context: "orders"}
+	fmt.Println(names.Physical(bucket.Kind(), "exports-111111111111-eu-west-1"))
+	fmt.Println(names.Physical(bucket.Kind(), "Audit.Logs"))
+	fmt.Println(naming.Valid(bucket.Kind(), "xn--exports"))
+	// Output:
+	// acme-dev-orders-exports-111111111111-eu-west-1
+	// acme-dev-orders-audit-logs-ad523b0f
+	// naming: S3 bucket name "xn--exports" must not start with "xn--"; AWS reserves it
+}
+
+// The bucket's rules join the platform's: a bucket created without the component is held
+// to what the component guarantees.
+func ExampleRules() {
+	raw := func(ctx *pulumi.Context) error {
+		_, err := s3.NewBucketV2(ctx, "raw", &s3.BucketV2Args{Bucket: pulumi.String("acme-dev-orders-raw")})
+		return err
+	}
+	p, err := plan.Run(plan.Options{Project: "orders", Stack: "dev"}, raw)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := policy.Evaluate(p, append(policy.Builtin(), bucket.Rules()...)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, f := range p.Findings {
+		if f.Rule == "s3-bucket-baseline" {
+			fmt.Println(f.Message)
+		}
+	}
+	// Output:
+	// has no bucket policy; add one that denies the data actions without TLS (Bool aws:SecureTransport false)
+	// has no enabled lifecycle rule with abortIncompleteMultipartUpload and noncurrentVersionExpiration: incomplete uploads and old versions are billed forever and seen by nobody
+	// has no ownership controls with objectOwnership BucketOwnerEnforced; ACLs could grant access the policy does not show
+	// has no public access block; add one with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets true
+	// has no server-side encryption configuration; encrypt with the context's KMS key (aws:kms)
+	// has no versioning Enabled; an overwrite or a delete would lose the object for good
 }

@@ -148,7 +148,7 @@ func (d Delivery) Statements(bucketArn pulumi.StringInput) iam.Statements {
 func (d Delivery) validate() error {
 	var errs []error
 	if d.Name == "" || strings.IndexFunc(d.Name, func(c rune) bool {
-		return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9')
+		return (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9')
 	}) >= 0 {
 		errs = append(errs, fmt.Errorf("Name: %q must be letters and digits; it starts the statements' Sids", d.Name))
 	}

@@ -124,7 +124,7 @@ func (a *Args) withDefaults() Args {
 // flatten returns the errors an errors.Join holds, at any depth, one per line.
 func flatten(err error) []error {
 	// A join is split as it is: searching wrapped errors (errors.As) would drop their prefixes.
-	joined, ok := err.(interface{ Unwrap() []error }) //nolint:errorlint // see above
+	joined, ok := err.(interface{ Unwrap() []error })
 	if !ok {
 		if err == nil {
 			return nil
