@@ -1,22 +1,19 @@
 package components_test
 
 import (
-	"fmt"
-	"go/ast"
-	"go/token"
-	"go/types"
-	"maps"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/components/anatomy"
 )
 
 // TestAnatomy keeps every component on one skeleton (DESIGN section 4), in the spirit of the
 // CDK's awslint: it reads the source of each package under components/ and reports every way
-// a component departs from it. See checkAnatomy for the rules.
+// a component departs from it. See anatomy.Check for the rules.
 func TestAnatomy(t *testing.T) {
 	dirs, err := os.ReadDir(".")
 	if err != nil {
@@ -27,11 +24,13 @@ func TestAnatomy(t *testing.T) {
 		if !d.IsDir() || slices.Contains(helpers(), d.Name()) {
 			continue
 		}
-		r := fullAnatomy()
+		r := anatomy.Component()
 		if e, ok := exceptions()[d.Name()]; ok {
 			r = e
 		}
-		for _, problem := range checkAnatomy(t, d.Name(), r) {
+		problems, err := anatomy.Check(d.Name(), r)
+		require.NoError(t, err)
+		for _, problem := range problems {
 			t.Errorf("components/%s: %s", d.Name(), problem)
 		}
 		checked++
@@ -46,7 +45,7 @@ func TestAnatomy(t *testing.T) {
 // checking anything fails here.
 func TestAnatomyReportsEveryViolation(t *testing.T) {
 	assert.Equal(t, []string{
-		"TypeToken: is not a constant of platform/tokens; platform/graph recognises components by those, so a rename must change both",
+		"TypeToken: is not a constant of github.com/stratum-platform/stratum/platform/tokens; platform/graph recognises components by those, so a rename must change both",
 		"New: the signature is not New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Broken, error)",
 		"(*Args).Validate: does not join its errors (errors.Join); validation reports every problem at once",
 		"(*Args).withDefaults: is missing; the one defaults step has this name in every component",
@@ -59,319 +58,43 @@ func TestAnatomyReportsEveryViolation(t *testing.T) {
 		"(*Broken).AllowRead: returns (iam.Statements, error); a grant returns iam.Statements alone (an impossible grant carries its error in iam.Statement.Err)",
 		"(*Broken).AllowWrite: returns iam.Statement; a grant returns iam.Statements alone (an impossible grant carries its error in iam.Statement.Err)",
 		"Broken.policy: holds child resources but is not exported; callers read children and depend on them",
-		"Overrides.Bucket at broken.go:63: is used outside components/internal; run every hook through override.Apply, which re-applies the owned fields after it",
-		"Overrides.Bucket at broken.go:64: is used outside components/internal; run every hook through override.Apply, which re-applies the owned fields after it",
-	}, checkAnatomy(t, "testdata/anatomy/broken", fullAnatomy()))
+		"Overrides.Bucket at broken.go:63: is used outside override.Apply; run every hook through it, which re-applies the owned fields after it",
+		"Overrides.Bucket at broken.go:64: is used outside override.Apply; run every hook through it, which re-applies the owned fields after it",
+		"Overrides.Policy at broken.go:67: is used outside override.Apply; run every hook through it, which re-applies the owned fields after it",
+	}, broken(t, anatomy.Component()))
+}
+
+// An extension's type token is a literal of its own package; the rest is the same.
+func TestAnatomyOfAnExtension(t *testing.T) {
+	problems := broken(t, anatomy.Extension())
+	assert.NotContains(t, problems, "TypeToken: is not a constant of github.com/stratum-platform/stratum/platform/tokens; platform/graph recognises components by those, so a rename must change both")
+	assert.Len(t, problems, 15)
+}
+
+func broken(t *testing.T, parts anatomy.Parts) []string {
+	t.Helper()
+	problems, err := anatomy.Check("testdata/anatomy/broken", parts)
+	require.NoError(t, err)
+	return problems
 }
 
 // helpers are the packages under components/ that are not components: alarm creates the
-// alarms of every component, scope is the value every Args carries, internal holds what
-// components share (override.Apply, the dead-letter queue), testdata the broken example.
+// alarms of every component, scope is the value every Args carries, override runs hooks,
+// dashboard describes the graphs members draw, anatomy is this check, internal holds what
+// components share (the dead-letter queue, the Existing checks), testdata the broken
+// example.
 func helpers() []string {
-	return []string{"alarm", "internal", "scope", "testdata"}
-}
-
-// anatomy says which optional parts of the skeleton a package must have; the rest applies
-// to every component.
-type anatomy struct {
-	overrides bool // Args.Overrides, every hook applied with override.Apply
-	defaults  bool // a withDefaults method on Args, called by New
-	outputs   bool // New ends with RegisterResourceOutputs
-}
-
-func fullAnatomy() anatomy {
-	return anatomy{overrides: true, defaults: true, outputs: true}
+	return []string{"alarm", "anatomy", "dashboard", "internal", "override", "scope", "testdata"}
 }
 
 // exceptions are the packages that differ, each with its reason.
-func exceptions() map[string]anatomy {
-	return map[string]anatomy{
+func exceptions() map[string]anatomy.Parts {
+	return map[string]anatomy.Parts{
 		// service is the composition root of a context, not a resource wrapper: its members
 		// are declared after New (so Finish registers the outputs, the dashboard among
 		// them), its only child of its own, the key, is a member component with its own
 		// Overrides, and its one default (the handlers directory) is read from the running
 		// project, which can fail, in New.
-		"service": {},
-	}
-}
-
-// checkAnatomy lists how the package in dir departs from the anatomy. For each component of
-// the package (a constant TypeToken, or <X>TypeToken for a second component X):
-//   - the constant is defined from platform/tokens;
-//   - New<X>(ctx *pulumi.Context, name string, [parent,] args *<X>Args, opts
-//     ...pulumi.ResourceOption) (*T, error), T embedding pulumi.ResourceState; the main
-//     component takes no parent;
-//   - (*<X>Args).Validate() error reports every problem at once (errors.Join); a second
-//     component, whose checks need its parent, may name it validate and take the parent;
-//   - (*<X>Args).withDefaults returns the args with defaults filled in (one result);
-//   - New<X> calls, in this order, the validation, withDefaults, RegisterComponentResource
-//     (with the TypeToken constant) and RegisterResourceOutputs;
-//   - <X>Args.Overrides is an <X>Overrides struct of hooks (funcs), each applied through
-//     components/internal (override.Apply), never called directly;
-//   - every Allow* method of T returns iam.Statements alone;
-//   - every field of T that holds child resources is exported, and there is one at least.
-func checkAnatomy(t *testing.T, dir string, r anatomy) []string {
-	t.Helper()
-	p := parsePackage(t, dir)
-	var problems []string
-	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	names := slices.Sorted(maps.Keys(p.consts))
-	found := 0
-	for _, name := range names {
-		if prefix, ok := strings.CutSuffix(name, "TypeToken"); ok {
-			found++
-			p.checkComponent(prefix, r, fail)
-		}
-	}
-	if found == 0 {
-		fail("no TypeToken constant: a component declares its Pulumi type")
-	}
-	if r.overrides {
-		p.checkHookUses(fail)
-	}
-	return problems
-}
-
-func (p *pkg) checkComponent(prefix string, r anatomy, fail func(string, ...any)) {
-	tokenName, ctorName, argsName := prefix+"TypeToken", "New"+prefix, prefix+"Args"
-	val := p.consts[tokenName]
-	if path, _ := selector(p.fileOf[val], val); path != tokensPath {
-		fail("%s: is not a constant of platform/tokens; platform/graph recognises components by those, so a rename must change both", tokenName)
-	}
-	ctor := p.funcs[ctorName]
-	if ctor == nil {
-		fail("%s: is missing; a component is created by %s(ctx, name, args, opts...)", ctorName, ctorName)
-		return
-	}
-	comp := p.checkSignature(ctor, prefix, fail)
-	validate := p.checkValidate(argsName, prefix != "", fail)
-	steps := []string{validate}
-	if r.defaults {
-		if m := p.methods[argsName]["withDefaults"]; m == nil {
-			fail("(*%s).withDefaults: is missing; the one defaults step has this name in every component", argsName)
-		} else {
-			if n := len(params(m.Type.Results)); n != 1 {
-				fail("(*%s).withDefaults: returns %d values; it returns the args with defaults filled in", argsName, n)
-			}
-			steps = append(steps, "withDefaults")
-		}
-	}
-	steps = append(steps, "RegisterComponentResource")
-	if r.outputs {
-		steps = append(steps, "RegisterResourceOutputs")
-	}
-	p.checkOrder(ctor, steps, fail)
-	p.checkRegistration(ctor, tokenName, fail)
-	if r.overrides {
-		p.checkOverrides(argsName, prefix+"Overrides", fail)
-	}
-	if comp != "" {
-		p.checkGrants(comp, fail)
-		p.checkChildren(comp, fail)
-	}
-}
-
-// checkSignature checks the constructor's signature and returns the component's type name.
-func (p *pkg) checkSignature(ctor *ast.FuncDecl, prefix string, fail func(string, ...any)) string {
-	src := p.fileOf[ctor]
-	in, out := params(ctor.Type.Params), params(ctor.Type.Results)
-	comp := ""
-	if len(out) > 0 {
-		comp = typeName(out[0])
-	}
-	ok := len(in) >= 4 && (prefix != "" || len(in) == 4) && len(out) == 2 && star(out[0], comp) && comp != ""
-	if ok {
-		ctx, isStar := in[0].(*ast.StarExpr)
-		name, isIdent := in[1].(*ast.Ident)
-		opts, isEllipsis := in[len(in)-1].(*ast.Ellipsis)
-		errType, isErr := out[1].(*ast.Ident)
-		ok = isStar && is(src, ctx.X, pulumiPath, "Context") && isIdent && name.Name == "string" &&
-			star(in[len(in)-2], prefix+"Args") && isEllipsis && is(src, opts.Elt, pulumiPath, "ResourceOption") &&
-			isErr && errType.Name == "error"
-	}
-	if !ok {
-		parent := ""
-		if prefix != "" {
-			parent = "parent, "
-		}
-		fail("New%s: the signature is not New%s(ctx *pulumi.Context, name string, %sargs *%sArgs, opts ...pulumi.ResourceOption) (*%s, error)",
-			prefix, prefix, parent, prefix, comp)
-	}
-	if spec := p.types[comp]; spec != nil && !p.embedsResourceState(spec) {
-		fail("%s: does not embed pulumi.ResourceState", comp)
-	}
-	return comp
-}
-
-func (p *pkg) embedsResourceState(spec *ast.TypeSpec) bool {
-	st, ok := spec.Type.(*ast.StructType)
-	if !ok {
-		return false
-	}
-	for _, f := range st.Fields.List {
-		if len(f.Names) == 0 && is(p.fileOf[spec], f.Type, pulumiPath, "ResourceState") {
-			return true
-		}
-	}
-	return false
-}
-
-// checkValidate checks the Args' validation method and returns its name.
-func (p *pkg) checkValidate(argsName string, secondary bool, fail func(string, ...any)) string {
-	if p.types[argsName] == nil {
-		fail("%s: is missing; a component is configured by one Args struct", argsName)
-	}
-	m := p.methods[argsName]["Validate"]
-	if m == nil && secondary {
-		m = p.methods[argsName]["validate"]
-	}
-	if m == nil {
-		fail("(*%s).Validate: is missing; Args report every problem at once", argsName)
-		return "Validate"
-	}
-	res := params(m.Type.Results)
-	returnsError := len(res) == 1 && types.ExprString(res[0]) == "error"
-	if !returnsError || !secondary && len(params(m.Type.Params)) != 0 {
-		fail("(*%s).%s: the signature is not %s() error", argsName, m.Name.Name, m.Name.Name)
-	}
-	if !callsJoin(p.fileOf[m], m.Body) {
-		fail("(*%s).%s: does not join its errors (errors.Join); validation reports every problem at once", argsName, m.Name.Name)
-	}
-	return m.Name.Name
-}
-
-// checkOrder checks that the constructor calls the steps, in order.
-func (p *pkg) checkOrder(ctor *ast.FuncDecl, steps []string, fail func(string, ...any)) {
-	var prev string
-	prevPos := token.NoPos
-	for _, step := range steps {
-		pos := firstCall(ctor.Body, step)
-		if pos == token.NoPos {
-			fail("%s: does not call %s", ctor.Name.Name, step)
-			continue
-		}
-		if prevPos != token.NoPos && pos < prevPos {
-			fail("%s: calls %s before %s; the order is Validate, withDefaults, RegisterComponentResource, children, RegisterResourceOutputs",
-				ctor.Name.Name, step, prev)
-		}
-		prev, prevPos = step, pos
-	}
-}
-
-// checkRegistration checks that the component registers itself with its TypeToken constant.
-func (p *pkg) checkRegistration(ctor *ast.FuncDecl, tokenName string, fail func(string, ...any)) {
-	ast.Inspect(ctor.Body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) == 0 {
-			return true
-		}
-		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "RegisterComponentResource" {
-			if id, ok := call.Args[0].(*ast.Ident); !ok || id.Name != tokenName {
-				fail("%s: registers the component as %s, not %s", ctor.Name.Name, types.ExprString(call.Args[0]), tokenName)
-			}
-		}
-		return true
-	})
-}
-
-// checkOverrides checks the Overrides field of the Args, and that every hook is applied.
-func (p *pkg) checkOverrides(argsName, overridesName string, fail func(string, ...any)) {
-	hasField := false
-	if spec := p.types[argsName]; spec != nil {
-		if args, ok := spec.Type.(*ast.StructType); ok {
-			for _, f := range args.Fields.List {
-				if len(f.Names) == 1 && f.Names[0].Name == "Overrides" && typeName(f.Type) == overridesName {
-					hasField = true
-				}
-			}
-		}
-	}
-	var hooks *ast.StructType
-	if spec := p.types[overridesName]; spec != nil {
-		hooks, _ = spec.Type.(*ast.StructType)
-	}
-	if !hasField || hooks == nil {
-		fail("%s.Overrides: is missing; every component's children are open to hooks, a struct %s", argsName, overridesName)
-		return
-	}
-	applied := map[string]bool{}
-	for _, use := range p.hookUses() {
-		applied[use.field] = applied[use.field] || use.internal
-	}
-	for _, f := range hooks.Fields.List {
-		for _, id := range f.Names {
-			if _, isFunc := f.Type.(*ast.FuncType); !isFunc {
-				fail("%s.%s: is not a hook (a func of a child's arguments)", overridesName, id.Name)
-				continue
-			}
-			if !applied[id.Name] {
-				fail("%s.%s: is never applied through override.Apply", overridesName, id.Name)
-			}
-		}
-	}
-}
-
-// checkHookUses reports every hook used outside components/internal.
-func (p *pkg) checkHookUses(fail func(string, ...any)) {
-	for _, use := range p.hookUses() {
-		if !use.internal {
-			fail("Overrides.%s at %s: is used outside components/internal; run every hook through override.Apply, which re-applies the owned fields after it",
-				use.field, use.at)
-		}
-	}
-}
-
-// checkGrants checks that every Allow* method returns iam.Statements alone.
-func (p *pkg) checkGrants(comp string, fail func(string, ...any)) {
-	methods := p.methods[comp]
-	for _, name := range slices.Sorted(maps.Keys(methods)) {
-		m := methods[name]
-		if !strings.HasPrefix(name, "Allow") {
-			continue
-		}
-		res := params(m.Type.Results)
-		if len(res) != 1 || !is(p.fileOf[m], res[0], iamPath, "Statements") {
-			fail("(*%s).%s: returns %s; a grant returns iam.Statements alone (an impossible grant carries its error in iam.Statement.Err)",
-				comp, name, results(res))
-		}
-	}
-}
-
-func results(res []ast.Expr) string {
-	out := make([]string, len(res))
-	for i, r := range res {
-		out[i] = types.ExprString(r)
-	}
-	if len(out) == 1 {
-		return out[0]
-	}
-	return "(" + strings.Join(out, ", ") + ")"
-}
-
-// checkChildren checks that the component exposes its children.
-func (p *pkg) checkChildren(comp string, fail func(string, ...any)) {
-	spec := p.types[comp]
-	if spec == nil {
-		return
-	}
-	st, ok := spec.Type.(*ast.StructType)
-	if !ok {
-		return
-	}
-	exported := 0
-	for _, f := range st.Fields.List {
-		if !isChild(p.fileOf[spec], f.Type) {
-			continue
-		}
-		for _, id := range f.Names {
-			if !id.IsExported() {
-				fail("%s.%s: holds child resources but is not exported; callers read children and depend on them", comp, id.Name)
-				continue
-			}
-			exported++
-		}
-	}
-	if exported == 0 {
-		fail("%s: exposes no child resource", comp)
+		"service": {Tokens: anatomy.TokensPath},
 	}
 }

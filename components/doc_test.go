@@ -2,115 +2,30 @@
 package components_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/stratum-platform/stratum/components/anatomy"
 )
 
-// TestArgsFieldsDocumentDefaults fails when an exported field of an Args type (a struct
-// whose name ends in Args, Overrides or Scope), or of a struct type an Args type uses (such
-// as httpapi.Route or table.Index), has no doc comment whose last sentence starts with
-// "Default:" or that ends with "Required.": a reviewer must be able to read every default
-// off the code.
+// TestArgsFieldsDocumentDefaults fails when an exported field of an Args type has no doc
+// comment that states its default (anatomy.CheckDocs): a reviewer must be able to read
+// every default off the code.
 func TestArgsFieldsDocumentDefaults(t *testing.T) {
 	dirs, err := filepath.Glob("*")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	checked := 0
 	for _, dir := range dirs {
-		structs := packageStructs(t, dir)
-		for _, name := range reachable(structs) {
-			for _, field := range structs[name].fields.List {
-				for _, id := range field.Names {
-					if !id.IsExported() {
-						continue
-					}
-					checked++
-					doc := strings.TrimSpace(field.Doc.Text())
-					sentences := strings.Split(strings.ReplaceAll(doc, "\n", " "), ". ")
-					last := strings.TrimSpace(sentences[len(sentences)-1])
-					if !strings.HasPrefix(last, "Default:") && !strings.HasSuffix(doc, "Required.") {
-						t.Errorf("%s: %s.%s: the doc comment's last sentence must be `Default: <behaviour>.` or `Required.`",
-							structs[name].file, name, id.Name)
-					}
-				}
-			}
+		problems, n, err := anatomy.CheckDocs(dir)
+		require.NoError(t, err)
+		for _, p := range problems {
+			t.Error(p)
 		}
+		checked += n
 	}
 	if checked < 100 {
 		t.Fatalf("only %d Args fields found: the check is not looking at the components", checked)
 	}
-}
-
-type structType struct {
-	file   string
-	fields *ast.FieldList
-}
-
-// packageStructs returns the exported struct types declared in the non-test files of dir.
-func packageStructs(t *testing.T, dir string) map[string]structType {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]structType{}
-	for _, path := range files {
-		if strings.HasSuffix(path, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if ts, ok := n.(*ast.TypeSpec); ok && ts.Name.IsExported() {
-				if st, ok := ts.Type.(*ast.StructType); ok {
-					out[ts.Name.Name] = structType{file: path, fields: st.Fields}
-				}
-			}
-			return true
-		})
-	}
-	return out
-}
-
-// reachable returns the Args types of a package and the package's struct types their fields
-// use, directly or through pointers and slices.
-func reachable(structs map[string]structType) []string {
-	seen := map[string]bool{}
-	var visit func(name string)
-	visit = func(name string) {
-		if seen[name] {
-			return
-		}
-		seen[name] = true
-		for _, field := range structs[name].fields.List {
-			ast.Inspect(field.Type, func(n ast.Node) bool {
-				if id, ok := n.(*ast.Ident); ok {
-					if _, local := structs[id.Name]; local {
-						visit(id.Name)
-					}
-				}
-				return true
-			})
-		}
-	}
-	for name := range structs {
-		for _, suffix := range []string{"Args", "Overrides", "Scope"} {
-			if strings.HasSuffix(name, suffix) {
-				visit(name)
-			}
-		}
-	}
-	var out []string
-	for name := range seen {
-		out = append(out, name)
-	}
-	return out
 }

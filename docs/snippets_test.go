@@ -20,9 +20,10 @@ import (
 // (the package directory, a dot, the Example function), and its lines are that function's
 // body, one tab of indentation removed and each further leading tab written as four spaces.
 // `go test` compiles the Example (and runs it when it has an Output comment); this test fails
-// when the two drift apart. In README.md and docs/design.md every Go block must be tagged.
+// when the two drift apart. In README.md, docs/design.md and docs/extending.md every Go block
+// must be tagged.
 func TestGoSnippetsQuoteExamples(t *testing.T) {
-	quoting := []string{"README.md", "docs/design.md"}
+	quoting := []string{"README.md", "docs/design.md", "docs/extending.md"}
 	quoted := 0
 	for _, rel := range markdownFiles(t) {
 		for _, b := range readDocument(t, rel).blocks {

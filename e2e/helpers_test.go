@@ -43,7 +43,7 @@ func ordered(t *testing.T, root, env string, names ...string) []engine.Project {
 		if len(names) > 0 && !contains(names, p.Name) {
 			continue
 		}
-		e := engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program, Suppressions: p.Suppressions}
+		e := engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program, Rules: stacks.Rules(), Suppressions: p.Suppressions}
 		projects = append(projects, e)
 		plans = append(plans, offline(t, root, env, e))
 	}
@@ -57,7 +57,7 @@ func offline(t *testing.T, root, env string, p engine.Project) *plan.Plan {
 	t.Helper()
 	pl, err := program.Plan(filepath.Join(root, p.Dir), env, p.Program)
 	require.NoError(t, err)
-	require.NoError(t, policy.Evaluate(pl, p.Suppressions))
+	require.NoError(t, policy.Evaluate(pl, p.Rules, p.Suppressions...))
 	return pl
 }
 

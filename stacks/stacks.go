@@ -4,8 +4,12 @@
 package stacks
 
 import (
+	"slices"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/stratum-platform/stratum/extensions/bucket"
+	"github.com/stratum-platform/stratum/extensions/provisioned"
 	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/stacks/accounts"
 	"github.com/stratum-platform/stratum/stacks/inventory"
@@ -24,6 +28,13 @@ type Project struct {
 	// Suppressions silence policy findings of its plans, each with a written reason that
 	// the plan records. Reviewed like code, because they are code.
 	Suppressions []policy.Suppression
+}
+
+// Rules returns the policy rules every project's plans are checked against: the platform's
+// (policy.Builtin) and those of the extensions the projects use, so that a plan with a
+// bucket is held to the bucket's rules wherever it comes from.
+func Rules() []policy.Rule {
+	return slices.Concat(policy.Builtin(), bucket.Rules(), provisioned.Rules())
 }
 
 // All returns every project in deploy order: the platform first, then each context after

@@ -49,8 +49,10 @@ func TestRegistryMatchesProjects(t *testing.T) {
 
 // TestDependencyRules enforces the rules of docs/design.md section 2 (depguard checks them
 // too, but only this can express the contract rule): a context imports another context only
-// through its contract package, only the registry and cmd/ import whole stacks, and handler,
-// handler kit (platform/lambdakit) and contract code imports nothing from Pulumi.
+// through its contract package, only the registry and cmd/ import whole stacks, handler,
+// handler kit (platform/lambdakit) and contract code imports nothing from Pulumi, and
+// extensions import neither stacks nor platform/config while platform and components import
+// no extension.
 func TestDependencyRules(t *testing.T) {
 	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -84,6 +86,9 @@ func check(rel, target string) string {
 	if strings.HasPrefix(target, "github.com/pulumi/") && pulumiFree(rel) {
 		return "code that runs in Lambda or is shared as a contract imports nothing from Pulumi"
 	}
+	if problem := checkExtension(rel, target); problem != "" {
+		return problem
+	}
 	if !strings.HasPrefix(target, module+"stacks/") {
 		return ""
 	}
@@ -101,6 +106,23 @@ func check(rel, target string) string {
 		return "a context imports another context only through its contract package"
 	}
 	return "only the registry, cmd/ and the root main import stacks"
+}
+
+// checkExtension returns why the file at rel may not import target under the rules of
+// extensions/ (components declared outside components/ with exported API only), or "": an
+// extension builds on components and platform and never on a context or on config, which it
+// receives through Args; platform and components know no extension.
+func checkExtension(rel, target string) string {
+	inExtension := strings.HasPrefix(rel, "extensions/")
+	switch {
+	case inExtension && strings.HasPrefix(target, module+"stacks"):
+		return "an extension knows no context; a context imports the extension"
+	case inExtension && (target == module+"platform/config" || strings.HasPrefix(target, module+"platform/config/")):
+		return "an extension receives its settings through Args and never reads config"
+	case (strings.HasPrefix(rel, "platform/") || strings.HasPrefix(rel, "components/")) && strings.HasPrefix(target, module+"extensions/"):
+		return "platform and components know no extension; extensions build on them"
+	}
+	return ""
 }
 
 // TestContextNamesCannotCollide: physical names are <org>-<env>-<context>-<name>, so context
@@ -143,6 +165,15 @@ func TestCheck(t *testing.T) {
 		{"stacks/accounts/api/api.go", pulumi, false},
 		{"platform/lambdakit/openapi/spec.go", pulumi, false},
 		{"stacks/accounts/accounts.go", pulumi, true},
+		{"stacks/platform/platform.go", module + "extensions/bucket", true},
+		{"stacks/stacks.go", module + "extensions/bucket", true},
+		{"extensions/bucket/bucket.go", module + "components/override", true},
+		{"extensions/bucket/bucket.go", module + "platform/naming", true},
+		{"extensions/bucket/bucket.go", module + "platform/config", false},
+		{"extensions/bucket/bucket_test.go", module + "stacks/accounts/contract", false},
+		{"extensions/bucket/bucket.go", module + "stacks", false},
+		{"components/service/service.go", module + "extensions/bucket", false},
+		{"platform/policy/policy.go", module + "extensions/bucket", false},
 	} {
 		assert.Equal(t, tc.ok, check(tc.file, tc.target) == "", "%s imports %s", tc.file, tc.target)
 	}

@@ -81,7 +81,8 @@ func engineProjects(root, env string, names []string, progress io.Writer) ([]eng
 	}
 	var projects []engine.Project
 	for _, p := range stacks.All() {
-		projects = append(projects, engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program, Suppressions: p.Suppressions})
+		projects = append(projects, engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program,
+			Rules: stacks.Rules(), Suppressions: p.Suppressions})
 	}
 	return engine.Order(projects, plans, names...)
 }

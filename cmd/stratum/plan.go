@@ -76,7 +76,7 @@ func (pl *planner) plan(name string) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := policy.Evaluate(p, proj.Suppressions); err != nil {
+	if err := policy.Evaluate(p, stacks.Rules(), proj.Suppressions...); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	errs, warns := severities(p)

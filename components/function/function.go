@@ -22,6 +22,7 @@ package function
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -30,7 +31,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
@@ -78,6 +79,11 @@ type Args struct {
 	// Grants are the function's permissions, typically from other components' Allow*
 	// methods. Default: none.
 	Grants iam.Statements
+	// WildcardActions extend the allow-list of actions that Grants (and integrations'
+	// grants) may give on Resource "*" (iam.BuiltinWildcardActions), each with why AWS
+	// offers no resource-level permission for it. Give the policy rules the same entries
+	// (policy.Builtin). Default: none.
+	WildcardActions []iam.WildcardAction
 	// Overrides change the children's arguments before the component re-applies the fields it
 	// owns. Default: none.
 	Overrides Overrides
@@ -120,7 +126,8 @@ type Function struct {
 	// Timeout is the resolved timeout, for checks such as a queue's visibility timeout.
 	Timeout time.Duration
 
-	name string
+	name      string
+	wildcards []iam.WildcardAction
 }
 
 // executionPolicyName is the inline policy holding the function's own permissions and Grants.
@@ -167,7 +174,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
 
-	f := &Function{Timeout: s.Timeout, name: name}
+	f := &Function{Timeout: s.Timeout, name: name, wildcards: slices.Clone(s.WildcardActions)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, f, opts...); err != nil {
 		return nil, fmt.Errorf("function %q: %w", name, err)
 	}
@@ -201,7 +208,7 @@ func (f *Function) children(ctx *pulumi.Context, name string, s settings, code d
 	if f.LogGroup, err = newLogGroup(ctx, name, s, naming.LambdaLogGroup(fnName), parent); err != nil {
 		return fmt.Errorf("log group: %w", err)
 	}
-	doc, err := rolePolicy(executionStatements(f.LogGroup.Arn, s.Scope.KeyArn), s.OnFailure, s.Scope.KeyArn, s.Grants)
+	doc, err := rolePolicy(executionStatements(f.LogGroup.Arn, s.Scope.KeyArn), s.OnFailure, s.Scope.KeyArn, s.Grants, s.WildcardActions)
 	if err != nil {
 		return fmt.Errorf("role policy: %w", err)
 	}

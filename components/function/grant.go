@@ -8,11 +8,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/dashboard"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
-// AllowInvoke grants invoking the function through its live alias.
+// AllowInvoke grants invoking the function through its live alias (for an Existing
+// function, the ARN it was given).
 func (f *Function) AllowInvoke() iam.Statements {
 	return iam.Statements{{
 		Sid:       iam.GrantSid(TypeToken, f.name, "Invoke"),
@@ -40,6 +42,10 @@ func validPolicyName(name string) bool {
 // queue) and make their resources depend on the returned policy: AWS checks some
 // permissions when the integration is created. Wildcard actions and `*` resources are refused.
 func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements) (*awsiam.RolePolicy, error) {
+	if f.Role == nil {
+		return nil, fmt.Errorf("function %q: grant %q: the function is another stack's (function.Existing); only its own stack changes its role",
+			f.name, name)
+	}
 	if !validPolicyName(name) {
 		return nil, fmt.Errorf("function %q: grant %q: name is not 1 to 128 characters of [A-Za-z0-9_+=,.@-]", f.name, name)
 	}
@@ -48,7 +54,7 @@ func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements)
 	if name == executionPolicyName || name == "policy" {
 		return nil, fmt.Errorf("function %q: grant %q: name is taken by the function's own policy", f.name, name)
 	}
-	doc, err := identityPolicy(stmts)
+	doc, err := identityPolicy(stmts, f.wildcards)
 	if err != nil {
 		return nil, fmt.Errorf("function %q: grant %q: %w", f.name, name, err)
 	}
@@ -83,4 +89,13 @@ func (f *Function) alarms(ctx *pulumi.Context, name string, s settings) error {
 		}
 	}
 	return nil
+}
+
+// Widgets returns the function's graph on its service's dashboard: invocations, errors,
+// throttles and p99 duration.
+func (f *Function) Widgets() []dashboard.Widget {
+	return []dashboard.Widget{{Title: "Function " + f.name, Namespace: "AWS/Lambda",
+		Dimensions: []dashboard.Dimension{{Name: "FunctionName", Value: f.Name}},
+		Metrics: []dashboard.Metric{{Name: "Invocations", Stat: "Sum"}, {Name: "Errors", Stat: "Sum"},
+			{Name: "Throttles", Stat: "Sum"}, {Name: "Duration", Stat: "p99"}}}}
 }

@@ -72,15 +72,15 @@ func destinationService(arn string) (string, error) {
 // destination's statements when there is one, and the caller's grants. The destination ARN
 // may be unknown until deployment, so a document is rendered for each destination service
 // (which also checks the statements now) and the ARN picks one when it resolves.
-func rolePolicy(base iam.Statements, onFailure, keyArn pulumi.StringInput, grants iam.Statements) (pulumi.StringOutput, error) {
+func rolePolicy(base iam.Statements, onFailure, keyArn pulumi.StringInput, grants iam.Statements, wildcards []iam.WildcardAction) (pulumi.StringOutput, error) {
 	if onFailure == nil {
-		return iam.Document(slices.Concat(base, grants))
+		return iam.Document(slices.Concat(base, grants), wildcards...)
 	}
 	services := []string{"sns", "sqs"}
 	docs := make([]any, 0, len(services)+1)
 	docs = append(docs, onFailure)
 	for _, svc := range services {
-		doc, err := iam.Document(slices.Concat(base, failureStatements(destinationActions()[svc], onFailure, keyArn), grants))
+		doc, err := iam.Document(slices.Concat(base, failureStatements(destinationActions()[svc], onFailure, keyArn), grants), wildcards...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}
@@ -96,13 +96,14 @@ func rolePolicy(base iam.Statements, onFailure, keyArn pulumi.StringInput, grant
 	}).(pulumi.StringOutput), nil
 }
 
-// identityPolicy renders stmts as a role (identity) policy: iam's checks plus no principals,
-// which IAM rejects in a role's policy and which usually means a resource policy was meant.
-func identityPolicy(stmts iam.Statements) (pulumi.StringOutput, error) {
+// identityPolicy renders stmts as a role (identity) policy: iam's checks (with the extra
+// wildcard actions) plus no principals, which IAM rejects in a role's policy and which
+// usually means a resource policy was meant.
+func identityPolicy(stmts iam.Statements, wildcards []iam.WildcardAction) (pulumi.StringOutput, error) {
 	for i, st := range stmts {
 		if len(st.Principals) > 0 {
 			return pulumi.StringOutput{}, fmt.Errorf("statement %d (%q) has principals; a role policy names none", i, st.Sid)
 		}
 	}
-	return iam.Document(stmts)
+	return iam.Document(stmts, wildcards...)
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/platform/iam"
 )
 
 // Limits of the validated arguments.
@@ -70,9 +72,12 @@ func (a *Args) Validate() error {
 		}
 	}
 	errs = append(errs, a.validateEnvironment()...)
+	if err := iam.ValidateWildcardActions(a.WildcardActions); err != nil {
+		errs = append(errs, fmt.Errorf("WildcardActions: %w", err))
+	}
 	if len(a.Grants) > 0 {
 		// Document also refuses literal "*" resources, which Validate alone does not see.
-		if _, err := identityPolicy(a.Grants); err != nil {
+		if _, err := identityPolicy(a.Grants, a.WildcardActions); err != nil {
 			errs = append(errs, fmt.Errorf("Grants: %w", err))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/dashboard"
 )
 
 // serverErrorThreshold is how many 5xx answers in five minutes make the API alarm: one is
@@ -48,4 +49,12 @@ func (a *API) alarms(ctx *pulumi.Context, name string, s settings) error {
 		}
 	}
 	return nil
+}
+
+// Widgets returns the API's graph on its service's dashboard: requests, client and server
+// errors and p99 latency.
+func (a *API) Widgets() []dashboard.Widget {
+	return []dashboard.Widget{{Title: "API " + a.name, Namespace: "AWS/ApiGateway",
+		Dimensions: []dashboard.Dimension{{Name: "ApiId", Value: a.APIID}},
+		Metrics:    []dashboard.Metric{{Name: "Count", Stat: "Sum"}, {Name: "4xx", Stat: "Sum"}, {Name: "5xx", Stat: "Sum"}, {Name: "Latency", Stat: "p99"}}}}
 }

@@ -29,7 +29,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/tokens"
@@ -194,6 +194,8 @@ type API struct {
 	APIID pulumi.StringOutput
 	// ExecutionArn is the API's execute-api ARN, the prefix of its routes' source ARNs.
 	ExecutionArn pulumi.StringOutput
+
+	name string
 }
 
 // settings are Args with the defaults filled in and the route keys parsed.
@@ -235,7 +237,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	s := args.withDefaults()
 
-	a := &API{}
+	a := &API{name: name}
 	if err := ctx.RegisterComponentResource(TypeToken, name, a, opts...); err != nil {
 		return nil, fmt.Errorf("httpapi %q: %w", name, err)
 	}

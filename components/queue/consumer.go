@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/tokens"
 )
@@ -93,7 +93,10 @@ func (a *ConsumerArgs) validate(q *Queue) error {
 	if c := a.MaxConcurrency; c != nil && (*c < minConcurrency || *c > maxConcurrency) {
 		errs = append(errs, fmt.Errorf("MaxConcurrency: %d is not between %d and %d", *c, minConcurrency, maxConcurrency))
 	}
-	if q != nil && a.Function != nil && q.VisibilityTimeout < a.Function.Timeout {
+	if q != nil && q.Queue == nil {
+		errs = append(errs, fmt.Errorf("queue: %q is another stack's (queue.Existing); a context consumes only its own queues", q.name))
+	}
+	if q != nil && q.Queue != nil && a.Function != nil && q.VisibilityTimeout < a.Function.Timeout {
 		errs = append(errs, fmt.Errorf("visibility timeout %s of queue %q is shorter than function %q timeout %s; set the queue's VisibilityTimeout to at least %s (AWS recommends %dx the function timeout: %s)",
 			human(q.VisibilityTimeout), q.PulumiResourceName(), a.Function.PulumiResourceName(), human(a.Function.Timeout),
 			human(a.Function.Timeout), recommendedFactor, human(recommendedFactor*a.Function.Timeout)))

@@ -34,8 +34,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
-	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/dashboard"
 	"github.com/stratum-platform/stratum/components/internal/sqsqueue"
+	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
@@ -266,26 +267,44 @@ func (q *Queue) Publishers() []Publisher {
 	return slices.Clone(q.publishers)
 }
 
-// AllowSend grants sending messages to the queue, and encrypting them with the scope's key.
+// AllowSend grants sending messages to the queue, and encrypting them with the scope's key
+// (for an Existing queue, the key it was given, if any).
 func (q *Queue) AllowSend() iam.Statements {
-	return iam.Statements{
+	return append(iam.Statements{
 		{Sid: q.sid("Send"), Actions: []string{"sqs:SendMessage"}, Resources: []pulumi.StringInput{q.Arn}},
-		{Sid: q.sid("SendKey"), Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
-	}
+	}, q.key("SendKey", "kms:Decrypt", "kms:GenerateDataKey")...)
 }
 
 // AllowConsume grants receiving, deleting and hiding messages of the queue, and decrypting
-// them with the scope's key: what a Lambda event source mapping needs.
+// them with the scope's key (for an Existing queue, the key it was given, if any): what a
+// Lambda event source mapping needs.
 func (q *Queue) AllowConsume() iam.Statements {
-	return iam.Statements{
+	return append(iam.Statements{
 		{
 			Sid: q.sid("Consume"),
 			Actions: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
 				"sqs:GetQueueAttributes", "sqs:ReceiveMessage"},
 			Resources: []pulumi.StringInput{q.Arn},
 		},
-		{Sid: q.sid("ConsumeKey"), Actions: []string{"kms:Decrypt"}, Resources: []pulumi.StringInput{q.scope.KeyArn}},
+	}, q.key("ConsumeKey", "kms:Decrypt")...)
+}
+
+// key returns the statement of a grant on the queue's key, or none when the queue is an
+// Existing one whose key was not given.
+func (q *Queue) key(what string, actions ...string) iam.Statements {
+	if q.scope.KeyArn == nil {
+		return nil
 	}
+	return iam.Statements{{Sid: q.sid(what), Actions: actions, Resources: []pulumi.StringInput{q.scope.KeyArn}}}
+}
+
+// Widgets returns the queue's graph on its service's dashboard: messages sent, visible and
+// the age of the oldest.
+func (q *Queue) Widgets() []dashboard.Widget {
+	return []dashboard.Widget{{Title: "Queue " + q.name, Namespace: "AWS/SQS",
+		Dimensions: []dashboard.Dimension{{Name: "QueueName", Value: q.Name}},
+		Metrics: []dashboard.Metric{{Name: "NumberOfMessagesSent", Stat: "Sum"},
+			{Name: "ApproximateNumberOfMessagesVisible", Stat: "Maximum"}, {Name: "ApproximateAgeOfOldestMessage", Stat: "Maximum"}}}}
 }
 
 // sid returns the statement id of one statement of the queue's grants (iam.GrantSid).

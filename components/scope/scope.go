@@ -36,18 +36,26 @@ type Scope struct {
 
 // Validate reports every problem with the scope at once; field names are prefixed "Scope.".
 func (s Scope) Validate() error {
-	return s.validate(true)
+	return s.validate(true, true)
 }
 
 // ValidateUnkeyed is Validate for a scope whose KeyArn and AlarmTopicArn may be missing: the
 // scope of a KMS key (components/key), which exists before the key that KeyArn will name
 // and, in the platform stack, before the alarm topic it encrypts.
 func (s Scope) ValidateUnkeyed() error {
-	return s.validate(false)
+	return s.validate(false, false)
 }
 
-// validate reports every problem with the scope; keyed requires KeyArn and AlarmTopicArn.
-func (s Scope) validate(keyed bool) error {
+// ValidateUnalarmed is Validate for a component that creates no alarm, whose scope may
+// lack AlarmTopicArn: a topic, for the platform's alarm topic is one, and no alarm topic
+// exists before it.
+func (s Scope) ValidateUnalarmed() error {
+	return s.validate(true, false)
+}
+
+// validate reports every problem with the scope; keyed requires KeyArn, alarmed
+// AlarmTopicArn.
+func (s Scope) validate(keyed, alarmed bool) error {
 	var errs []error
 	if err := s.Naming.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("Scope.Naming: %w", err))
@@ -58,7 +66,7 @@ func (s Scope) validate(keyed bool) error {
 	if keyed && s.KeyArn == nil {
 		errs = append(errs, errors.New("Scope.KeyArn: is required (the KMS key that encrypts data at rest)"))
 	}
-	if keyed && s.AlarmTopicArn == nil {
+	if alarmed && s.AlarmTopicArn == nil {
 		errs = append(errs, errors.New("Scope.AlarmTopicArn: is required (the SNS topic alarms notify)"))
 	}
 	if s.LogRetentionDays != 0 && !logs.ValidRetention(s.LogRetentionDays) {

@@ -33,6 +33,12 @@ func TestValidateUnkeyed(t *testing.T) {
 		"Scope.LogRetentionDays: 2 is not one of CloudWatch's retention values ("+logs.RetentionValues()+")")
 }
 
+func TestValidateUnalarmed(t *testing.T) {
+	names := naming.Scope{Org: "acme", Env: "dev", Context: "x"}
+	require.NoError(t, scope.Scope{Naming: names, KeyArn: pulumi.String("k")}.ValidateUnalarmed(), "a topic needs no alarm topic")
+	assert.EqualError(t, scope.Scope{Naming: names}.ValidateUnalarmed(), "Scope.KeyArn: is required (the KMS key that encrypts data at rest)")
+}
+
 func TestDefaultsAndHelpers(t *testing.T) {
 	s := scopetest.New()
 	assert.Equal(t, 30, s.Retention())

@@ -1,73 +1,57 @@
 package service
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/components/httpapi"
-	"github.com/stratum-platform/stratum/components/queue"
-	"github.com/stratum-platform/stratum/components/table"
+	"github.com/stratum-platform/stratum/components/dashboard"
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
-// widget is one graph of the dashboard: metrics of one member, all with one dimension.
-type widget struct {
-	title     string
-	namespace string
-	dimension string
-	value     pulumi.StringInput
-	metrics   []metric
+// Member is a component of the context that shows on its dashboard: every member the
+// service creates, and those a caller adds (Add).
+type Member = dashboard.Member
+
+// Add declares a member the service has no method for: m, a component the caller created
+// with the service's Scope and as its child (pulumi.Parent(svc)), for example a bucket of
+// an extension. Its graphs (m.Widgets) join the dashboard that Finish creates, after those
+// of the members declared before it. Invalid graphs are an error, and so is adding after
+// Finish.
+func (s *Service) Add(m Member) error {
+	if m == nil {
+		return s.wrap(fmt.Errorf("Add: the member is nil"))
+	}
+	if s.finished {
+		return s.wrap(fmt.Errorf("Add %q: Finish was called; add members before it", m.PulumiResourceName()))
+	}
+	if err := dashboard.Validate(m.Widgets()); err != nil {
+		return s.wrap(fmt.Errorf("Add %q: %w", m.PulumiResourceName(), err))
+	}
+	s.members = append(s.members, m)
+	return nil
 }
 
-type metric struct{ name, stat string }
-
-func (s *Service) addFunction(name string, f *function.Function) {
-	s.widgets = append(s.widgets, widget{title: "Function " + name, namespace: "AWS/Lambda",
-		dimension: "FunctionName", value: f.Name, metrics: []metric{
-			{"Invocations", "Sum"}, {"Errors", "Sum"}, {"Throttles", "Sum"}, {"Duration", "p99"}}})
-}
-
-func (s *Service) addTable(name string, t *table.Table) {
-	s.widgets = append(s.widgets, widget{title: "Table " + name, namespace: "AWS/DynamoDB",
-		dimension: "TableName", value: t.Name, metrics: []metric{
-			{"ConsumedReadCapacityUnits", "Sum"}, {"ConsumedWriteCapacityUnits", "Sum"},
-			{"ReadThrottleEvents", "Sum"}, {"WriteThrottleEvents", "Sum"}}})
-}
-
-func (s *Service) addQueue(name string, q *queue.Queue) {
-	s.widgets = append(s.widgets, widget{title: "Queue " + name, namespace: "AWS/SQS",
-		dimension: "QueueName", value: q.Name, metrics: []metric{
-			{"NumberOfMessagesSent", "Sum"}, {"ApproximateNumberOfMessagesVisible", "Maximum"},
-			{"ApproximateAgeOfOldestMessage", "Maximum"}}})
-}
-
-func (s *Service) addAPI(name string, a *httpapi.API) {
-	s.widgets = append(s.widgets, widget{title: "API " + name, namespace: "AWS/ApiGateway",
-		dimension: "ApiId", value: a.APIID, metrics: []metric{
-			{"Count", "Sum"}, {"4xx", "Sum"}, {"5xx", "Sum"}, {"Latency", "p99"}}})
-}
-
-// dashboard creates one dashboard with a graph per member; nil when there are no members.
+// dashboard creates one dashboard with the members' graphs, in declaration order; nil when
+// no member has a graph.
 func (s *Service) dashboard() (*cloudwatch.Dashboard, error) {
-	if len(s.widgets) == 0 {
+	var widgets []dashboard.Widget
+	for _, m := range s.members {
+		widgets = append(widgets, m.Widgets()...)
+	}
+	if len(widgets) == 0 {
 		return nil, nil
 	}
 	region, err := aws.GetRegion(s.ctx, nil, pulumi.Parent(s))
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: reading the region: %w", err)
 	}
-	values := make([]any, len(s.widgets))
-	for i, w := range s.widgets {
-		values[i] = w.value
+	body, err := dashboard.Body(region.Name, widgets)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
 	}
-	body := pulumi.All(values...).ApplyT(func(resolved []any) (string, error) {
-		return dashboardBody(region.Name, s.widgets, resolved)
-	}).(pulumi.StringOutput)
 	d, err := cloudwatch.NewDashboard(s.ctx, naming.Child(s.name, "dashboard"), &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String(s.Scope.Name(naming.Dashboard, "")),
 		DashboardBody: body,
@@ -76,34 +60,4 @@ func (s *Service) dashboard() (*cloudwatch.Dashboard, error) {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	return d, nil
-}
-
-// dashboardBody lays the graphs out two per row, in declaration order.
-func dashboardBody(region string, widgets []widget, values []any) (string, error) {
-	type props struct {
-		Title   string  `json:"title"`
-		Region  string  `json:"region"`
-		View    string  `json:"view"`
-		Period  int     `json:"period"`
-		Metrics [][]any `json:"metrics"`
-	}
-	type entry struct {
-		Type       string `json:"type"`
-		X          int    `json:"x"`
-		Y          int    `json:"y"`
-		Width      int    `json:"width"`
-		Height     int    `json:"height"`
-		Properties props  `json:"properties"`
-	}
-	entries := make([]entry, len(widgets))
-	for i, w := range widgets {
-		value, _ := values[i].(string)
-		p := props{Title: w.title, Region: region, View: "timeSeries", Period: 300}
-		for _, m := range w.metrics {
-			p.Metrics = append(p.Metrics, []any{w.namespace, m.name, w.dimension, value, map[string]string{"stat": m.stat}})
-		}
-		entries[i] = entry{Type: "metric", X: (i % 2) * 12, Y: (i / 2) * 6, Width: 12, Height: 6, Properties: p}
-	}
-	b, err := json.Marshal(map[string]any{"widgets": entries})
-	return string(b), err
 }

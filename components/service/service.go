@@ -1,6 +1,7 @@
 // Package service provides Service: the serverless component of one bounded context in one
 // environment. A context's program creates one Service and declares its members through it:
-// functions, tables, queues, topics, HTTP APIs, schedules and the wiring between them.
+// functions, tables, queues, topics, HTTP APIs, schedules and the wiring between them; a
+// component the service has no method for (an extension's) joins it through Add.
 //
 // Default settings:
 //   - a KMS key of the context (rotation on; key policy: the account root with exact actions,
@@ -13,7 +14,8 @@
 //   - function code built from `<project>/handlers/<function name>`;
 //   - asynchronous invocations that fail after their retries go to the context's `failures`
 //     queue (created with the first function) unless a function names its own destination;
-//   - a CloudWatch dashboard of the members' key metrics, created by Finish.
+//   - a CloudWatch dashboard of the members' key metrics (each member's Widgets), created by
+//     Finish.
 package service
 
 import (
@@ -85,7 +87,7 @@ type Service struct {
 	ctx      *pulumi.Context
 	name     string
 	handlers string
-	widgets  []widget
+	members  []Member
 	finished bool
 }
 
@@ -178,7 +180,7 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	s.addFunction(name, f)
+	s.members = append(s.members, f)
 	return f, nil
 }
 
@@ -189,7 +191,7 @@ func (s *Service) Table(name string, args table.Args) (*table.Table, error) {
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	s.addTable(name, t)
+	s.members = append(s.members, t)
 	return t, nil
 }
 
@@ -200,7 +202,7 @@ func (s *Service) Queue(name string, args queue.Args) (*queue.Queue, error) {
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	s.addQueue(name, q)
+	s.members = append(s.members, q)
 	return q, nil
 }
 
@@ -235,7 +237,7 @@ func (s *Service) API(name string, args httpapi.Args) (*httpapi.API, error) {
 	if err != nil {
 		return nil, s.wrap(err)
 	}
-	s.addAPI(name, a)
+	s.members = append(s.members, a)
 	return a, nil
 }
 

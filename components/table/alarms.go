@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/alarm"
+	"github.com/stratum-platform/stratum/components/dashboard"
 )
 
 // alarmPeriod is the window of every table alarm: long enough that one throttled burst
@@ -75,4 +76,13 @@ func throttles(name, metric, what string, dims pulumi.StringMap) alarm.Spec {
 		PeriodSeconds: alarmPeriod,
 		Threshold:     pulumi.Float64(0),
 	}
+}
+
+// Widgets returns the table's graph on its service's dashboard: consumed capacity and
+// throttled requests.
+func (t *Table) Widgets() []dashboard.Widget {
+	return []dashboard.Widget{{Title: "Table " + t.name, Namespace: "AWS/DynamoDB",
+		Dimensions: []dashboard.Dimension{{Name: "TableName", Value: t.Name}},
+		Metrics: []dashboard.Metric{{Name: "ConsumedReadCapacityUnits", Stat: "Sum"}, {Name: "ConsumedWriteCapacityUnits", Stat: "Sum"},
+			{Name: "ReadThrottleEvents", Stat: "Sum"}, {Name: "WriteThrottleEvents", Stat: "Sum"}}}}
 }

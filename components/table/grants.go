@@ -68,11 +68,14 @@ func (t *Table) AllowReadWrite() iam.Statements {
 // On a table without a stream the grant is invalid, which the grantee's validation reports
 // (see iam.Statement.Err).
 func (t *Table) AllowStreamRead() iam.Statements {
-	if !t.stream {
+	switch {
+	case !t.stream && t.Table == nil:
+		return t.invalid("StreamRead", fmt.Errorf("table %q: AllowStreamRead: the table has no stream; give ExistingArgs.StreamArn", t.name))
+	case !t.stream:
 		return t.invalid("StreamRead", fmt.Errorf("table %q: AllowStreamRead: the table has no stream; set Args.Stream to one of %s",
 			t.name, allowedStreamViews))
 	}
-	return iam.Statements{
+	return append(iam.Statements{
 		{
 			Sid:       t.sid("StreamRead"),
 			Actions:   slices.Clone(streamActions()),
@@ -83,12 +86,16 @@ func (t *Table) AllowStreamRead() iam.Statements {
 			Actions:   []string{"dynamodb:ListStreams"},
 			Resources: []pulumi.StringInput{pulumi.Sprintf("%s/stream/*", t.Arn)},
 		},
-		{
-			Sid:       t.sid("StreamKey"),
-			Actions:   slices.Clone(readKeyActions()),
-			Resources: []pulumi.StringInput{t.keyArn},
-		},
+	}, t.key("StreamKey", readKeyActions())...)
+}
+
+// key returns the statement of a grant on the table's key, or none when the table is an
+// Existing one whose key was not given.
+func (t *Table) key(what string, actions []string) iam.Statements {
+	if t.keyArn == nil {
+		return nil
 	}
+	return iam.Statements{{Sid: t.sid(what), Actions: slices.Clone(actions), Resources: []pulumi.StringInput{t.keyArn}}}
 }
 
 // invalid returns the statement of a grant that cannot be made, carrying why.
@@ -115,11 +122,7 @@ func (t *Table) grant(what string, actions, keyActions []string) iam.Statements 
 			Resources: arns,
 		})
 	}
-	return append(stmts, iam.Statement{
-		Sid:       t.sid(what + "Key"),
-		Actions:   slices.Clone(keyActions),
-		Resources: []pulumi.StringInput{t.keyArn},
-	})
+	return append(stmts, t.key(what+"Key", keyActions)...)
 }
 
 // sid returns the statement id of one statement of the table's grants (iam.GrantSid):
@@ -226,8 +229,7 @@ func (t *Table) Allow(ops ...Op) iam.Statements {
 		}
 		stmts = append(stmts, iam.Statement{Sid: t.sid("IndexOps"), Actions: union(onIndexes), Resources: arns})
 	}
-	return append(stmts, iam.Statement{Sid: t.sid("OpsKey"), Actions: keyActions,
-		Resources: []pulumi.StringInput{t.keyArn}})
+	return append(stmts, t.key("OpsKey", keyActions)...)
 }
 
 // allowedOps lists the operations Allow knows, for messages.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/stratum-platform/stratum/components/alarm"
 	"github.com/stratum-platform/stratum/components/function"
-	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/queue"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/tokens"

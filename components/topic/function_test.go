@@ -180,8 +180,11 @@ func TestFunctionSubscriptionToAnExistingTopic(t *testing.T) {
 			if withScope {
 				args.Scope = scopetest.New()
 			}
-			_, err = topic.NewFunctionSubscription(ctx, "audit-accounts",
-				topic.Existing(pulumi.String(foreign).ToStringOutput(), false), args)
+			events, err := topic.Existing("accounts-events", topic.ExistingArgs{Arn: pulumi.String(foreign)})
+			if err != nil {
+				return err
+			}
+			_, err = topic.NewFunctionSubscription(ctx, "audit-accounts", events, args)
 			return err
 		}
 	}

@@ -175,7 +175,10 @@ func TestQueueSubscriptionGolden(t *testing.T) {
 func TestQueueSubscriptionToAnExistingTopic(t *testing.T) {
 	const foreign = "arn:aws:sns:eu-west-1:111111111111:acme-dev-accounts-events"
 	p := plantest.Run(t, func(ctx *pulumi.Context) error {
-		events := topic.Existing(pulumi.String(foreign).ToStringOutput(), false)
+		events, err := topic.Existing("accounts-events", topic.ExistingArgs{Arn: pulumi.String(foreign)})
+		if err != nil {
+			return err
+		}
 		q, err := queue.New(ctx, "inbox", &queue.Args{Scope: scopetest.New(),
 			Publishers: []queue.Publisher{events.QueuePublisher()}})
 		if err != nil {

@@ -8,7 +8,8 @@
 //   - encrypted with the scope's KMS key;
 //   - one topic policy, owned by the Topic: it denies every listed SNS action to anyone not
 //     using TLS (aws:SecureTransport false) and allows sns:Publish to the principals in
-//     Args.Publishers, nobody else;
+//     Args.Publishers and to the AWS services in Args.ServicePublishers on behalf of one
+//     account (aws:SourceAccount), nobody else;
 //   - subscriptions deliver raw messages, optionally filtered on the message attribute
 //     `type`; a function subscription has its own encrypted dead-letter queue, alarmed when
 //     not empty.
@@ -33,7 +34,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/queue"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/platform/iam"
@@ -62,9 +63,27 @@ type Args struct {
 	// key must be allowed by the key policy. Principals not listed and without an IAM allow
 	// in this account cannot publish. At most 200. Default: none.
 	Publishers []pulumi.StringInput
+	// ServicePublishers are the AWS services the topic policy allows to call sns:Publish,
+	// each only on behalf of one account's resources (CloudWatch alarms of this account, for
+	// the platform's alarm topic). Default: none.
+	ServicePublishers []ServicePublisher
 	// Overrides change the children's arguments before the component re-applies the fields it
 	// owns. Default: none.
 	Overrides Overrides
+}
+
+// ServicePublisher is an AWS service that may publish to the topic on behalf of the
+// resources of one account.
+type ServicePublisher struct {
+	// Service is the service principal, for example "cloudwatch.amazonaws.com". Required.
+	Service iam.Service
+	// SourceAccount is the account whose resources the service publishes for
+	// (aws:SourceAccount), so that another account's resources cannot make it publish here
+	// (the confused deputy problem). Required.
+	SourceAccount pulumi.StringInput
+	// SourceArns narrow the publishers further to these resources (aws:SourceArn, ArnLike).
+	// Default: any resource of SourceAccount.
+	SourceArns []pulumi.StringInput
 }
 
 // Overrides are hooks on the children's arguments. They run before the component re-applies
@@ -91,14 +110,16 @@ type Topic struct {
 	// FIFO reports whether the topic is a FIFO topic.
 	FIFO bool
 
-	name  string
-	scope scope.Scope
+	name   string
+	scope  scope.Scope
+	keyArn pulumi.StringInput
 }
 
 // Validate reports every problem with args at once.
 func (a *Args) Validate() error {
 	var errs []error
-	if err := a.Scope.Validate(); err != nil {
+	// A topic creates no alarm: the platform's alarm topic is a topic.
+	if err := a.Scope.ValidateUnalarmed(); err != nil {
 		errs = append(errs, err)
 	}
 	if len(a.Publishers) > maxPublishers {
@@ -112,6 +133,26 @@ func (a *Args) Validate() error {
 		// Outputs are checked when the policy renders; literals can be checked now.
 		if lit, ok := p.(pulumi.String); ok && !isIAMArn(string(lit)) {
 			errs = append(errs, fmt.Errorf("Publishers[%d]: %q is not an IAM principal ARN (arn:aws:iam::<account>:role/<name>)", i, string(lit)))
+		}
+	}
+	seen := map[iam.Service]int{}
+	for i, p := range a.ServicePublishers {
+		field := fmt.Sprintf("ServicePublishers[%d]", i)
+		switch first, dup := seen[p.Service]; {
+		case !strings.HasSuffix(string(p.Service), ".amazonaws.com"):
+			errs = append(errs, fmt.Errorf("%s.Service: %q is not a service principal such as cloudwatch.amazonaws.com", field, p.Service))
+		case dup:
+			errs = append(errs, fmt.Errorf("%s.Service: %q is also ServicePublishers[%d]; list each service once", field, p.Service, first))
+		default:
+			seen[p.Service] = i
+		}
+		if p.SourceAccount == nil {
+			errs = append(errs, fmt.Errorf("%s.SourceAccount: is required: without it any account's resources could make %s publish", field, p.Service))
+		}
+		for j, arn := range p.SourceArns {
+			if arn == nil {
+				errs = append(errs, fmt.Errorf("%s.SourceArns[%d]: is nil", field, j))
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -139,7 +180,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
 	a := args.withDefaults()
-	t := &Topic{FIFO: a.FIFO, name: name, scope: a.Scope}
+	t := &Topic{FIFO: a.FIFO, name: name, scope: a.Scope, keyArn: a.Scope.KeyArn}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
@@ -160,7 +201,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
 
-	doc, err := iam.Document(topicStatements(t.Topic.Arn, a.Publishers))
+	doc, err := iam.Document(topicStatements(t.Topic.Arn, a.Publishers, a.ServicePublishers))
 	if err != nil {
 		return nil, fmt.Errorf("topic %q: topic policy: %w", name, err)
 	}
@@ -188,9 +229,9 @@ func insecureActions() []string {
 	}
 }
 
-// topicStatements is the topic policy: TLS only, and sns:Publish for the named publishers.
-// SNS wants a Sid on every statement.
-func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInput) iam.Statements {
+// topicStatements is the topic policy: TLS only, and sns:Publish for the named publishers
+// and services. SNS wants a Sid on every statement.
+func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInput, services []ServicePublisher) iam.Statements {
 	stmts := iam.Statements{{
 		Sid:        "DenyInsecureTransport",
 		Effect:     iam.Deny,
@@ -208,31 +249,40 @@ func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInpu
 			Resources:  []pulumi.StringInput{topicArn},
 		})
 	}
+	for _, p := range services {
+		conditions := []iam.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount",
+			Values: []pulumi.StringInput{p.SourceAccount}}}
+		if len(p.SourceArns) > 0 {
+			conditions = append(conditions, iam.Condition{Test: "ArnLike", Variable: "aws:SourceArn", Values: p.SourceArns})
+		}
+		stmts = append(stmts, iam.Statement{
+			Sid:        iam.GrantSid("Service", strings.TrimSuffix(string(p.Service), ".amazonaws.com"), "Publish"),
+			Principals: []iam.Principal{{Type: iam.PrincipalService, Identifiers: []pulumi.StringInput{pulumi.String(p.Service)}}},
+			Actions:    []string{"sns:Publish"},
+			Resources:  []pulumi.StringInput{topicArn},
+			Conditions: conditions,
+		})
+	}
 	return stmts
 }
 
 // AllowPublish grants publishing to the topic, and the use of the scope's key that
-// publishing to an encrypted topic needs.
+// publishing to an encrypted topic needs (for an Existing topic, the key it was given, if
+// any).
 func (t *Topic) AllowPublish() iam.Statements {
-	return iam.Statements{
+	stmts := iam.Statements{
 		{Sid: iam.GrantSid(TypeToken, t.name, "Publish"), Actions: []string{"sns:Publish"},
 			Resources: []pulumi.StringInput{t.Arn}},
-		{Sid: iam.GrantSid(TypeToken, t.name, "PublishKey"), Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"},
-			Resources: []pulumi.StringInput{t.scope.KeyArn}},
 	}
+	if t.keyArn != nil {
+		stmts = append(stmts, iam.Statement{Sid: iam.GrantSid(TypeToken, t.name, "PublishKey"),
+			Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.keyArn}})
+	}
+	return stmts
 }
 
 // QueuePublisher returns the entry a queue lists in queue.Args.Publishers so that this topic
 // may deliver to it.
 func (t *Topic) QueuePublisher() queue.Publisher {
 	return queue.Publisher{TopicArn: t.Arn}
-}
-
-// Existing refers to a topic that another stack owns, by its ARN (read through the owner's
-// contract), so that this stack can subscribe queues and functions to it (a function
-// subscription then needs FunctionSubscriptionArgs.Scope). Nothing is created; the returned
-// Topic has only Arn and FIFO set and is not a resource of this stack: it cannot grant
-// publishing.
-func Existing(arn pulumi.StringOutput, fifo bool) *Topic {
-	return &Topic{Arn: arn, FIFO: fifo}
 }

@@ -48,7 +48,10 @@ type Project struct {
 	Dir string
 	// Program is what `pulumi up` runs for it. Required.
 	Program pulumi.RunFunc
-	// Suppressions are the policy suppressions of its plans.
+	// Rules are the policy rules its plans are checked against: policy.Builtin() and the
+	// rules of the extensions the registry uses. Required.
+	Rules []policy.Rule
+	// Suppressions are the policy suppressions of its plans. Default: none.
 	Suppressions []policy.Suppression
 	// DependsOn names the projects whose stacks it references; those in the run come first,
 	// and their failure skips it (for destroy, the other way round).
@@ -202,8 +205,8 @@ func (o *Options) validate(op Op, projects []Project) error {
 		}
 	}
 	for i, p := range projects {
-		if p.Name == "" || p.Dir == "" || p.Program == nil {
-			errs = append(errs, fmt.Errorf("projects[%d] %q: Name, Dir and Program are required", i, p.Name))
+		if p.Name == "" || p.Dir == "" || p.Program == nil || len(p.Rules) == 0 {
+			errs = append(errs, fmt.Errorf("projects[%d] %q: Name, Dir, Program and Rules are required", i, p.Name))
 		}
 		if index[p.Name] != i {
 			errs = append(errs, fmt.Errorf("projects[%d]: %q appears twice", i, p.Name))

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/policy"
 )
 
 func noop(*pulumi.Context) error { return nil }
@@ -22,9 +23,9 @@ func noop(*pulumi.Context) error { return nil }
 func TestOptionsReportEveryProblem(t *testing.T) {
 	opts := Options{}
 	err := opts.validate("apply", []Project{
-		{Name: "accounts", Dir: "stacks/accounts", Program: noop, DependsOn: []string{"platform"}},
-		{Name: "platform", Dir: ".", Program: noop},
-		{Name: "platform", Dir: ".", Program: noop},
+		{Name: "accounts", Dir: "stacks/accounts", Program: noop, Rules: policy.Builtin(), DependsOn: []string{"platform"}},
+		{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin()},
+		{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin()},
 		{Name: "", Dir: "x"},
 	})
 	require.Error(t, err)
@@ -34,16 +35,16 @@ func TestOptionsReportEveryProblem(t *testing.T) {
 		"Env: is required (the stack of every project)",
 		`projects[0] "accounts": depends on "platform", which comes after it`,
 		`projects[2]: "platform" appears twice`,
-		`projects[3] "": Name, Dir and Program are required`,
+		`projects[3] "": Name, Dir, Program and Rules are required`,
 	}, "\n"), err.Error())
 }
 
 func TestOptionsDefaults(t *testing.T) {
 	opts := Options{Root: "/repo", Env: "dev", Local: true}
-	require.NoError(t, opts.validate(Up, []Project{{Name: "platform", Dir: ".", Program: noop, DependsOn: []string{"elsewhere"}}}))
+	require.NoError(t, opts.validate(Up, []Project{{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin(), DependsOn: []string{"elsewhere"}}}))
 	assert.Equal(t, "/repo/.stratum/local/dev", opts.WorkDir)
 	opts = Options{Root: "/repo", Env: "prod"}
-	require.NoError(t, opts.validate(Preview, []Project{{Name: "platform", Dir: ".", Program: noop}}))
+	require.NoError(t, opts.validate(Preview, []Project{{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin()}}))
 	assert.Equal(t, "/repo/.stratum/deploy/prod", opts.WorkDir, "a real backend's work copies live apart from the local ones")
 }
 

@@ -151,7 +151,7 @@ func (r *runner) run(ctx context.Context, op Op, p Project) Result {
 		return finish(Failed, w.failure(err))
 	}
 	planned := w.plan(p.Name, r.opts.Env, p.Offline)
-	if err := policy.Evaluate(planned, p.Suppressions); err != nil {
+	if err := policy.Evaluate(planned, p.Rules, p.Suppressions...); err != nil {
 		return finish(Refused, err)
 	}
 	res.Findings = planned.Findings

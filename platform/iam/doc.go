@@ -7,8 +7,9 @@
 //   - Resource "*" unless every action of the statement is in a short allow-list of actions
 //     that have no resource-level permissions, each with its reason (X-Ray,
 //     cloudwatch:PutMetricData, and what the CI deploy role must do before a resource has an
-//     ARN, such as kms:CreateKey), or the document is a KMS key policy, where "*" means
-//     "this key";
+//     ARN, such as kms:CreateKey: BuiltinWildcardActions, which a package outside platform
+//     extends with WildcardAction entries that carry their reasons), or the document is a KMS
+//     key policy, where "*" means "this key";
 //   - statements without resources, except sts:AssumeRole trust statements;
 //   - Principal "*" in an Allow statement without a condition;
 //   - conditions without values, and a condition key repeated in one statement: JSON can

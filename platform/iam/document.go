@@ -20,27 +20,33 @@ const Version = "2012-10-17"
 // allow-list, an empty ARN, an unconditioned public principal) fail the output. During a
 // preview with unknown values the output stays unknown and those checks run at deployment,
 // which is why literal "*" resources are also checked here, before any output resolves.
-func Document(stmts Statements) (pulumi.StringOutput, error) {
-	return build(stmts, false)
+//
+// Resource "*" is allowed for the actions of the built-in allow-list
+// (BuiltinWildcardActions) and of extra, the entries a package outside platform adds with
+// its reasons; an invalid entry is an error.
+func Document(stmts Statements, extra ...WildcardAction) (pulumi.StringOutput, error) {
+	return build(stmts, false, extra)
 }
 
 // KeyPolicy is Document for KMS key policies, where Resource "*" means "this key" and is
 // therefore allowed for any action. Every statement of a key policy needs principals.
 func KeyPolicy(stmts Statements) (pulumi.StringOutput, error) {
-	return build(stmts, true)
+	return build(stmts, true, nil)
 }
 
-func build(stmts Statements, keyPolicy bool) (pulumi.StringOutput, error) {
-	if err := stmts.Validate(); err != nil {
+func build(stmts Statements, keyPolicy bool, extra []WildcardAction) (pulumi.StringOutput, error) {
+	err := stmts.Validate()
+	switch {
+	case err != nil:
+	case keyPolicy:
+		err = missingPrincipals(stmts)
+	default:
+		err = literalWildcards(stmts, extra)
+	}
+	if err := errors.Join(ValidateWildcardActions(extra), err); err != nil {
 		return pulumi.StringOutput{}, err
 	}
-	if keyPolicy {
-		if err := missingPrincipals(stmts); err != nil {
-			return pulumi.StringOutput{}, err
-		}
-	} else if err := literalWildcards(stmts); err != nil {
-		return pulumi.StringOutput{}, err
-	}
+	extra = slices.Clone(extra)
 	// The caller may reuse its slices after this call; the apply runs later.
 	snapshot := stmts.clone()
 	out := pulumi.All(snapshot.inputs()...).ApplyT(func(vals []any) (string, error) {
@@ -52,94 +58,19 @@ func build(stmts Statements, keyPolicy bool) (pulumi.StringOutput, error) {
 			}
 			strs[i] = s
 		}
-		return render(snapshot.resolve(strs), keyPolicy)
+		return render(snapshot.resolve(strs), keyPolicy, extra)
 	})
 	return out.(pulumi.StringOutput), nil
 }
 
-// WildcardResourceAllowed reports whether action may be granted on Resource "*": it is on
-// the allow-list of actions AWS offers no resource-level permission for. Policy rules that
-// read plans use it, so the platform has one list.
-func WildcardResourceAllowed(action string) bool {
-	_, ok := wildcardResourceActions()[action]
-	return ok
-}
-
-// WildcardResourceReason returns why action may be granted on Resource "*", and whether it
-// may: tests of policies that use "*" show the reason beside the statement.
-func WildcardResourceReason(action string) (string, bool) {
-	reason, ok := wildcardResourceActions()[action]
-	return reason, ok
-}
-
-// wildcardResourceActions is the constant allow-list of actions that may use Resource "*"
-// outside key policies, each with the reason. Add an action only when AWS offers no
-// resource-level permission for it, and say so; a statement granting it should narrow it
-// with a condition where AWS offers one.
-func wildcardResourceActions() map[string]string {
-	const xray = "X-Ray has no resource-level permissions for sending traces or sampling: " +
-		"these actions only work on \"*\"; Lambda active tracing needs the first two"
-	const logDelivery = "API Gateway's access logging is a CloudWatch Logs vended delivery: AWS " +
-		"authorises the delivery and the account's log resource policy on no resource, and " +
-		"the deployer of an HTTP API with access logs needs them"
-	const scaling = "Application Auto Scaling describes scalable targets and policies of a " +
-		"service namespace, never one resource"
-	return map[string]string{
-		"xray:PutTraceSegments":    xray,
-		"xray:PutTelemetryRecords": xray,
-		"xray:GetSamplingRules":    xray,
-		"xray:GetSamplingTargets":  xray,
-		"cloudwatch:PutMetricData": "metrics have no ARNs; PutMetricData can only be narrowed by a " +
-			"cloudwatch:namespace condition, which callers should add",
-		"sts:GetCallerIdentity": "it needs no permission and has no resource; the CI roles name it " +
-			"so that their policies list everything they do",
-		"kms:CreateKey": "a key has no ARN before it exists; the CI deploy role requires its " +
-			"org and env request tags (aws:RequestTag), which every later use of the key is scoped by",
-		"kms:ListAliases": "it lists the account's alias names and has no resource-level " +
-			"permission; the provider reads an alias through it",
-		"lambda:CreateEventSourceMapping": "the mapping's ARN is assigned on creation; the CI " +
-			"deploy role narrows it with lambda:FunctionArn",
-		"logs:CreateLogDelivery":                          logDelivery,
-		"logs:DeleteLogDelivery":                          logDelivery,
-		"logs:DescribeResourcePolicies":                   logDelivery,
-		"logs:GetLogDelivery":                             logDelivery,
-		"logs:ListLogDeliveries":                          logDelivery,
-		"logs:PutResourcePolicy":                          logDelivery,
-		"logs:UpdateLogDelivery":                          logDelivery,
-		"application-autoscaling:DescribeScalableTargets": scaling,
-		"application-autoscaling:DescribeScalingPolicies": scaling,
-		"cloudtrail:DescribeTrails": "it describes the trails of a region and has no " +
-			"resource-level permission; the provider reads a trail through it",
-	}
-}
-
-// wildcardProblem explains why a statement may not use Resource "*", or returns nil when
-// every action is allow-listed.
-func wildcardProblem(label string, actions []string) error {
-	allowed := wildcardResourceActions()
-	var refused []string
-	for _, a := range actions {
-		if _, ok := allowed[a]; !ok {
-			refused = append(refused, a)
-		}
-	}
-	if len(refused) == 0 {
-		return nil
-	}
-	slices.Sort(refused)
-	refused = slices.Compact(refused)
-	return fmt.Errorf("iam: %s: resource \"*\" is not allowed for %s; scope the statement to resource ARNs",
-		label, strings.Join(refused, ", "))
-}
-
 // literalWildcards finds Resource "*" written as a literal, so the mistake is reported when
 // the program runs, not only when the output resolves.
-func literalWildcards(stmts Statements) error {
+func literalWildcards(stmts Statements, extra []WildcardAction) error {
 	var errs []error
 	for i, st := range stmts {
 		for _, r := range st.Resources {
 			if lit, ok := r.(pulumi.String); ok && lit == "*" {
-				errs = append(errs, wildcardProblem(st.label(i), st.Actions))
+				errs = append(errs, wildcardProblem(st.label(i), st.Actions, extra))
 				break
 			}
 		}
@@ -248,8 +179,8 @@ type jsonStatement struct {
 
 // render checks resolved statements and renders them as a deterministic policy document:
 // lists sorted, de-duplicated and always lists, no HTML escaping, no trailing newline.
-// keyPolicy permits Resource "*" for any action.
-func render(stmts []ParsedStatement, keyPolicy bool) (string, error) {
+// keyPolicy permits Resource "*" for any action, extra for its actions.
+func render(stmts []ParsedStatement, keyPolicy bool, extra []WildcardAction) (string, error) {
 	doc := jsonDocument{Version: Version, Statement: make([]jsonStatement, len(stmts))}
 	var errs []error
 	for i, st := range stmts {
@@ -275,7 +206,7 @@ func render(stmts []ParsedStatement, keyPolicy bool) (string, error) {
 				}
 			}
 		}
-		errs = append(errs, js.check(label, keyPolicy)...)
+		errs = append(errs, js.check(label, keyPolicy, extra)...)
 		doc.Statement[i] = js
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -293,7 +224,7 @@ func render(stmts []ParsedStatement, keyPolicy bool) (string, error) {
 }
 
 // check reports the problems only visible once values are resolved.
-func (js jsonStatement) check(label string, keyPolicy bool) []error {
+func (js jsonStatement) check(label string, keyPolicy bool, extra []WildcardAction) []error {
 	var errs []error
 	if slices.Contains(js.Resource, "") {
 		errs = append(errs, fmt.Errorf("iam: %s: a resource is empty; an ARN did not resolve", label))
@@ -304,7 +235,7 @@ func (js jsonStatement) check(label string, keyPolicy bool) []error {
 		}
 	}
 	if !keyPolicy && slices.Contains(js.Resource, "*") {
-		if err := wildcardProblem(label, js.Action); err != nil {
+		if err := wildcardProblem(label, js.Action, extra); err != nil {
 			errs = append(errs, err)
 		}
 	}

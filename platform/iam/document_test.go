@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -78,7 +79,7 @@ func TestDocumentResolvedWildcard(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := runDocument(t, func(ctx *pulumi.Context) (pulumi.StringOutput, error) {
 				arn, resolve := later(ctx)
-				build := Document
+				build := func(s Statements) (pulumi.StringOutput, error) { return Document(s) }
 				if tt.keyPol {
 					build = KeyPolicy
 				}
@@ -179,15 +180,53 @@ func TestWildcardResourceAllowed(t *testing.T) {
 	for _, a := range []string{"xray:GetTraceSummaries", "s3:GetObject", "*"} {
 		assert.False(t, WildcardResourceAllowed(a), a)
 	}
+	eni := WildcardAction{Action: "ec2:DescribeNetworkInterfaces", Reason: "Describe calls have no resource-level permissions."}
+	assert.True(t, WildcardResourceAllowed(eni.Action, eni))
+	// An entry without a reason, or with a wildcard, extends nothing.
+	assert.False(t, WildcardResourceAllowed(eni.Action, WildcardAction{Action: eni.Action}))
+	assert.False(t, WildcardResourceAllowed("ec2:*", WildcardAction{Action: "ec2:*", Reason: "no"}))
+	for _, w := range BuiltinWildcardActions() {
+		assert.NoError(t, ValidateWildcardActions([]WildcardAction{w}), w.Action)
+	}
+}
+
+// An allow-list an outside package extends lets its statements use Resource "*" for
+// exactly the actions it adds, and an entry without its reason or with a wildcard is
+// refused with every other problem.
+func TestDocumentExtraWildcardActions(t *testing.T) {
+	stmts := Statements{{Sid: "Enis", Actions: []string{"ec2:DescribeNetworkInterfaces"},
+		Resources: []pulumi.StringInput{pulumi.String("*")}}}
+	eni := WildcardAction{Action: "ec2:DescribeNetworkInterfaces", Reason: "Describe calls have no resource-level permissions."}
+
+	_, err := Document(stmts)
+	assert.EqualError(t, err, `iam: statement 0 ("Enis"): resource "*" is not allowed for ec2:DescribeNetworkInterfaces; scope the statement to resource ARNs`)
+
+	// The resource resolves to "*" only when the output does: the check at rendering time
+	// reads the extended list too.
+	got, err := runDocument(t, func(ctx *pulumi.Context) (pulumi.StringOutput, error) {
+		arn, resolve := later(ctx)
+		doc, err := Document(Statements{{Sid: "Enis", Actions: []string{eni.Action}, Resources: []pulumi.StringInput{arn}}}, eni)
+		resolve("*")
+		return doc, err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Sid":"Enis","Effect":"Allow","Action":["ec2:DescribeNetworkInterfaces"],"Resource":["*"]}]}`, got)
+
+	_, err = Document(stmts, WildcardAction{Action: eni.Action}, WildcardAction{Action: "ec2:Describe*", Reason: "all of them"})
+	assert.EqualError(t, err, strings.Join([]string{
+		`iam: wildcard action 0 (ec2:DescribeNetworkInterfaces): reason is required: say why AWS offers no resource-level permission for it`,
+		`iam: wildcard action 1: "ec2:Describe*" has a wildcard; allow-list exact actions`,
+		`iam: statement 0 ("Enis"): resource "*" is not allowed for ec2:DescribeNetworkInterfaces; scope the statement to resource ARNs`,
+	}, "\n"))
 }
 
 func TestEveryWildcardResourceActionHasAReason(t *testing.T) {
-	for action, reason := range wildcardResourceActions() {
-		assert.True(t, wellFormedAction(action), action)
-		assert.GreaterOrEqual(t, len(reason), 40, "%s: the reason says why AWS offers no resource for it", action)
-		got, ok := WildcardResourceReason(action)
-		assert.True(t, ok, action)
-		assert.Equal(t, reason, got)
+	require.NoError(t, ValidateWildcardActions(BuiltinWildcardActions()))
+	for _, w := range BuiltinWildcardActions() {
+		assert.GreaterOrEqual(t, len(w.Reason), 40, "%s: the reason says why AWS offers no resource for it", w.Action)
+		got, ok := WildcardResourceReason(w.Action)
+		assert.True(t, ok, w.Action)
+		assert.Equal(t, w.Reason, got)
 	}
 	_, ok := WildcardResourceReason("s3:GetObject")
 	assert.False(t, ok)

@@ -58,3 +58,27 @@ func Example() {
 	// {"Version":"2012-10-17","Statement":[{"Sid":"ReadUsers","Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query"],"Resource":["arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-accounts-users"]}]}
 	// [sqs:SendMessage]
 }
+
+// A package that needs an action without resource-level permissions adds it to the
+// allow-list with its reason, and gives the same entries to the documents (here Document,
+// in a function its Args.WildcardActions) and to the policy rules (policy.Builtin).
+func ExampleWildcardAction() {
+	describe := iam.WildcardAction{
+		Action: "ec2:DescribeNetworkInterfaces",
+		Reason: "EC2 Describe* calls have no resource-level permissions; Lambda in a VPC needs this one.",
+	}
+	enis := iam.Statements{{
+		Sid:       "FindNetworkInterfaces",
+		Actions:   []string{describe.Action},
+		Resources: []pulumi.StringInput{pulumi.String("*")},
+	}}
+	_, err := iam.Document(enis)
+	fmt.Println(err)
+	_, err = iam.Document(enis, describe)
+	fmt.Println(err)
+	fmt.Println(iam.WildcardResourceAllowed(describe.Action, describe))
+	// Output:
+	// iam: statement 0 ("FindNetworkInterfaces"): resource "*" is not allowed for ec2:DescribeNetworkInterfaces; scope the statement to resource ARNs
+	// <nil>
+	// true
+}

@@ -21,7 +21,7 @@ func TestParseRoundTrip(t *testing.T) {
 			Principal: map[string][]string{"AWS": {"*"}},
 			Condition: map[string]map[string][]string{"Bool": {"aws:SecureTransport": {"false"}}}},
 	}
-	doc, err := render(stmts, false)
+	doc, err := render(stmts, false, nil)
 	require.NoError(t, err)
 
 	got, err := Parse(doc)

@@ -67,7 +67,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := render(tt.stmts, tt.keyPolicy)
+			got, err := render(tt.stmts, tt.keyPolicy, nil)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})
@@ -81,7 +81,7 @@ func TestRenderErrors(t *testing.T) {
 		{Effect: "Allow", Principal: map[string][]string{"Service": {""}, "AWS": {"*"}}, Action: []string{"sns:Publish"}, Resource: []string{"arn:aws:sns:eu-west-1:1:t"}},
 		{Effect: "Deny", Principal: map[string][]string{"AWS": {"*"}}, Action: []string{"sqs:SendMessage"}, Resource: []string{"", "*"}},
 	}
-	_, err := render(stmts, false)
+	_, err := render(stmts, false, nil)
 	require.Error(t, err)
 	assert.Equal(t, strings.Join([]string{
 		`iam: statement 0 ("Trace"): resource "*" is not allowed for dynamodb:GetItem, s3:GetObject; scope the statement to resource ARNs`,
@@ -92,13 +92,13 @@ func TestRenderErrors(t *testing.T) {
 		`iam: statement 3: resource "*" is not allowed for sqs:SendMessage; scope the statement to resource ARNs`,
 	}, "\n"), err.Error())
 
-	_, err = render(stmts[:1], true)
+	_, err = render(stmts[:1], true, nil)
 	assert.NoError(t, err, "a key policy may use * for any action")
 }
 
 func TestRenderDoesNotModifyInput(t *testing.T) {
 	actions := []string{"b:B", "a:A", "a:A"}
-	_, err := render([]ParsedStatement{{Effect: "Allow", Action: actions, Resource: []string{"arn:x"}}}, false)
+	_, err := render([]ParsedStatement{{Effect: "Allow", Action: actions, Resource: []string{"arn:x"}}}, false, nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"b:B", "a:A", "a:A"}, actions)
 }

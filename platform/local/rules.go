@@ -83,7 +83,7 @@ func scopeProperties(typ string) []string {
 		return []string{"appName"}
 	case "aws:route53/record:Record":
 		return []string{"zoneId", "type", "setIdentifier"}
-	case "aws:s3/bucketObjectv2:BucketObjectv2":
+	case "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketMetric:BucketMetric":
 		return []string{"bucket"}
 	}
 	return nil

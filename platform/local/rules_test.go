@@ -18,7 +18,8 @@ func TestEveryPlannedTypeIsCovered(t *testing.T) {
 	r, err := loadRules()
 	require.NoError(t, err)
 	var files []string
-	for _, pattern := range []string{"../../stacks/*/testdata/*.plan.json", "../../components/*/testdata/*.plan.json"} {
+	for _, pattern := range []string{"../../stacks/*/testdata/*.plan.json", "../../components/*/testdata/*.plan.json",
+		"../../extensions/*/testdata/*.plan.json"} {
 		found, err := filepath.Glob(pattern)
 		require.NoError(t, err)
 		files = append(files, found...)

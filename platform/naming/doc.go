@@ -4,7 +4,9 @@
 // Physical names follow one convention, <org>-<env>-<context>-<name>, so two contexts or
 // two environments sharing an account do not collide and a reviewer can tell from a name
 // who owns a resource. AWS limits differ per resource type; Physical fits a name to the
-// limits of its Kind.
+// limits of its Kind: one of the Builtin kinds of the platform's components, or a Rule that
+// a package outside platform declares for a type the platform does not know (length limits,
+// characters, case, fixed and reserved parts), checked by Rule.Validate.
 //
 // Default settings:
 //   - characters a kind does not allow are replaced by "-";
@@ -13,7 +15,8 @@
 //     ends in "-" and 8 hex characters of a hash of the original, so that distinct inputs
 //     keep distinct outputs;
 //   - SQS FIFO queues get the mandatory ".fifo" suffix and KMS aliases the "alias/" prefix;
-//     the reserved "aws/" prefixes of KMS aliases and log groups are never produced.
+//     the reserved "aws/" prefixes of KMS aliases and log groups are never produced, nor any
+//     reserved prefix or suffix a declared Rule names.
 //
 // The package has no Pulumi imports so that Lambda handlers and tools can compute names.
 package naming

@@ -2,124 +2,108 @@ package naming
 
 import "strconv"
 
-// Kind is an AWS resource type with its own naming rules.
-type Kind int
+// Kind is an AWS resource type as far as its names go: the Rule that Physical fits names to
+// and Valid checks them against. The platform's own kinds are the Builtin constants; a
+// package outside platform declares another as a Rule value, which is a Kind itself:
+//
+//	func BucketKind() naming.Rule {
+//		return naming.Rule{Name: "S3 bucket", Min: 3, Max: 63, Extra: "-", Case: naming.CaseLower, ...}
+//	}
+type Kind interface {
+	// Rule returns the naming rule of the kind.
+	Rule() Rule
+}
 
-// The kinds start at 1 so that a forgotten Kind (the zero value) is reported by Valid
-// instead of silently getting some other type's rules.
+// Builtin is a kind of the platform's components, with its rule in this package.
+type Builtin int
+
+// The built-in kinds start at 1 so that a forgotten Builtin (the zero value) is reported
+// by Valid instead of silently getting some other type's rules.
 const (
-	LambdaFunction Kind = iota + 1 // 64, [A-Za-z0-9_-]
-	IAMRole                        // 64, [A-Za-z0-9_+=,.@-], compared without case
-	IAMPolicy                      // 128, [A-Za-z0-9_+=,.@-], compared without case
-	SQSQueue                       // 80, [A-Za-z0-9_-]
-	SQSFIFOQueue                   // 80 including the ".fifo" suffix
-	SNSTopic                       // 256, [A-Za-z0-9_-]
-	DynamoDBTable                  // 3..255, [A-Za-z0-9_.-]
-	LogGroup                       // 512, [A-Za-z0-9._/#-], never starting with "aws/"
-	APIGatewayAPI                  // 128, [A-Za-z0-9_.-] (AWS allows more)
-	Schedule                       // EventBridge Scheduler schedule: 64, [A-Za-z0-9_.-]
-	ScheduleGroup                  // 64, [A-Za-z0-9_.-]
-	KMSAlias                       // "alias/" + [A-Za-z0-9/_-], total 256, never "alias/aws/"
-	Alarm                          // CloudWatch alarm: 255, [A-Za-z0-9_.-] (AWS allows more)
-	Dashboard                      // CloudWatch dashboard: 255, [A-Za-z0-9_-]
-	Secret                         // Secrets Manager secret: 512, [A-Za-z0-9/_+=.@-]
-	SNSFIFOTopic                   // 256 including the ".fifo" suffix
+	LambdaFunction Builtin = iota + 1 // 64, [A-Za-z0-9_-]
+	IAMRole                           // 64, [A-Za-z0-9_+=,.@-], compared without case
+	IAMPolicy                         // 128, [A-Za-z0-9_+=,.@-], compared without case
+	SQSQueue                          // 80, [A-Za-z0-9_-]
+	SQSFIFOQueue                      // 80 including the ".fifo" suffix
+	SNSTopic                          // 256, [A-Za-z0-9_-]
+	DynamoDBTable                     // 3..255, [A-Za-z0-9_.-]
+	LogGroup                          // 512, [A-Za-z0-9._/#-], never starting with "aws/"
+	APIGatewayAPI                     // 128, [A-Za-z0-9_.-] (AWS allows more)
+	Schedule                          // EventBridge Scheduler schedule: 64, [A-Za-z0-9_.-]
+	ScheduleGroup                     // 64, [A-Za-z0-9_.-]
+	KMSAlias                          // "alias/" + [A-Za-z0-9/_-], total 256, never "alias/aws/"
+	Alarm                             // CloudWatch alarm: 255, [A-Za-z0-9_.-] (AWS allows more)
+	Dashboard                         // CloudWatch dashboard: 255, [A-Za-z0-9_-]
+	Secret                            // Secrets Manager secret: 512, [A-Za-z0-9/_+=.@-]
+	SNSFIFOTopic                      // 256 including the ".fifo" suffix
 
-	kindEnd // not a kind: the end of the list, so Kinds cannot miss a new one
+	builtinEnd // not a kind: the end of the list, so Kinds cannot miss a new one
 )
 
-// Kinds returns every Kind, in declaration order.
+// Kinds returns every Builtin kind, in declaration order.
 func Kinds() []Kind {
-	kinds := make([]Kind, 0, int(kindEnd-LambdaFunction))
-	for k := LambdaFunction; k < kindEnd; k++ {
+	kinds := make([]Kind, 0, int(builtinEnd-LambdaFunction))
+	for k := LambdaFunction; k < builtinEnd; k++ {
 		kinds = append(kinds, k)
 	}
 	return kinds
 }
 
 // String returns the kind's name as it appears in messages, for example "Lambda function".
-func (k Kind) String() string {
-	if r, ok := k.rule(); ok {
-		return r.name
+func (k Builtin) String() string {
+	if k.known() {
+		return k.Rule().Name
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// rule is the naming rule of one Kind. ASCII letters and digits are always allowed; extra
-// lists the other allowed characters.
-type rule struct {
-	name     string
-	min, max int    // length limits of the whole physical name, prefix and suffix included
-	extra    string // allowed characters besides [A-Za-z0-9]
-	prefix   string // fixed start of every name
-	suffix   string // fixed end of every name
-	reserved string // forbidden start of the part after prefix (any case), owned by AWS
-	fold     bool   // AWS compares names without case, so Physical lowercases them
-}
+func (k Builtin) known() bool { return k >= LambdaFunction && k < builtinEnd }
 
-// rule is the constant table of naming rules. Where AWS allows almost anything (API names,
-// alarm names) the rule is the conservative [A-Za-z0-9._-], because those names also appear
-// in ARNs, URLs and dashboards.
-func (k Kind) rule() (rule, bool) {
+// Rule returns the naming rule of the kind; an unknown Builtin has the zero Rule, which
+// Physical replaces by its strict fallback and Valid reports. Where AWS allows almost
+// anything (API names, alarm names) the rule is the conservative [A-Za-z0-9._-], because
+// those names also appear in ARNs, URLs and dashboards.
+func (k Builtin) Rule() Rule {
 	switch k {
 	case LambdaFunction:
-		return rule{name: "Lambda function", min: 1, max: 64, extra: "_-"}, true
+		return Rule{Name: "Lambda function", Min: 1, Max: 64, Extra: "_-"}
 	case IAMRole:
-		return rule{name: "IAM role", min: 1, max: 64, extra: "_+=,.@-", fold: true}, true
+		return Rule{Name: "IAM role", Min: 1, Max: 64, Extra: "_+=,.@-", Case: CaseFolded}
 	case IAMPolicy:
-		return rule{name: "IAM policy", min: 1, max: 128, extra: "_+=,.@-", fold: true}, true
+		return Rule{Name: "IAM policy", Min: 1, Max: 128, Extra: "_+=,.@-", Case: CaseFolded}
 	case SQSQueue:
-		return rule{name: "SQS queue", min: 1, max: 80, extra: "_-"}, true
+		return Rule{Name: "SQS queue", Min: 1, Max: 80, Extra: "_-"}
 	case SQSFIFOQueue:
-		return rule{name: "SQS FIFO queue", min: 1, max: 80, extra: "_-", suffix: ".fifo"}, true
+		return Rule{Name: "SQS FIFO queue", Min: 1, Max: 80, Extra: "_-", Suffix: ".fifo"}
 	case SNSTopic:
-		return rule{name: "SNS topic", min: 1, max: 256, extra: "_-"}, true
+		return Rule{Name: "SNS topic", Min: 1, Max: 256, Extra: "_-"}
 	case DynamoDBTable:
-		return rule{name: "DynamoDB table", min: 3, max: 255, extra: "_.-"}, true
+		return Rule{Name: "DynamoDB table", Min: 3, Max: 255, Extra: "_.-"}
 	case LogGroup:
-		return rule{name: "log group", min: 1, max: 512, extra: "._/#-", reserved: "aws/"}, true
+		return Rule{Name: "log group", Min: 1, Max: 512, Extra: "._/#-", ReservedPrefixes: []string{"aws/"}}
 	case APIGatewayAPI:
-		return rule{name: "API Gateway API", min: 1, max: 128, extra: "_.-"}, true
+		return Rule{Name: "API Gateway API", Min: 1, Max: 128, Extra: "_.-"}
 	case Schedule:
-		return rule{name: "schedule", min: 1, max: 64, extra: "_.-"}, true
+		return Rule{Name: "schedule", Min: 1, Max: 64, Extra: "_.-"}
 	case ScheduleGroup:
-		return rule{name: "schedule group", min: 1, max: 64, extra: "_.-"}, true
+		return Rule{Name: "schedule group", Min: 1, Max: 64, Extra: "_.-"}
 	case KMSAlias:
-		return rule{name: "KMS alias", min: 1, max: 256, extra: "/_-", prefix: "alias/", reserved: "aws/"}, true
+		return Rule{Name: "KMS alias", Min: 1, Max: 256, Extra: "/_-", Prefix: "alias/", ReservedPrefixes: []string{"aws/"}}
 	case Alarm:
-		return rule{name: "alarm", min: 1, max: 255, extra: "_.-"}, true
+		return Rule{Name: "alarm", Min: 1, Max: 255, Extra: "_.-"}
 	case Dashboard:
-		return rule{name: "dashboard", min: 1, max: 255, extra: "_-"}, true
+		return Rule{Name: "dashboard", Min: 1, Max: 255, Extra: "_-"}
 	case Secret:
-		return rule{name: "secret", min: 1, max: 512, extra: "/_+=.@-"}, true
+		return Rule{Name: "secret", Min: 1, Max: 512, Extra: "/_+=.@-"}
 	case SNSFIFOTopic:
-		return rule{name: "SNS FIFO topic", min: 1, max: 256, extra: "_-", suffix: ".fifo"}, true
+		return Rule{Name: "SNS FIFO topic", Min: 1, Max: 256, Extra: "_-", Suffix: ".fifo"}
 	}
-	return rule{}, false
+	return Rule{}
 }
 
-// fallback is used by Physical for an unknown Kind: the strictest length limits and the
-// characters every kind accepts, so the result is still a usable name. Valid reports the
-// unknown kind; Physical has no error to return.
-func fallback() rule {
-	return rule{name: "unknown kind", min: 3, max: 64, extra: "_-"}
-}
-
-func (r rule) allows(c rune) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	case c < 0x80:
-		for i := 0; i < len(r.extra); i++ {
-			if rune(r.extra[i]) == c {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// charset describes the allowed characters for messages, for example "[A-Za-z0-9-_]".
-func (r rule) charset() string {
-	return "[A-Za-z0-9" + r.extra + "]"
+// fallback is used by Physical for a kind whose rule is invalid: the strictest length
+// limits and the characters every kind accepts, so the result is still a usable name.
+// Valid reports the invalid kind; Physical has no error to return.
+func fallback() Rule {
+	return Rule{Name: "unknown kind", Min: 3, Max: 64, Extra: "_-"}
 }

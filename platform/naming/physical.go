@@ -17,18 +17,21 @@ const hashLen = 9
 // Physical returns the deterministic physical name of a resource of kind k:
 // "<org>-<env>-<context>-<name>", or "<org>-<env>-<context>" when name is empty.
 //
-// Characters k does not allow become "-", and IAM names are lowercased. When that changed
-// anything, or the name is too long or too short for k, the name is cut to fit and ends in
-// "-" and 8 hex characters of a SHA-256 of the original, so distinct names stay distinct.
-// The ".fifo" suffix of FIFO queues and topics and the "alias/" prefix of KMS aliases are
-// added here; callers pass only the name.
+// Characters k does not allow become "-", names are lowercased where AWS ignores or forbids
+// case, and reserved prefixes are broken. When that changed anything, or the name is too
+// long or too short for k, the name is cut to fit and ends in "-" and 8 hex characters of a
+// SHA-256 of the original, so distinct names stay distinct. Fixed prefixes and suffixes
+// (".fifo", "alias/") are added here; callers pass only the name.
 //
-// Physical does not validate s, so it never fails: call Scope.Validate once where the scope
-// is built.
+// Physical does not validate s or k, so it never fails: call Scope.Validate once where the
+// scope is built, and Rule.Validate in the tests of a package that declares a kind. A kind
+// whose rule is invalid gets a strict fallback rule.
 func (s Scope) Physical(k Kind, name string) string {
-	r, ok := k.rule()
-	if !ok {
-		r = fallback()
+	r := fallback()
+	if k != nil {
+		if kr := k.Rule(); kr.Validate() == nil {
+			r = kr
+		}
 	}
 	full := s.Prefix()
 	if name != "" {
@@ -44,46 +47,6 @@ func LambdaLogGroup(function string) string {
 	return "/aws/lambda/" + function
 }
 
-func (r rule) fit(full string) string {
-	body, changed := r.sanitize(full)
-	budget := r.max - len(r.prefix) - len(r.suffix)
-	if changed || len(body) > budget || len(r.prefix)+len(body)+len(r.suffix) < r.min {
-		keep := min(len(body), budget-hashLen)
-		// sanitize leaves only ASCII, so cutting bytes cuts characters. Trailing hyphens
-		// would double up with the one before the hash.
-		body = strings.TrimRight(body[:keep], "-") + "-" + shortHash(full)
-	}
-	return r.prefix + body + r.suffix
-}
-
-// sanitize replaces disallowed characters, folds case where AWS ignores it, and breaks a
-// reserved prefix; it reports whether it changed anything.
-func (r rule) sanitize(full string) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(full))
-	changed := false
-	for _, c := range full {
-		switch {
-		case r.fold && c >= 'A' && c <= 'Z':
-			b.WriteRune(c + 'a' - 'A')
-			changed = true
-		case r.allows(c):
-			b.WriteRune(c)
-		default:
-			b.WriteByte('-')
-			changed = true
-		}
-	}
-	body := b.String()
-	if r.reserved != "" && hasPrefixFold(body, r.reserved) {
-		// Every reserved prefix ends in "/": turning it into "-" keeps the name readable.
-		n := len(r.reserved)
-		body = body[:n-1] + "-" + body[n:]
-		changed = true
-	}
-	return body, changed
-}
-
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:4])
@@ -94,46 +57,62 @@ func hasPrefixFold(s, prefix string) bool {
 }
 
 // Valid reports every way physical breaks the naming rules of kind k: its length, its
-// characters, a missing fixed prefix or suffix, or a prefix reserved by AWS.
+// characters, a missing fixed prefix or suffix, a part AWS reserves or an end that must be a
+// letter or digit. An invalid kind is reported instead.
 func Valid(k Kind, physical string) error {
-	r, ok := k.rule()
-	if !ok {
-		return fmt.Errorf("naming: unknown kind %d; use one of the Kind constants", int(k))
+	if b, ok := k.(Builtin); ok && !b.known() {
+		return fmt.Errorf("naming: unknown kind %d; use one of the Builtin constants or a Rule", int(b))
+	}
+	if k == nil {
+		return errors.New("naming: kind is nil; use one of the Builtin constants or a Rule")
+	}
+	r := k.Rule()
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("naming: kind %q: %w", r.Name, err)
 	}
 	var errs []error
-	n := utf8.RuneCountInString(physical)
-	if n < r.min {
-		errs = append(errs, fmt.Errorf("naming: %s name %q is %d characters; at least %d required", r.name, physical, n, r.min))
+	fail := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("naming: %s name %q "+format, append([]any{r.Name, physical}, args...)...))
 	}
-	if n > r.max {
-		errs = append(errs, fmt.Errorf("naming: %s name %q is %d characters; at most %d allowed", r.name, physical, n, r.max))
+	n := utf8.RuneCountInString(physical)
+	if n < r.Min {
+		fail("is %d characters; at least %d required", n, r.Min)
+	}
+	if n > r.Max {
+		fail("is %d characters; at most %d allowed", n, r.Max)
 	}
 	body := physical
-	if r.prefix != "" {
-		if rest, ok := strings.CutPrefix(body, r.prefix); ok {
+	if r.Prefix != "" {
+		if rest, ok := strings.CutPrefix(body, r.Prefix); ok {
 			body = rest
 		} else {
-			errs = append(errs, fmt.Errorf("naming: %s name %q must start with %q", r.name, physical, r.prefix))
+			fail("must start with %q", r.Prefix)
 		}
 	}
-	if r.suffix != "" {
-		if rest, ok := strings.CutSuffix(body, r.suffix); ok {
+	if r.Suffix != "" {
+		if rest, ok := strings.CutSuffix(body, r.Suffix); ok {
 			body = rest
 		} else {
-			errs = append(errs, fmt.Errorf("naming: %s name %q must end with %q", r.name, physical, r.suffix))
+			fail("must end with %q", r.Suffix)
 		}
 	}
 	if body == "" && physical != "" {
-		errs = append(errs, fmt.Errorf("naming: %s name %q has nothing besides %q", r.name, physical, r.prefix+r.suffix))
+		fail("has nothing besides %q", r.Prefix+r.Suffix)
 	}
 	for _, c := range body {
 		if !r.allows(c) {
-			errs = append(errs, fmt.Errorf("naming: %s name %q has character %q; allowed are %s", r.name, physical, c, r.charset()))
+			fail("has character %q; allowed are %s", c, r.charset())
 			break
 		}
 	}
-	if r.reserved != "" && hasPrefixFold(body, r.reserved) {
-		errs = append(errs, fmt.Errorf("naming: %s name %q must not start with %q; AWS reserves it", r.name, physical, r.prefix+r.reserved))
+	if p := r.reservedPrefix(body); p != "" {
+		fail("must not start with %q; AWS reserves it", r.Prefix+p)
+	}
+	if sfx := r.reservedSuffix(body); sfx != "" {
+		fail("must not end with %q; AWS reserves it", sfx+r.Suffix)
+	}
+	if r.AlphanumericEnds && body != "" && (!isAlnum(rune(body[0])) || !isAlnum(rune(body[len(body)-1]))) {
+		fail("must start and end with a letter or digit")
 	}
 	return errors.Join(errs...)
 }

@@ -57,14 +57,32 @@ func TestPhysical(t *testing.T) {
 		{name: "reserved log group", scope: Scope{Org: "aws/", Env: "dev", Context: "x"}, kind: LogGroup, want: "aws--dev-x-66c8f0b2"},
 		{name: "aws without slash is fine", scope: Scope{Org: "aws", Env: "dev", Context: "x"}, kind: KMSAlias, want: "alias/aws-dev-x"},
 
-		{name: "dynamodb minimum length", scope: Scope{}, kind: DynamoDBTable, want: "-d8156bae"},
-		{name: "unknown kind gets the strict fallback", scope: acme, kind: Kind(0), in: "a.b", want: "acme-dev-accounts-a-b-fb57e572"},
+		// A name padded to the minimum length never starts with the hyphen before the hash.
+		{name: "dynamodb minimum length", scope: Scope{}, kind: DynamoDBTable, want: "d8156bae"},
+		{name: "unknown kind gets the strict fallback", scope: acme, kind: Builtin(0), in: "a.b", want: "acme-dev-accounts-a-b-fb57e572"},
+		{name: "invalid rule gets the strict fallback", scope: acme, kind: Rule{Name: "x"}, in: "a.b", want: "acme-dev-accounts-a-b-fb57e572"},
+
+		// A kind declared outside the package, with every feature a Rule has.
+		{name: "declared kind keeps a valid name", scope: acme, kind: bucketLike(), in: "exports", want: "acme-dev-accounts-exports"},
+		{name: "declared kind lowercases", scope: acme, kind: bucketLike(), in: "Exports", want: "acme-dev-accounts-exports-d985138c"},
+		{name: "declared kind drops a reserved prefix ending in a hyphen", scope: Scope{Org: "xn--acme", Env: "dev", Context: "x"},
+			kind: bucketLike(), want: "acme-dev-x-f4721e35"},
+		{name: "declared kind breaks a reserved prefix", scope: Scope{Org: "aws/x", Env: "dev", Context: "x"},
+			kind: bucketLike(), want: "aws-x-dev-x-d5036a18"},
+		{name: "declared kind avoids a reserved suffix", scope: acme, kind: bucketLike(), in: "logs-s3alias",
+			want: "acme-dev-accounts-logs-s3alias-7d07ccea"},
+		{name: "declared kind starts with a letter or digit", scope: Scope{Org: "-.acme", Env: "dev", Context: "x"},
+			kind: bucketLike(), want: "acme-dev-x-3b2d89c5"},
+		{name: "declared kind ends with a letter or digit", scope: acme, kind: bucketLike(), in: "x.",
+			want: "acme-dev-accounts-x-930a781d"},
+		{name: "declared kind truncates", scope: acme, kind: bucketLike(), in: strings.Repeat("x", 60),
+			want: "acme-dev-accounts-" + strings.Repeat("x", 36) + "-84eb54dd"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.scope.Physical(tt.kind, tt.in)
 			assert.Equal(t, tt.want, got)
-			if tt.kind != Kind(0) {
+			if tt.kind.Rule().Validate() == nil {
 				assert.NoError(t, Valid(tt.kind, got))
 			}
 		})
@@ -118,8 +136,22 @@ func TestValid(t *testing.T) {
 				`naming: SQS FIFO queue name "` + strings.Repeat("q", 80) + ` " must end with ".fifo"`,
 				`naming: SQS FIFO queue name "` + strings.Repeat("q", 80) + ` " has character ' '; allowed are [A-Za-z0-9_-]`,
 			}},
-		{name: "unknown kind", kind: Kind(0), in: "x",
-			want: []string{`naming: unknown kind 0; use one of the Kind constants`}},
+		{name: "unknown kind", kind: Builtin(0), in: "x",
+			want: []string{`naming: unknown kind 0; use one of the Builtin constants or a Rule`}},
+		{name: "nil kind", kind: nil, in: "x",
+			want: []string{`naming: kind is nil; use one of the Builtin constants or a Rule`}},
+		{name: "invalid rule", kind: Rule{Name: "thing", Min: 1, Max: 64}, in: "x",
+			want: []string{`naming: kind "thing": Extra: "" must include "-", which replaces disallowed characters and precedes the hash`}},
+		{name: "ok declared kind", kind: bucketLike(), in: "acme-dev-exports"},
+		{name: "declared kind refuses uppercase", kind: bucketLike(), in: "Acme",
+			want: []string{`naming: S3-like bucket name "Acme" has character 'A'; allowed are [a-z0-9.-]`}},
+		{name: "declared kind refuses reserved parts and bad ends", kind: bucketLike(), in: "xn--acme-s3alias-",
+			want: []string{
+				`naming: S3-like bucket name "xn--acme-s3alias-" must not start with "xn--"; AWS reserves it`,
+				`naming: S3-like bucket name "xn--acme-s3alias-" must start and end with a letter or digit`,
+			}},
+		{name: "declared kind refuses a reserved suffix", kind: bucketLike(), in: "acme--ol-s3",
+			want: []string{`naming: S3-like bucket name "acme--ol-s3" must not end with "--ol-s3"; AWS reserves it`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,38 +166,68 @@ func TestValid(t *testing.T) {
 	}
 }
 
+// bucketLike is a kind like S3's buckets, with every feature a Rule has.
+func bucketLike() Rule {
+	return Rule{Name: "S3-like bucket", Min: 3, Max: 63, Extra: ".-", Case: CaseLower, AlphanumericEnds: true,
+		ReservedPrefixes: []string{"xn--", "sthree-", "aws/"}, ReservedSuffixes: []string{"-s3alias", "--ol-s3"}}
+}
+
+// fuzzKinds are the kinds the fuzz test checks: every built-in one and declared ones.
+func fuzzKinds() []Kind {
+	return append(Kinds(), bucketLike(),
+		Rule{Name: "prefixed", Min: 12, Max: 40, Extra: "-", Prefix: "pre/", Suffix: ".x", AlphanumericEnds: true,
+			ReservedPrefixes: []string{"xb-", "q"}, ReservedSuffixes: []string{"-z"}, Case: CaseFolded})
+}
+
+func TestRuleValidate(t *testing.T) {
+	for _, k := range fuzzKinds() {
+		assert.NoError(t, k.Rule().Validate(), k.Rule().Name)
+	}
+	err := Rule{Min: 0, Max: 10, Extra: "a_", Case: 7, Prefix: "pre", ReservedPrefixes: []string{"ab-1"},
+		ReservedSuffixes: []string{"-F0"}}.Validate()
+	require.Error(t, err)
+	assert.Equal(t, strings.Join([]string{
+		`Name: is required (the kind's name in messages, such as "S3 bucket")`,
+		`Min: 0 is less than 1`,
+		`Max: 10 leaves 7 characters besides Prefix and Suffix; at least 9 are needed for a shortened name and its hash`,
+		`Extra: "a_" must include "-", which replaces disallowed characters and precedes the hash`,
+		`Extra: "a_" has 'a'; list only printable ASCII characters besides letters and digits`,
+		`Case: 7 is not CaseKept, CaseFolded or CaseLower`,
+		`ReservedPrefixes[0]: "ab-1" needs a character other than "-" and hex digits, or a hash could start it`,
+		`ReservedSuffixes[0]: "-F0" needs a character other than "-" and hex digits, or a hash could end it`,
+	}, "\n"), err.Error())
+	err = Rule{Name: "x", Min: 20, Max: 10, Extra: "-"}.Validate()
+	require.Error(t, err)
+	assert.Equal(t, "Max: 10 is less than Min 20\nMin: 20 is more than 8, the shortest name Physical can pad to (Prefix, Suffix and a hash)", err.Error())
+}
+
 // FuzzPhysical checks the promises of Physical for any input, including scopes that
-// Validate would refuse: the result is valid for every kind, stable, and distinct for
-// distinct names.
+// Validate would refuse: the result is valid for every kind (built-in or declared), stable,
+// and distinct for distinct names.
 func FuzzPhysical(f *testing.F) {
 	f.Add("acme", "dev", "accounts", "register", "Register")
 	f.Add("aws/", "", "", "", "a")
 	f.Add("acme", "prod", "orders", strings.Repeat("x", 300), strings.Repeat("x", 301))
 	f.Fuzz(func(t *testing.T, org, env, context, a, b string) {
 		s := Scope{Org: org, Env: env, Context: context}
-		for _, k := range Kinds() {
+		for _, k := range fuzzKinds() {
 			pa := s.Physical(k, a)
 			if err := Valid(k, pa); err != nil {
-				t.Fatalf("%s: Physical(%q) = %q is not valid: %v", k, a, pa, err)
+				t.Fatalf("%s: Physical(%q) = %q is not valid: %v", k.Rule().Name, a, pa, err)
 			}
 			if again := s.Physical(k, a); again != pa {
-				t.Fatalf("%s: Physical(%q) gave %q, then %q", k, a, pa, again)
+				t.Fatalf("%s: Physical(%q) gave %q, then %q", k.Rule().Name, a, pa, again)
 			}
 			if a == b {
 				continue
 			}
 			pb := s.Physical(k, b)
 			// IAM compares names without case, so a collision there is one in any case.
-			if pa == pb || (k.mustFold() && strings.EqualFold(pa, pb)) {
-				t.Fatalf("%s: names %q and %q both give %q", k, a, b, pa)
+			if pa == pb || (k.Rule().Case != CaseKept && strings.EqualFold(pa, pb)) {
+				t.Fatalf("%s: names %q and %q both give %q", k.Rule().Name, a, b, pa)
 			}
 		}
 	})
-}
-
-func (k Kind) mustFold() bool {
-	r, _ := k.rule()
-	return r.fold
 }
 
 func BenchmarkPhysical(b *testing.B) {

@@ -90,15 +90,16 @@ func TestKinds(t *testing.T) {
 	require.Len(t, kinds, 16)
 	seen := map[string]bool{}
 	for _, k := range kinds {
-		r, ok := k.rule()
-		require.True(t, ok, "kind %d has no rule", int(k))
-		assert.Equal(t, r.name, k.String())
-		assert.False(t, seen[k.String()], "duplicate kind name %q", k)
-		seen[k.String()] = true
-		assert.Positive(t, r.min)
-		assert.GreaterOrEqual(t, r.max-len(r.prefix)-len(r.suffix), 2*hashLen,
-			"%s leaves too little room for a name and a hash", k)
+		b, ok := k.(Builtin)
+		require.True(t, ok, "kind %v is not a Builtin", k)
+		r := k.Rule()
+		require.NoError(t, r.Validate(), "kind %d", int(b))
+		assert.Equal(t, r.Name, b.String())
+		assert.False(t, seen[b.String()], "duplicate kind name %q", b)
+		seen[b.String()] = true
+		assert.GreaterOrEqual(t, r.Max-len(r.Prefix)-len(r.Suffix), 2*hashLen,
+			"%s leaves too little room for a name and a hash", b)
 	}
-	assert.Equal(t, "Kind(0)", Kind(0).String())
-	assert.Equal(t, "Kind(99)", Kind(99).String())
+	assert.Equal(t, "Kind(0)", Builtin(0).String())
+	assert.Equal(t, "Kind(99)", Builtin(99).String())
 }

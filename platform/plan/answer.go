@@ -68,8 +68,10 @@ func Required(typ string) []string {
 		return []string{"dashboardName", "dashboardBody"}
 	case "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "aws:lambda/eventSourceMapping:EventSourceMapping":
 		return []string{"functionName"}
+	case "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig":
+		return []string{"functionName", "provisionedConcurrentExecutions", "qualifier"}
 	}
-	return nil
+	return requiredStorage(typ)
 }
 
 // Missing returns the required properties of typ that inputs lack (absent or null). A value
@@ -156,8 +158,8 @@ func Answer(typ, logical, urn string, inputs map[string]any, region, account str
 	return answerMore(typ, name, urn, in, r, a)
 }
 
-// answerMore answers the API Gateway, Scheduler and Secrets Manager types, and any other type
-// generically.
+// answerMore answers the API Gateway, Scheduler, Secrets Manager, provisioned concurrency and
+// S3 types, and any other type generically.
 func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, map[string]any, error) {
 	str := func(k string) string { s, _ := in[k].(string); return s }
 	switch typ {
@@ -192,6 +194,12 @@ func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, 
 	case "aws:secretsmanager/secret:Secret":
 		arn := "arn:aws:secretsmanager:" + r + ":" + a + ":secret:" + name + "-" + hash(urn, 6)
 		return arn, map[string]any{"arn": arn, "name": name}, nil
+	case "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig":
+		// The provider's id since its state schema version 1.
+		return str("functionName") + "," + str("qualifier"), map[string]any{}, nil
+	}
+	if id, out, ok := answerStorage(typ, name, in, r); ok {
+		return id, out, nil
 	}
 	return generic(typ, name, hash(urn, 8), r, a)
 }

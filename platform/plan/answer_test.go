@@ -98,3 +98,26 @@ func TestPlanFailsOnMissingRequired(t *testing.T) {
 	})
 	assert.ErrorContains(t, err, `plan: aws:iam/rolePolicy:RolePolicy "inline": missing required properties role, policy`)
 }
+
+// S3 answers: a bucket's ARN has no region or account (its name is global), a bucket's
+// configurations answer with the bucket's name as their id, as the provider's do.
+func TestAnswerStorage(t *testing.T) {
+	id, out, err := plan.Answer("aws:s3/bucketV2:BucketV2", "exports", "u", map[string]any{"bucket": "acme-dev-x-exports-1a2b3c4d"}, "eu-west-1", plan.DefaultAccount)
+	require.NoError(t, err)
+	assert.Equal(t, "acme-dev-x-exports-1a2b3c4d", id)
+	assert.Equal(t, map[string]any{"arn": "arn:aws:s3:::acme-dev-x-exports-1a2b3c4d", "bucket": "acme-dev-x-exports-1a2b3c4d",
+		"bucketDomainName":         "acme-dev-x-exports-1a2b3c4d.s3.amazonaws.com",
+		"bucketRegionalDomainName": "acme-dev-x-exports-1a2b3c4d.s3.eu-west-1.amazonaws.com", "region": "eu-west-1"}, out)
+	id, _, err = plan.Answer("aws:s3/bucketPolicy:BucketPolicy", "exports-policy", "u", map[string]any{"bucket": "b", "policy": "{}"}, "eu-west-1", plan.DefaultAccount)
+	require.NoError(t, err)
+	assert.Equal(t, "b", id)
+	id, _, err = plan.Answer("aws:s3/bucketMetric:BucketMetric", "exports-metrics", "u", map[string]any{"bucket": "b", "name": "all"}, "eu-west-1", plan.DefaultAccount)
+	require.NoError(t, err)
+	assert.Equal(t, "b:all", id)
+	_, _, err = plan.Answer("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "l", "u", map[string]any{"bucket": "b"}, "eu-west-1", plan.DefaultAccount)
+	assert.EqualError(t, err, `aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2 "l": missing required property rules`)
+	id, _, err = plan.Answer("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", "pc", "u",
+		map[string]any{"functionName": "acme-dev-x-api", "qualifier": "live", "provisionedConcurrentExecutions": 2.0}, "eu-west-1", plan.DefaultAccount)
+	require.NoError(t, err)
+	assert.Equal(t, "acme-dev-x-api,live", id)
+}

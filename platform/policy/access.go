@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -9,7 +10,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/plan"
 )
 
-func iamNoWildcards() Rule {
+func iamNoWildcards(extra []iam.WildcardAction) Rule {
 	return Rule{
 		ID:       "iam-no-wildcards",
 		Severity: Error,
@@ -17,13 +18,15 @@ func iamNoWildcards() Rule {
 			"queue, topic and KMS key policies) names exact actions: a wildcard (\"dynamodb:*\", " +
 			"\"s3:Get*\") silently grants every action AWS adds later, in Deny statements it hides what is " +
 			"denied. Resource \"*\" is allowed only for the actions that have no resource-level permissions " +
-			"(X-Ray segments and sampling, cloudwatch:PutMetricData), in KMS key policies where it means " +
-			"\"this key\", and in Deny statements, where it only narrows.",
-		Check: checkWildcards,
+			"(X-Ray segments and sampling, cloudwatch:PutMetricData, and the entries a registry adds with " +
+			"their reasons), in KMS key policies where it means \"this key\", and in Deny statements, where " +
+			"it only narrows.",
+		Types: slices.Sorted(maps.Keys(policyInputs())),
+		Check: func(p *plan.Plan) []Violation { return checkWildcards(p, extra) },
 	}
 }
 
-func checkWildcards(p *plan.Plan) []Violation {
+func checkWildcards(p *plan.Plan, extra []iam.WildcardAction) []Violation {
 	inputs := policyInputs()
 	var out []Violation
 	add := func(r plan.Resource, format string, args ...any) {
@@ -43,7 +46,7 @@ func checkWildcards(p *plan.Plan) []Violation {
 					if strings.ContainsAny(a, "*?") {
 						wild = append(wild, a)
 					}
-					if !iam.WildcardResourceAllowed(a) {
+					if !iam.WildcardResourceAllowed(a, extra...) {
 						refused = append(refused, a)
 					}
 				}
@@ -69,6 +72,8 @@ func iamNoAWSManagedPolicies() Rule {
 			"AWSLambdaBasicExecutionRole alone grants logs:CreateLogGroup and log writes on every log group " +
 			"(Resource \"*\"), and AWS may widen them at any time. Grants come from exact statements scoped to " +
 			"the resources a function uses.",
+		Types: []string{"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment",
+			"aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", typeRole},
 		Check: checkManagedPolicies,
 	}
 }
@@ -109,6 +114,7 @@ func functionOwnRole() Rule {
 		Rationale: "Every Lambda function has its own execution role. A shared role gives each function " +
 			"the grants of all the others, so one compromised or buggy function can read and write what " +
 			"only its neighbours need, and no grant can be removed without checking every function.",
+		Types: []string{typeFunction},
 		Check: checkOwnRole,
 	}
 }

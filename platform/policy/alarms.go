@@ -16,6 +16,7 @@ func alarmCoverage() Rule {
 			"metric alarm on it, recognised by the metric dimension AWS uses for it (FunctionName, " +
 			"QueueName, TableName, ApiId). A resource nobody alarms on fails silently: errors, throttles, " +
 			"a growing backlog or a full dead-letter queue are found by customers instead of the team.",
+		Types: []string{typeFunction, typeQueue, typeTable, typeAPI},
 		Check: checkAlarmCoverage,
 	}
 }
@@ -101,6 +102,7 @@ func alarmActions() Rule {
 			" output, read from the plan's reference to the platform stack (or from the plan's own " +
 			"outputs in the platform project); a plan without either, such as a component's, is held " +
 			"to the one SNS topic most of its alarms notify.",
+		Types: []string{typeAlarm},
 		Check: checkAlarmActions,
 	}
 }

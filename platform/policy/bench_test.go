@@ -30,7 +30,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	p := syntheticPlan(1000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := policy.Evaluate(p, nil); err != nil {
+		if err := policy.Evaluate(p, policy.Builtin()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/stratum-platform/stratum/platform/plan"
 )
@@ -14,6 +15,7 @@ func functionArm64() Rule {
 		Rationale: "Every Lambda function runs on arm64 (Graviton): it costs about 20% less per " +
 			"GB-second than x86_64 for the same or better performance, and Stratum builds every handler " +
 			"for arm64, so a function on x86_64 would run a binary built for another architecture.",
+		Types: []string{typeFunction},
 		Check: checkArm64,
 	}
 }
@@ -41,7 +43,10 @@ func routeAuthorization() Rule {
 		Rationale: "Every HTTP API route checks a token (authorizationType JWT, or AWS_IAM or CUSTOM) " +
 			"unless it is public on purpose. The plan cannot tell a route marked Public from one whose " +
 			"authorizer was lost, so every route without authorization is reported, and a suppression " +
-			"records why it is public (a health check, a webhook that verifies its own signature, ...).",
+			"records why it is public (a health check, a webhook that verifies its own signature, ...). " +
+			"A JWT authorizer names its issuer and at least one audience: without an audience it accepts " +
+			"the tokens the issuer signs for any client.",
+		Types: []string{typeRoute, typeAuthorizer},
 		Check: checkRouteAuthorization,
 	}
 }
@@ -53,6 +58,46 @@ func checkRouteAuthorization(p *plan.Plan) []Violation {
 		case "", "NONE":
 			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("route %q takes requests without a "+
 				"token (authorizationType NONE); suppress with the reason it is public", inputString(r, "routeKey"))})
+		}
+	}
+	for _, r := range ofType(p, typeAuthorizer) {
+		if inputString(r, "authorizerType") != "JWT" {
+			continue
+		}
+		if inputString(r, "jwtConfiguration", "issuer") == "" || len(asStrings(input(r, "jwtConfiguration", "audiences"))) == 0 {
+			out = append(out, Violation{URN: r.URN, Message: "the JWT authorizer lacks jwtConfiguration.issuer or " +
+				"audiences: name the issuer and the audiences whose tokens the API accepts"})
+		}
+	}
+	return out
+}
+
+func lambdaPermissionSource() Rule {
+	return Rule{
+		ID:       "lambda-permission-source",
+		Severity: Error,
+		Rationale: "Every permission a function's resource policy gives names its principal exactly and, for " +
+			"an AWS service, the resource that may invoke (sourceArn) or at least the account (sourceAccount). " +
+			"Principal \"*\" lets anyone invoke; a service principal without a source lets that service " +
+			"invoke the function on behalf of any customer's resource (the confused deputy problem): " +
+			"another account's API or topic could call it.",
+		Types: []string{typePermission},
+		Check: checkPermissionSource,
+	}
+}
+
+func checkPermissionSource(p *plan.Plan) []Violation {
+	var out []Violation
+	for _, r := range ofType(p, typePermission) {
+		principal := inputString(r, "principal")
+		switch {
+		case principal == "*":
+			out = append(out, Violation{URN: r.URN, Message: "principal is \"*\": anyone may invoke the function; " +
+				"name the service or account that calls it"})
+		case strings.HasSuffix(principal, ".amazonaws.com") && inputString(r, "sourceArn") == "" && inputString(r, "sourceAccount") == "":
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("principal %s has neither sourceArn nor "+
+				"sourceAccount: the service may invoke the function for any account's resources; set sourceArn "+
+				"to the resource that calls it", principal)})
 		}
 	}
 	return out

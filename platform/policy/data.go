@@ -18,6 +18,7 @@ func tablePointInTimeRecovery() Rule {
 		Rationale: "Every DynamoDB table has point-in-time recovery, in every environment: it is the only " +
 			"way back from a bad deployment or a faulty handler that overwrote or deleted items, and it " +
 			"must be on before the mistake happens.",
+		Types: []string{typeTable},
 		Check: checkPointInTimeRecovery,
 	}
 }
@@ -45,6 +46,7 @@ func statefulProtection() Rule {
 			"defaults to true) or when any of its tables or keys is protected (its config turned protection " +
 			"on, so an unprotected one is an omission). A prod stack that turns protection off on purpose " +
 			"suppresses the findings with its reason.",
+		Types: []string{typeTable, typeKey},
 		Check: checkStatefulProtection,
 	}
 }

@@ -19,6 +19,7 @@ func encryptionAtRest() Rule {
 			"locks everyone out. The policies of AWS owned and AWS managed keys (alias/aws/sqs, " +
 			"alias/aws/sns, aws/lambda) cannot be narrowed: every principal allowed to use the resource " +
 			"can read the data.",
+		Types: []string{typeTable, typeQueue, typeTopic, typeLogGroup, typeFunction},
 		Check: checkEncryption,
 	}
 }
@@ -82,6 +83,7 @@ func tlsOnly() Rule {
 			"aws:SecureTransport is false. Identity policies only bind the principals they are attached " +
 			"to; a Deny in the resource policy applies to every caller, so no misconfigured client or " +
 			"endpoint sends or receives messages in clear text.",
+		Types: []string{typeQueue, typeQueuePolicy, typeTopic, typeTopicPolicy},
 		Check: checkTLS,
 	}
 }

@@ -18,7 +18,7 @@ func Example() {
 				"cost-centre": "cc-1234", "managed-by": "stratum"},
 		},
 	}}}
-	if err := policy.Evaluate(p, nil); err != nil {
+	if err := policy.Evaluate(p, policy.Builtin()); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -28,8 +28,8 @@ func Example() {
 	fmt.Println("fails:", policy.HasErrors(p))
 
 	// An exception names the rule and the resource, and says why.
-	err := policy.Evaluate(p, []policy.Suppression{{Rule: "log-retention", URN: p.Resources[0].URN,
-		Reason: "audit events are kept for good by regulation (LEG-7)"}})
+	err := policy.Evaluate(p, policy.Builtin(), []policy.Suppression{{Rule: "log-retention", URN: p.Resources[0].URN,
+		Reason: "audit events are kept for good by regulation (LEG-7)"}}...)
 	if err != nil {
 		fmt.Println(err)
 		return

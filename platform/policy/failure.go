@@ -17,7 +17,10 @@ func queueDeadLetter() Rule {
 			"schedule's dead-letter config, or of a function's on-failure destination). Without one, a " +
 			"message its consumer cannot process is received again and again, costing an invocation each " +
 			"time (and blocking its message group in a FIFO queue), and is deleted without trace when its " +
-			"retention period ends.",
+			"retention period ends. A dead-letter queue's redrive allow policy names its source queues " +
+			"(byQueue): with allowAll any queue of the account could fill it and bury its own failures " +
+			"among another consumer's.",
+		Types: []string{typeQueue, typeRedriveAllowPolicy},
 		Check: checkQueueDeadLetter,
 	}
 }
@@ -65,6 +68,13 @@ func checkQueueDeadLetter(p *plan.Plan) []Violation {
 				"name the dead-letter queue"})
 		}
 	}
+	for _, r := range ofType(p, typeRedriveAllowPolicy) {
+		allow, _ := jsonObject(input(r, "redriveAllowPolicy"))
+		if perm := asString(allow["redrivePermission"]); perm != "byQueue" || len(asStrings(allow["sourceQueueArns"])) == 0 {
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("redriveAllowPolicy has redrivePermission %q "+
+				"and %d source queues; name the source queues with byQueue", perm, len(asStrings(allow["sourceQueueArns"])))})
+		}
+	}
 	return out
 }
 
@@ -79,6 +89,7 @@ func asyncDeadLetter() Rule {
 			"Lambda did not accept, and an event the function fails on every retry is dropped unless the " +
 			"function's event invoke config sends it somewhere; then neither an alarm nor a redrive can " +
 			"bring it back.",
+		Types: []string{typeSchedule, typeSubscription, typeFunction},
 		Check: checkAsyncDeadLetter,
 	}
 }
@@ -144,6 +155,7 @@ func functionOnFailure() Rule {
 			"only invoked synchronously (behind an API, or by an event source mapping) does not need one; " +
 			"a suppression records that. Functions the plan's own schedules and subscriptions invoke are " +
 			"errors under async-dead-letter.",
+		Types: []string{typeFunction, typeInvokeConfig},
 		Check: checkFunctionOnFailure,
 	}
 }
@@ -168,6 +180,7 @@ func logRetention() Rule {
 		Rationale: "Every CloudWatch log group has a retention period. Without one, logs (which may hold " +
 			"personal data) are kept, and billed, forever; the platform's retention is set per environment " +
 			"in config.",
+		Types: []string{typeLogGroup},
 		Check: checkLogRetention,
 	}
 }

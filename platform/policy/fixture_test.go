@@ -193,7 +193,7 @@ func check(t *testing.T, id string, rs ...[]plan.Resource) []policy.Violation {
 
 func checkPlan(t *testing.T, id string, p *plan.Plan) []policy.Violation {
 	t.Helper()
-	for _, r := range policy.Rules() {
+	for _, r := range policy.Builtin() {
 		if r.ID == id {
 			return r.Check(p)
 		}

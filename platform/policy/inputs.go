@@ -11,6 +11,10 @@ import (
 const (
 	typeAlarm              = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	typeAPI                = "aws:apigatewayv2/api:Api"
+	typeAuthorizer         = "aws:apigatewayv2/authorizer:Authorizer"
+	typeIntegration        = "aws:apigatewayv2/integration:Integration"
+	typePermission         = "aws:lambda/permission:Permission"
+	typeRedriveAllowPolicy = "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"
 	typeEventSourceMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"
 	typeFunction           = "aws:lambda/function:Function"
 	typeInvokeConfig       = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"

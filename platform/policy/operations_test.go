@@ -25,6 +25,9 @@ func TestQueueDeadLetter(t *testing.T) {
 			Message: "redrivePolicy is not set and no resource of the plan uses the queue as a dead-letter queue: a message that keeps failing is retried until it expires; add a dead-letter queue"}}},
 		{"redrive policy without target", [][]plan.Resource{one(with(q, map[string]any{"redrivePolicy": `{"maxReceiveCount":5}`}))}, []policy.Violation{{URN: q.URN,
 			Message: "redrivePolicy has no deadLetterTargetArn; name the dead-letter queue"}}},
+		{"redrive allow policy by queue", [][]plan.Resource{one(allowPolicy(`{"redrivePermission":"byQueue","sourceQueueArns":["` + queueArn("jobs") + `"]}`))}, nil},
+		{"redrive allow policy for all", [][]plan.Resource{one(allowPolicy(`{"redrivePermission":"allowAll"}`))}, []policy.Violation{{URN: allowPolicy("").URN,
+			Message: `redriveAllowPolicy has redrivePermission "allowAll" and 0 source queues; name the source queues with byQueue`}}},
 	})
 }
 
@@ -142,4 +145,10 @@ func TestAlarmActionsPlatformTopic(t *testing.T) {
 	platform.Outputs = map[string]any{"alarmTopicArn": alarmTopic}
 	assert.Equal(t, []policy.Violation{{URN: a.URN, Message: "alarmActions has arn:aws:sns:eu-west-1:111111111111:team-pager; every alarm notifies arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms (the platform alarm topic, output alarmTopicArn) and nothing else"}},
 		checkPlan(t, "alarm-actions", platform))
+}
+
+// allowPolicy is the redrive allow policy of a dead-letter queue.
+func allowPolicy(policy string) plan.Resource {
+	return res("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", "jobs-dlq-allow", map[string]any{
+		"queueUrl": queueURL("jobs-dlq"), "redriveAllowPolicy": policy}, nil)
 }

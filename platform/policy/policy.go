@@ -3,17 +3,21 @@
 // context that loses one (through an Overrides hook, a hand-written resource or a component
 // bug) is stopped in review rather than in production.
 //
-// Default settings: every rule of Rules runs on every plan. Error findings fail the plan:
+// Default settings: Evaluate runs the rules it is given, usually Builtin() and the rules of
+// the extensions a registry uses (a Rule is a value any package can declare). Builtin's
+// error findings fail the plan:
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
-//     function-own-role;
+//     function-own-role, lambda-permission-source, oidc-trust-pinned;
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
 //     stateful-protection (tables and keys in prod, or wherever the plan protects any);
 //   - operations: alarm-coverage, alarm-actions, log-retention, required-tags, function-arm64.
 //
 // Warning findings are reported: function-on-failure (asynchronous callers may be outside
-// the plan) and route-authorization (a public route looks like one that lost its authorizer). A finding is silenced only by a Suppression that names
-// its rule and resource and says why; a suppression that no longer matches a finding is an
-// error, so stale exceptions do not pile up.
+// the plan), route-authorization (a public route looks like one that lost its authorizer)
+// and policy-coverage, once for every AWS type of the plan that no rule covers (Rule.Types),
+// so that a type nobody has reviewed is never passed in silence. A finding is silenced only
+// by a Suppression that names its rule and resource and says why; a suppression that no
+// longer matches a finding is an error, so stale exceptions do not pile up.
 //
 // Rules read only the plan: resource types, the inputs under their Pulumi property names,
 // the outputs the offline engine answered and the resource options. They know no component
@@ -27,6 +31,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan"
 )
 
@@ -50,6 +55,9 @@ type Rule struct {
 	// Rationale says what the rule protects against, for reviewers and for the reason of a
 	// suppression.
 	Rationale string
+	// Types are the resource types (Pulumi type tokens) whose settings the rule checks. An
+	// AWS type of a plan that no rule lists gets a policy-coverage warning.
+	Types []string
 	// Check returns the rule's violations in p. It must not modify p.
 	Check func(p *plan.Plan) []Violation
 }
@@ -73,8 +81,14 @@ type Suppression struct {
 	Reason string
 }
 
-// Rules returns every rule, sorted by ID.
-func Rules() []Rule {
+// Coverage is the ID of the warning Evaluate reports for an AWS type of a plan that no
+// rule covers.
+const Coverage = "policy-coverage"
+
+// Builtin returns the platform's rules, sorted by ID. extra extends the allow-list of
+// actions that iam-no-wildcards accepts on Resource "*" (iam.BuiltinWildcardActions): pass
+// the entries the plans' programs give their documents, so that both read one list.
+func Builtin(extra ...iam.WildcardAction) []Rule {
 	rules := []Rule{
 		alarmActions(),
 		alarmCoverage(),
@@ -84,10 +98,13 @@ func Rules() []Rule {
 		functionOnFailure(),
 		functionOwnRole(),
 		iamNoAWSManagedPolicies(),
-		iamNoWildcards(),
+		iamNoWildcards(extra),
+		lambdaPermissionSource(),
 		logRetention(),
+		oidcTrust(),
 		queueDeadLetter(),
 		requiredTags(),
+		reviewedTypes(),
 		routeAuthorization(),
 		statefulProtection(),
 		tablePointInTimeRecovery(),
@@ -97,18 +114,30 @@ func Rules() []Rule {
 	return rules
 }
 
-// Evaluate runs every rule over p and replaces p.Findings with the result, sorted by rule,
-// URN and message. Findings matched by a suppression keep their severity and record the
-// suppression's reason in Suppressed.
+// Reviewed returns a rule that checks nothing and covers types: for AWS types whose
+// resources hold no setting a rule could check (a name that points at another resource, a
+// dashboard), so that they are not reported by the policy-coverage warning. The rationale
+// is the review: it says why each type needs no check.
+func Reviewed(id, rationale string, types ...string) Rule {
+	return Rule{ID: id, Severity: Warning, Rationale: rationale, Types: types,
+		Check: func(*plan.Plan) []Violation { return nil }}
+}
+
+// Evaluate runs rules over p and replaces p.Findings with the result, sorted by rule, URN
+// and message, with one policy-coverage warning for each AWS type of p that no rule covers.
+// Findings matched by a suppression keep their severity and record the suppression's
+// reason in Suppressed.
 //
-// An invalid suppression (unknown rule, no URN, no reason, a duplicate, or one that
-// matches no finding) is an error; every valid suppression is still applied, so p.Findings
-// is complete either way.
-func Evaluate(p *plan.Plan, suppressions []Suppression) error {
+// Invalid rules are an error and nothing is evaluated. An invalid suppression (unknown
+// rule, no URN, no reason, a duplicate, or one that matches no finding) is an error; every
+// valid suppression is still applied, so p.Findings is complete either way.
+func Evaluate(p *plan.Plan, rules []Rule, suppressions ...Suppression) error {
 	if p == nil {
 		return errors.New("policy: no plan to evaluate")
 	}
-	rules := Rules()
+	if err := validateRules(rules); err != nil {
+		return err
+	}
 	findings := []plan.Finding{}
 	for _, r := range rules {
 		for _, v := range r.Check(p) {
@@ -117,6 +146,7 @@ func Evaluate(p *plan.Plan, suppressions []Suppression) error {
 			})
 		}
 	}
+	findings = append(findings, uncovered(p, rules)...)
 	slices.SortFunc(findings, func(a, b plan.Finding) int {
 		return cmp.Or(strings.Compare(a.Rule, b.Rule), strings.Compare(a.URN, b.URN),
 			strings.Compare(a.Message, b.Message))
@@ -137,7 +167,7 @@ func HasErrors(p *plan.Plan) bool {
 // suppress records the reason of every valid suppression in the findings it matches and
 // reports every invalid one.
 func suppress(findings []plan.Finding, suppressions []Suppression, rules []Rule) error {
-	known := make(map[string]bool, len(rules))
+	known := map[string]bool{Coverage: true}
 	for _, r := range rules {
 		known[r.ID] = true
 	}
@@ -150,7 +180,7 @@ func suppress(findings []plan.Finding, suppressions []Suppression, rules []Rule)
 		}
 		switch {
 		case !known[s.Rule]:
-			fail("unknown rule; the rules are %s", strings.Join(ids(rules), ", "))
+			fail("unknown rule; the rules are %s", strings.Join(slices.Sorted(slices.Values(append(ids(rules), Coverage))), ", "))
 			continue
 		case s.URN == "":
 			fail("urn is required: a rule is suppressed for one resource, never a whole plan")

@@ -14,7 +14,7 @@ import (
 )
 
 func TestRules(t *testing.T) {
-	rules := policy.Rules()
+	rules := policy.Builtin()
 	ids := make([]string, len(rules))
 	for i, r := range rules {
 		ids[i] = r.ID
@@ -29,15 +29,15 @@ func TestRules(t *testing.T) {
 	assert.Equal(t, []string{
 		"alarm-actions", "alarm-coverage", "async-dead-letter", "encryption-at-rest", "function-arm64",
 		"function-on-failure", "function-own-role", "iam-no-aws-managed-policies", "iam-no-wildcards",
-		"log-retention", "queue-dead-letter", "required-tags", "route-authorization", "stateful-protection",
-		"table-point-in-time-recovery", "tls-only",
+		"lambda-permission-source", "log-retention", "oidc-trust-pinned", "queue-dead-letter", "required-tags", "reviewed-types",
+		"route-authorization", "stateful-protection", "table-point-in-time-recovery", "tls-only",
 	}, ids, "IDs are a public contract: suppressions name them")
 }
 
 func TestEvaluateCompliantPlan(t *testing.T) {
 	p := compliantPlan()
 	p.Findings = []plan.Finding{{Rule: "stale", Severity: "error"}}
-	require.NoError(t, policy.Evaluate(p, nil))
+	require.NoError(t, policy.Evaluate(p, policy.Builtin()))
 	assert.Equal(t, []plan.Finding{}, p.Findings, "Evaluate replaces the findings")
 	assert.False(t, policy.HasErrors(p))
 }
@@ -61,7 +61,7 @@ func brokenPlan() *plan.Plan {
 
 func TestEvaluateFindingsSorted(t *testing.T) {
 	p := brokenPlan()
-	require.NoError(t, policy.Evaluate(p, nil))
+	require.NoError(t, policy.Evaluate(p, policy.Builtin()))
 	assert.Equal(t, []plan.Finding{
 		{Rule: "encryption-at-rest", Severity: "error", URN: urn("aws:sns/topic:Topic", "events"),
 			Message: "kmsMasterKeyId is not set: messages are not encrypted with a KMS key; set it to the context's KMS key"},
@@ -75,10 +75,10 @@ func TestEvaluateFindingsSorted(t *testing.T) {
 
 func TestEvaluateSuppressions(t *testing.T) {
 	p := brokenPlan()
-	err := policy.Evaluate(p, []policy.Suppression{
+	err := policy.Evaluate(p, policy.Builtin(), []policy.Suppression{
 		{Rule: "function-arm64", URN: urn("aws:lambda/function:Function", "api"), Reason: "needs an x86-only library (ORD-12)"},
 		{Rule: "encryption-at-rest", URN: urn("aws:sns/topic:Topic", "events"), Reason: "public data only"},
-	})
+	}...)
 	require.NoError(t, err)
 	require.Len(t, p.Findings, 3)
 	assert.Equal(t, "public data only", p.Findings[0].Suppressed)
@@ -91,17 +91,17 @@ func TestEvaluateSuppressions(t *testing.T) {
 func TestEvaluateInvalidSuppressions(t *testing.T) {
 	fn := urn("aws:lambda/function:Function", "api")
 	p := brokenPlan()
-	err := policy.Evaluate(p, []policy.Suppression{
+	err := policy.Evaluate(p, policy.Builtin(), []policy.Suppression{
 		{Rule: "arm64", URN: fn, Reason: "typo"},
 		{Rule: "function-arm64", URN: "", Reason: "whole plan"},
 		{Rule: "function-arm64", URN: fn, Reason: "  "},
 		{Rule: "log-retention", URN: fn, Reason: "stale"},
 		{Rule: "function-arm64", URN: fn, Reason: "x86-only library"},
 		{Rule: "function-arm64", URN: fn, Reason: "again"},
-	})
+	}...)
 	require.Error(t, err)
 	assert.Equal(t, strings.Join([]string{
-		`policy: suppression 0 (rule "arm64", urn "` + fn + `"): unknown rule; the rules are alarm-actions, alarm-coverage, async-dead-letter, encryption-at-rest, function-arm64, function-on-failure, function-own-role, iam-no-aws-managed-policies, iam-no-wildcards, log-retention, queue-dead-letter, required-tags, route-authorization, stateful-protection, table-point-in-time-recovery, tls-only`,
+		`policy: suppression 0 (rule "arm64", urn "` + fn + `"): unknown rule; the rules are alarm-actions, alarm-coverage, async-dead-letter, encryption-at-rest, function-arm64, function-on-failure, function-own-role, iam-no-aws-managed-policies, iam-no-wildcards, lambda-permission-source, log-retention, oidc-trust-pinned, policy-coverage, queue-dead-letter, required-tags, reviewed-types, route-authorization, stateful-protection, table-point-in-time-recovery, tls-only`,
 		`policy: suppression 1 (rule "function-arm64", urn ""): urn is required: a rule is suppressed for one resource, never a whole plan`,
 		`policy: suppression 2 (rule "function-arm64", urn "` + fn + `"): reason is required: say why the finding is acceptable`,
 		`policy: suppression 3 (rule "log-retention", urn "` + fn + `"): matches no finding; the resource complies or is gone, so remove the suppression`,
@@ -113,7 +113,7 @@ func TestEvaluateInvalidSuppressions(t *testing.T) {
 }
 
 func TestEvaluateNilPlan(t *testing.T) {
-	assert.EqualError(t, policy.Evaluate(nil, nil), "policy: no plan to evaluate")
+	assert.EqualError(t, policy.Evaluate(nil, policy.Builtin()), "policy: no plan to evaluate")
 }
 
 func TestEvaluateAfterJSONRoundTrip(t *testing.T) {
@@ -124,8 +124,8 @@ func TestEvaluateAfterJSONRoundTrip(t *testing.T) {
 	parsed, err := plan.ParseGolden(b)
 	require.NoError(t, err)
 	want := brokenPlan()
-	require.NoError(t, policy.Evaluate(want, nil))
-	require.NoError(t, policy.Evaluate(parsed, nil))
+	require.NoError(t, policy.Evaluate(want, policy.Builtin()))
+	require.NoError(t, policy.Evaluate(parsed, policy.Builtin()))
 	assert.Equal(t, want.Findings, parsed.Findings)
 }
 
@@ -144,4 +144,52 @@ func TestHasErrors(t *testing.T) {
 			assert.Equal(t, tc.want, policy.HasErrors(&plan.Plan{Findings: tc.findings}))
 		})
 	}
+}
+
+// An AWS type no rule covers gets one warning, on its first resource; a rule an outside
+// package adds covers it, and the warning can be suppressed like any finding.
+func TestEvaluateCoverage(t *testing.T) {
+	bucket := func(name string) plan.Resource {
+		return res("aws:s3/bucketV2:BucketV2", name, map[string]any{"bucket": physical(name), "tags": defaultTags()}, nil)
+	}
+	p := newPlan([]plan.Resource{bucket("exports"), bucket("audit")}, table("orders"))
+	require.NoError(t, policy.Evaluate(p, policy.Builtin()))
+	assert.Equal(t, []plan.Finding{{Rule: policy.Coverage, Severity: "warning", URN: urn("aws:s3/bucketV2:BucketV2", "exports"),
+		Message: "no policy rule covers aws:s3/bucketV2:BucketV2 (2 in this plan), so nothing checks its settings; " +
+			"add a rule that lists it in Types, or policy.Reviewed with why it needs none"}}, p.Findings)
+	assert.False(t, policy.HasErrors(p))
+
+	require.NoError(t, policy.Evaluate(p, policy.Builtin(), policy.Suppression{Rule: policy.Coverage,
+		URN: urn("aws:s3/bucketV2:BucketV2", "exports"), Reason: "the bucket rule is on its way (ORD-3)"}))
+	assert.Equal(t, "the bucket rule is on its way (ORD-3)", p.Findings[0].Suppressed)
+
+	versioned := policy.Rule{ID: "bucket-versioning", Severity: policy.Error, Rationale: "Buckets keep old versions.",
+		Types: []string{"aws:s3/bucketV2:BucketV2"}, Check: func(*plan.Plan) []policy.Violation { return nil }}
+	require.NoError(t, policy.Evaluate(p, append(policy.Builtin(), versioned)))
+	assert.Equal(t, []plan.Finding{}, p.Findings)
+	reviewed := policy.Reviewed("reviewed-buckets", "Buckets are reviewed elsewhere.", "aws:s3/bucketV2:BucketV2")
+	require.NoError(t, policy.Evaluate(p, append(policy.Builtin(), reviewed)))
+	assert.Equal(t, []plan.Finding{}, p.Findings)
+}
+
+func TestEvaluateInvalidRules(t *testing.T) {
+	p := compliantPlan()
+	p.Findings = nil
+	err := policy.Evaluate(p, []policy.Rule{
+		{ID: "Bad_ID", Severity: "fatal", Types: []string{"s3 bucket"}},
+		{ID: "policy-coverage", Severity: policy.Warning, Rationale: "x", Check: func(*plan.Plan) []policy.Violation { return nil }},
+		{ID: "ok", Severity: policy.Error, Rationale: "x", Check: func(*plan.Plan) []policy.Violation { return nil }},
+		{ID: "ok", Severity: policy.Error, Rationale: "x", Check: func(*plan.Plan) []policy.Violation { return nil }},
+	})
+	assert.EqualError(t, err, strings.Join([]string{
+		`policy: rule 0 ("Bad_ID"): ID must be lowercase words separated by dashes`,
+		`policy: rule 0 ("Bad_ID"): severity "fatal" is not "error" or "warning"`,
+		`policy: rule 0 ("Bad_ID"): rationale is required: say what the rule protects against`,
+		`policy: rule 0 ("Bad_ID"): check is nil`,
+		`policy: rule 0 ("Bad_ID"): types[0]: "s3 bucket" is not a type token such as aws:s3/bucketV2:BucketV2`,
+		`policy: rule 1 ("policy-coverage"): ID is the coverage warning's`,
+		`policy: rule 3 ("ok"): ID is also rule 2's; IDs are unique`,
+	}, "\n"))
+	assert.Nil(t, p.Findings, "nothing is evaluated with invalid rules")
+	assert.EqualError(t, policy.Evaluate(p, nil), "policy: no rules; evaluate with policy.Builtin() at least")
 }

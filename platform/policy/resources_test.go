@@ -94,6 +94,29 @@ func TestRouteAuthorization(t *testing.T) {
 		{"NONE", [][]plan.Resource{one(with(route, map[string]any{"authorizationType": "NONE", "authorizerId": nil}))}, want},
 		{"not set means NONE", [][]plan.Resource{one(with(route, map[string]any{"authorizationType": nil}))}, want},
 	})
+	jwt := res("aws:apigatewayv2/authorizer:Authorizer", "public-jwt", map[string]any{"authorizerType": "JWT",
+		"jwtConfiguration": map[string]any{"issuer": "https://id.example.com", "audiences": []any{"orders"}}}, nil)
+	runCases(t, "route-authorization", []ruleCase{
+		{"JWT authorizer with issuer and audiences", [][]plan.Resource{one(jwt)}, nil},
+		{"JWT authorizer without audiences", [][]plan.Resource{one(with(jwt, map[string]any{
+			"jwtConfiguration": map[string]any{"issuer": "https://id.example.com"}}))}, []policy.Violation{{URN: jwt.URN,
+			Message: "the JWT authorizer lacks jwtConfiguration.issuer or audiences: name the issuer and the audiences whose tokens the API accepts"}}},
+	})
+}
+
+func TestLambdaPermissionSource(t *testing.T) {
+	perm := res("aws:lambda/permission:Permission", "route", map[string]any{"action": "lambda:InvokeFunction",
+		"function": physical("api"), "principal": "apigateway.amazonaws.com",
+		"sourceArn": "arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/*/GET/orders"}, nil)
+	runCases(t, "lambda-permission-source", []ruleCase{
+		{"service with source ARN", [][]plan.Resource{one(perm)}, nil},
+		{"service with source account", [][]plan.Resource{one(with(perm, map[string]any{"sourceArn": nil, "sourceAccount": "111111111111"}))}, nil},
+		{"an account", [][]plan.Resource{one(with(perm, map[string]any{"sourceArn": nil, "principal": "222222222222"}))}, nil},
+		{"service without a source", [][]plan.Resource{one(with(perm, map[string]any{"sourceArn": nil}))}, []policy.Violation{{URN: perm.URN,
+			Message: "principal apigateway.amazonaws.com has neither sourceArn nor sourceAccount: the service may invoke the function for any account's resources; set sourceArn to the resource that calls it"}}},
+		{"anyone", [][]plan.Resource{one(with(perm, map[string]any{"principal": "*"}))}, []policy.Violation{{URN: perm.URN,
+			Message: `principal is "*": anyone may invoke the function; name the service or account that calls it`}}},
+	})
 }
 
 func TestFunctionArm64(t *testing.T) {

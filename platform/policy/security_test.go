@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/policy"
 )
@@ -105,6 +106,27 @@ func TestIAMNoWildcards(t *testing.T) {
 		{"unreadable policy", [][]plan.Resource{one(with(rolePolicy, map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":"s3:GetObject","Resource":"*"}]}`}))},
 			[]policy.Violation{{URN: rolePolicy.URN, Message: `policy cannot be checked: iam: parse: statement 0: json: unknown field "NotAction"`}}},
 	})
+}
+
+// The allow-list a registry extends (policy.Builtin's extra) is the one iam-no-wildcards
+// reads; an entry without its reason extends nothing.
+func TestIAMNoWildcardsExtended(t *testing.T) {
+	rolePolicy := with(function("api")[2], map[string]any{"policy": doc(allow("*", "ec2:DescribeNetworkInterfaces"))})
+	eni := iam.WildcardAction{Action: "ec2:DescribeNetworkInterfaces", Reason: "Describe calls have no resource-level permissions."}
+	refused := []policy.Violation{{URN: rolePolicy.URN,
+		Message: `policy statement 0: resource "*" is not allowed for ec2:DescribeNetworkInterfaces; scope the statement to resource ARNs`}}
+	check := func(extra ...iam.WildcardAction) []policy.Violation {
+		for _, r := range policy.Builtin(extra...) {
+			if r.ID == "iam-no-wildcards" {
+				return r.Check(newPlan(one(rolePolicy)))
+			}
+		}
+		t.Fatal("no rule iam-no-wildcards")
+		return nil
+	}
+	assert.Equal(t, refused, check())
+	assert.Empty(t, check(eni))
+	assert.Equal(t, refused, check(iam.WildcardAction{Action: eni.Action}))
 }
 
 func TestIAMNoAWSManagedPolicies(t *testing.T) {

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/stratum-platform/stratum/platform/plan"
@@ -16,6 +18,7 @@ func requiredTags() Rule {
 			". Cost reports are split by them, access policies and incident routing rely on owner and " +
 			"context, and managed-by tells people in the console not to change the resource by hand. A " +
 			"resource is taggable when its inputs have tags or its type is one AWS can tag.",
+		Types: slices.Sorted(maps.Keys(taggableTypes())),
 		Check: checkTags,
 	}
 }

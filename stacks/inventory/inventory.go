@@ -20,6 +20,7 @@ import (
 	"github.com/stratum-platform/stratum/components/table"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
+	outputs "github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
@@ -95,7 +96,10 @@ func Program(ctx *pulumi.Context) error {
 	apiGrants := slices.Concat(known.Allow(table.GetItem), resources.Allow(table.Query))
 
 	// Queue pattern: the accounts context's events arrive through inventory's own queue.
-	accountEvents := topic.Existing(accountsStack.String(accounts.EventsTopicArn), false)
+	accountEvents, err := topic.Existing("accounts-events", topic.ExistingArgs{Arn: accountsStack.String(accounts.EventsTopicArn)})
+	if err != nil {
+		return err
+	}
 	inbox, err := svc.Queue("inbox", queue.Args{
 		VisibilityTimeout: 6 * ingestTimeout,
 		Publishers:        []queue.Publisher{accountEvents.QueuePublisher()},
@@ -150,11 +154,17 @@ func Program(ctx *pulumi.Context) error {
 	// Direct invocation: the scan asks the accounts context how to reach each account, and
 	// to claim it once its reader role was assumed.
 	readerRole := accounts.ReaderRoleName(cfg.Env)
+	for _, fn := range []struct {
+		name string
+		arn  outputs.String
+	}{{"accounts-connection", accounts.ConnectionFunctionArn}, {"accounts-claim", accounts.ClaimFunctionArn}} {
+		existing, err := function.Existing(fn.name, function.ExistingArgs{Arn: accountsStack.String(fn.arn)})
+		if err != nil {
+			return err
+		}
+		scanGrants = append(scanGrants, existing.AllowInvoke()...)
+	}
 	scanGrants = append(scanGrants, iam.Statements{
-		{Sid: "InvokeAccountsFunctions", Actions: []string{"lambda:InvokeFunction"},
-			Resources: []pulumi.StringInput{
-				accountsStack.String(accounts.ConnectionFunctionArn), accountsStack.String(accounts.ClaimFunctionArn),
-			}},
 		// The reader role lives in each customer's account, so the account is the one part
 		// of the ARN that cannot be named; the role name is the environment's, and the role's
 		// trust policy names this function's role and demands the registration's external

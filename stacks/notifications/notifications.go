@@ -75,8 +75,14 @@ func Program(ctx *pulumi.Context) error {
 	}
 
 	// Topic notification pattern: both contexts' events arrive through one queue.
-	accountEvents := topic.Existing(accountsStack.String(accounts.EventsTopicArn), false)
-	inventoryEvents := topic.Existing(inventoryStack.String(inventory.EventsTopicArn), false)
+	accountEvents, err := topic.Existing("accounts-events", topic.ExistingArgs{Arn: accountsStack.String(accounts.EventsTopicArn)})
+	if err != nil {
+		return err
+	}
+	inventoryEvents, err := topic.Existing("inventory-events", topic.ExistingArgs{Arn: inventoryStack.String(inventory.EventsTopicArn)})
+	if err != nil {
+		return err
+	}
 	inbox, err := svc.Queue("inbox", queue.Args{
 		VisibilityTimeout: 6 * deliverTimeout,
 		MaxReceiveCount:   5,

@@ -6,6 +6,7 @@ package platform
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -13,10 +14,10 @@ import (
 
 	"github.com/stratum-platform/stratum/components/key"
 	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
-	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
@@ -46,54 +47,48 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{
-		Name:           pulumi.String(names.Physical(naming.SNSTopic, "alarms")),
-		KmsMasterKeyId: k.Arn,
-		Tags:           pulumi.ToStringMap(defaultTags),
-	})
-	if err != nil {
-		return fmt.Errorf("alarm topic: %w", err)
-	}
 	identity, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("alarm topic: reading the account: %w", err)
 	}
-	policy, err := iam.Document(alarmTopicPolicy(topic.Arn, identity.AccountId))
+	// Only CloudWatch alarms of this account may publish; the topic component adds the
+	// TLS-only statement. The topic creates no alarm, so its scope needs no alarm topic.
+	alarms, err := topic.New(ctx, "alarms", &topic.Args{
+		Scope: scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, Protect: cfg.Protect},
+		ServicePublishers: []topic.ServicePublisher{
+			{Service: "cloudwatch.amazonaws.com", SourceAccount: pulumi.String(identity.AccountId)},
+		},
+	}, movedUnderComponent("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy"))
 	if err != nil {
-		return fmt.Errorf("alarm topic policy: %w", err)
-	}
-	if _, err := sns.NewTopicPolicy(ctx, "alarms-policy", &sns.TopicPolicyArgs{
-		Arn: topic.Arn, Policy: policy,
-	}); err != nil {
-		return fmt.Errorf("alarm topic policy: %w", err)
+		return err
 	}
 	if cfg.AlarmEmail != "" {
 		if _, err := sns.NewTopicSubscription(ctx, "alarms-email", &sns.TopicSubscriptionArgs{
-			Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(cfg.AlarmEmail),
+			Topic: alarms.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(cfg.AlarmEmail),
 		}); err != nil {
 			return fmt.Errorf("alarm e-mail subscription: %w", err)
 		}
 	}
 
-	stackref.ExportString(ctx, contract.AlarmTopicArn, topic.Arn)
+	stackref.ExportString(ctx, contract.AlarmTopicArn, alarms.Arn)
 	stackref.ExportString(ctx, contract.JWTIssuer, pulumi.String(cfg.JWTIssuer))
 	stackref.ExportStringList(ctx, contract.JWTAudiences, pulumi.ToStringArray(cfg.JWTAudiences))
 	return nil
 }
 
-// alarmTopicPolicy lets only CloudWatch alarms of this account publish, and refuses any
-// request that does not use TLS.
-func alarmTopicPolicy(topicArn pulumi.StringInput, account string) iam.Statements {
-	return iam.Statements{
-		{
-			Sid:        "CloudWatchAlarmsPublish",
-			Principals: []iam.Principal{{Type: "Service", Identifiers: []pulumi.StringInput{pulumi.String("cloudwatch.amazonaws.com")}}},
-			Actions:    []string{"sns:Publish"},
-			Resources:  []pulumi.StringInput{topicArn},
-			Conditions: []iam.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount",
-				Values: []pulumi.StringInput{pulumi.String(account)}}},
+// movedUnderComponent keeps the deployed resources of the given types when a component
+// takes them over: the alarm topic and its policy were created at the top of the stack, with
+// the logical names the topic component gives its children, so an alias to the same name
+// without a parent makes the engine adopt them instead of creating a second topic of the
+// same name and deleting the first.
+func movedUnderComponent(types ...string) pulumi.ResourceOption {
+	return pulumi.Transformations([]pulumi.ResourceTransformation{
+		func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+			if !slices.Contains(types, args.Type) {
+				return nil
+			}
+			opts := append(slices.Clone(args.Opts), pulumi.Aliases([]pulumi.Alias{{NoParent: pulumi.Bool(true)}}))
+			return &pulumi.ResourceTransformationResult{Props: args.Props, Opts: opts}
 		},
-		iam.DenyInsecureTransport(topicArn, "sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes",
-			"sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic", "sns:ListSubscriptionsByTopic"),
-	}
+	})
 }

@@ -44,15 +44,19 @@ func TestAlarmTopic(t *testing.T) {
 	require.NoError(t, err)
 	doc, err := iam.Parse(pol.String("policy"))
 	require.NoError(t, err)
+	// Exactly two statements: TLS only, and CloudWatch alarms of this account publish.
 	require.Len(t, doc.Statement, 2)
-	publish := doc.Statement[0]
-	assert.Equal(t, []string{"sns:Publish"}, publish.Action)
-	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, publish.Principal["Service"])
-	assert.Equal(t, []string{topic.Outputs["arn"].(string)}, publish.Resource)
-	assert.Equal(t, []string{"111111111111"}, publish.Condition["StringEquals"]["aws:SourceAccount"])
-	deny := doc.Statement[1]
+	deny := doc.Statement[0]
 	assert.Equal(t, "Deny", deny.Effect)
+	assert.Equal(t, []string{"*"}, deny.Principal["AWS"])
+	assert.Contains(t, deny.Action, "sns:Publish")
 	assert.Equal(t, []string{"false"}, deny.Condition["Bool"]["aws:SecureTransport"])
+	publish := doc.Statement[1]
+	assert.Equal(t, "Allow", publish.Effect)
+	assert.Equal(t, []string{"sns:Publish"}, publish.Action)
+	assert.Equal(t, map[string][]string{"Service": {"cloudwatch.amazonaws.com"}}, publish.Principal)
+	assert.Equal(t, []string{topic.Outputs["arn"].(string)}, publish.Resource)
+	assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {"111111111111"}}}, publish.Condition)
 
 	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "alarms-email")
 	require.NoError(t, err)

@@ -63,6 +63,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if args.Overrides.Bucket != nil {
 		args.Overrides.Bucket(bucketArgs)
 	}
+	// Replacing a hook is no chaining through components/override.
+	args.Overrides.Policy = nil
 	var err error
 	b.Bucket, err = s3.NewBucket(ctx, name, bucketArgs, pulumi.Parent(b))
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/stratum-platform/stratum/components/internal/override"
+	"github.com/stratum-platform/stratum/components/override"
 )
 
 type args struct{ Name, Class string }
@@ -25,4 +25,12 @@ func TestKeyed(t *testing.T) {
 	assert.Equal(t, "GET /", got.Class)
 	assert.Equal(t, []string{"GET /"}, seen)
 	assert.Nil(t, override.Keyed[args](nil, "GET /"), "no hook stays no hook")
+}
+
+func TestChainRunsHooksInOrderBeforeTheOwnedFields(t *testing.T) {
+	caller := func(a *args) { a.Class = "caller"; a.Name = "caller" }
+	wrapper := func(a *args) { a.Class += "+wrapper" }
+	got := override.Apply(&args{}, override.Chain(caller, nil, wrapper), func(a *args) { a.Name = "owned" })
+	assert.Equal(t, &args{Name: "owned", Class: "caller+wrapper"}, got)
+	assert.Nil(t, override.Chain[args](nil, nil), "no hooks chain to no hook")
 }

@@ -1,4 +1,4 @@
-package components_test
+package anatomy
 
 import (
 	"fmt"
@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"testing"
 )
 
 // Import paths the anatomy refers to.
@@ -18,8 +17,10 @@ const (
 	pulumiPath   = "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumiAWS    = "github.com/pulumi/pulumi-aws/"
 	iamPath      = module + "/platform/iam"
-	tokensPath   = module + "/platform/tokens"
+	overridePath = module + "/components/override"
 	internalPath = module + "/components/internal/"
+	// TokensPath is platform/tokens, where the components' type tokens are.
+	TokensPath = module + "/platform/tokens"
 )
 
 // source is one parsed file and the import path of each name it imports.
@@ -40,11 +41,10 @@ type pkg struct {
 	fileOf  map[ast.Node]source                 // declaration -> its file
 }
 
-func parsePackage(t *testing.T, dir string) *pkg {
-	t.Helper()
+func parsePackage(dir string) (*pkg, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("anatomy: %w", err)
 	}
 	p := &pkg{fset: token.NewFileSet(), consts: map[string]ast.Expr{}, types: map[string]*ast.TypeSpec{},
 		funcs: map[string]*ast.FuncDecl{}, methods: map[string]map[string]*ast.FuncDecl{}, fileOf: map[ast.Node]source{}}
@@ -54,7 +54,7 @@ func parsePackage(t *testing.T, dir string) *pkg {
 		}
 		f, err := parser.ParseFile(p.fset, path, nil, 0)
 		if err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("anatomy: %w", err)
 		}
 		src := source{name: filepath.Base(path), file: f, imports: map[string]string{}}
 		for _, imp := range f.Imports {
@@ -70,7 +70,10 @@ func parsePackage(t *testing.T, dir string) *pkg {
 			p.index(decl, src)
 		}
 	}
-	return p
+	if len(p.files) == 0 {
+		return nil, fmt.Errorf("anatomy: %s has no Go files", dir)
+	}
+	return p, nil
 }
 
 func (p *pkg) index(decl ast.Decl, src source) {
@@ -193,8 +196,8 @@ func callsJoin(src source, body ast.Node) bool {
 }
 
 // hookUse is one use of a field of an Overrides value: the hook's name, whether the use is
-// inside a call to components/internal (override.Apply, or a builder that applies it), and
-// where it is.
+// inside a call to components/override (override.Apply) or components/internal (a builder
+// that applies it), and where it is.
 type hookUse struct {
 	field    string
 	internal bool
@@ -220,11 +223,26 @@ func (p *pkg) hookUses() []hookUse {
 			if !ok || inner.Sel.Name != "Overrides" {
 				return true
 			}
+			applies := func(e ast.Expr) bool {
+				call, ok := e.(*ast.CallExpr)
+				if !ok {
+					return false
+				}
+				path, _ := selector(src, call.Fun)
+				return path == overridePath || strings.HasPrefix(path, internalPath)
+			}
 			internal := false
-			for _, anc := range stack {
-				if call, ok := anc.(*ast.CallExpr); ok {
-					if path, _ := selector(src, call.Fun); strings.HasPrefix(path, internalPath) {
-						internal = true
+			for i, anc := range stack {
+				switch a := anc.(type) {
+				case *ast.CallExpr:
+					internal = internal || applies(a)
+				case *ast.AssignStmt:
+					// A wrapper chains a hook of the component it wraps in place:
+					// x.Overrides.H = override.Chain(x.Overrides.H, own).
+					if i+1 < len(stack) && stack[i+1] == ast.Node(sel) {
+						if j := slices.Index(a.Lhs, ast.Expr(sel)); j >= 0 && j < len(a.Rhs) {
+							internal = internal || applies(a.Rhs[j])
+						}
 					}
 				}
 			}
