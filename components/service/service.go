@@ -9,8 +9,10 @@
 //     protected in environments that protect stateful resources;
 //   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
 //     key, its alarms sent to the platform alarm topic;
-//   - the platform stack's outputs (alarm topic, JWT issuer and audiences) read through a
-//     typed stack reference; every HTTP API trusts the platform's JWT issuer;
+//   - the platform stack's outputs (alarm topic, JWT issuer and audiences, permissions
+//     boundary, deploy role) read through a typed stack reference; every HTTP API trusts the
+//     platform's JWT issuer; every role a member creates carries the platform's permissions
+//     boundary; the deploy role administers the context's secrets;
 //   - function code built from `<project>/handlers/<function name>`;
 //   - asynchronous invocations that fail after their retries go to the context's `failures`
 //     queue (created with the first function) unless a function names its own destination;
@@ -79,6 +81,9 @@ type Service struct {
 	// JWTIssuer and JWTAudiences are the platform's identity settings.
 	JWTIssuer    pulumi.StringOutput
 	JWTAudiences pulumi.StringArrayOutput
+	// DeployRoleArn is the environment's CI deploy role, which administers the context's
+	// secrets.
+	DeployRoleArn pulumi.StringOutput
 
 	// Failures receives the asynchronous invocations of member functions that failed after
 	// their retries; nil until the first function.
@@ -153,7 +158,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
+	s.DeployRoleArn = platform.String(contract.DeployRoleArn)
 	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
+	// The CI deploy role creates only roles that carry the platform's boundary.
+	sc.PermissionsBoundaryArn = platform.String(contract.PermissionsBoundaryArn)
 	s.Scope = sc
 	return s, nil
 }

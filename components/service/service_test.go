@@ -24,12 +24,15 @@ import (
 const (
 	platformStack = "organization/platform/dev"
 	alarmTopic    = "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms"
+	boundary      = "arn:aws:iam::111111111111:policy/acme-dev-boundary"
 )
 
 var refs = map[string]map[string]any{platformStack: {
-	"alarmTopicArn": alarmTopic,
-	"jwtIssuer":     "https://login.acme.example/dev",
-	"jwtAudiences":  []any{"api://stratum-dev"},
+	"alarmTopicArn":          alarmTopic,
+	"jwtIssuer":              "https://login.acme.example/dev",
+	"jwtAudiences":           []any{"api://stratum-dev"},
+	"permissionsBoundaryArn": boundary,
+	"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
 }}
 
 func args() *service.Args {
@@ -127,6 +130,13 @@ func TestService(t *testing.T) {
 	assert.Equal(t, true, tbl.Inputs["deletionProtectionEnabled"])
 	for _, a := range p.Find("aws:cloudwatch/metricAlarm:MetricAlarm", "") {
 		assert.Equal(t, []any{alarmTopic}, a.Inputs["alarmActions"], a.Name)
+	}
+
+	// Every role a member creates carries the platform's permissions boundary.
+	roles := p.Find("aws:iam/role:Role", "")
+	require.NotEmpty(t, roles)
+	for _, r := range roles {
+		assert.Equal(t, boundary, r.Inputs["permissionsBoundary"], r.Name)
 	}
 
 	// The API trusts the platform's issuer.
