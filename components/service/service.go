@@ -1,7 +1,7 @@
 // Package service provides Service: the serverless component of one bounded context in one
 // environment. A context's program creates one Service and declares its members through it:
-// functions, tables, queues, topics, HTTP APIs, schedules and the wiring between them; a
-// component the service has no method for (an extension's) joins it through Add.
+// functions, tables, queues, topics, HTTP APIs, schedules, secrets and the wiring between
+// them; a component the service has no method for (an extension's) joins it through Add.
 //
 // Default settings:
 //   - a KMS key of the context (rotation on; key policy: the account root with exact actions,
@@ -174,15 +174,11 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 		args.Source = filepath.Join(s.handlers, name)
 	}
 	if args.OnFailure == nil {
-		if s.Failures == nil {
-			// Nothing consumes it: keep failed events as long as SQS can, for someone to look at.
-			q, err := s.Queue("failures", queue.Args{Retention: 14 * 24 * time.Hour})
-			if err != nil {
-				return nil, err
-			}
-			s.Failures = q
+		q, err := s.failures()
+		if err != nil {
+			return nil, err
 		}
-		args.OnFailure = s.Failures.Arn
+		args.OnFailure = q.Arn
 	}
 	f, err := function.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {
@@ -190,6 +186,19 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 	}
 	s.members = append(s.members, f)
 	return f, nil
+}
+
+// failures returns the context's failures queue, created on first use.
+func (s *Service) failures() (*queue.Queue, error) {
+	if s.Failures == nil {
+		// Nothing consumes it: keep failed events as long as SQS can, for someone to look at.
+		q, err := s.Queue("failures", queue.Args{Retention: 14 * 24 * time.Hour})
+		if err != nil {
+			return nil, err
+		}
+		s.Failures = q
+	}
+	return s.Failures, nil
 }
 
 // Table creates a DynamoDB table of the context.
