@@ -63,6 +63,9 @@ func New(client API, secretID string, opts Options) *Cache {
 	return c
 }
 
+// SecretID returns the secret the cache reads.
+func (c *Cache) SecretID() string { return c.id }
+
 // Current returns the AWSCURRENT version, the key to sign with, read again when the cached
 // one is older than the TTL. Callers must not modify Value.
 func (c *Cache) Current(ctx context.Context) (Version, error) {
