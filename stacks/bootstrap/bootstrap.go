@@ -171,7 +171,7 @@ func Program(ctx *pulumi.Context) error {
 	}
 	alias, err := kms.NewAlias(ctx, "state", &kms.AliasArgs{
 		Name: pulumi.String("alias/" + cfg.Org + "-pulumi-state"), TargetKeyId: key.KeyId,
-	})
+	}, keep...) // secrets providers may name the key by it
 	if err != nil {
 		return fmt.Errorf("state key alias: %w", err)
 	}

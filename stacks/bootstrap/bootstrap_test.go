@@ -136,7 +136,7 @@ func TestBucket(t *testing.T) {
 	assert.Contains(t, tls.Action, "s3:PutObject")
 
 	for _, r := range p.Resources {
-		if r.Custom && r.Type != "aws:kms/alias:Alias" && r.Type != "pulumi:providers:aws" {
+		if r.Custom && r.Type != "pulumi:providers:aws" {
 			assert.True(t, r.Protect && r.RetainOnDelete, "%s %s is protected and retained", r.Type, r.Name)
 		}
 	}
