@@ -12,6 +12,7 @@ import (
 	"github.com/stratum-platform/stratum/extensions/provisioned"
 	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/stacks/accounts"
+	"github.com/stratum-platform/stratum/stacks/bootstrap"
 	"github.com/stratum-platform/stratum/stacks/inventory"
 	"github.com/stratum-platform/stratum/stacks/notifications"
 	"github.com/stratum-platform/stratum/stacks/platform"
@@ -45,5 +46,24 @@ func All() []Project {
 		{Name: "accounts", Dir: "stacks/accounts", Program: accounts.Program},
 		{Name: "inventory", Dir: "stacks/inventory", Program: inventory.Program},
 		{Name: "notifications", Dir: "stacks/notifications", Program: notifications.Program},
+	}
+}
+
+// Bootstrap returns the state backend project: once per AWS account, with local state, by an
+// administrator (README, State backend). It is in no environment and so not in All: no
+// `stratum` command plans, orders or deploys it.
+func Bootstrap() Project {
+	const key, bucket = "urn:pulumi:" + bootstrap.Stack + "::bootstrap::aws:kms/key:Key::state",
+		"urn:pulumi:" + bootstrap.Stack + "::bootstrap::aws:s3/bucketV2:BucketV2::state"
+	const noEnv = "the state backend belongs to every environment of the account, and the CI roles act on " +
+		"resources by their environment's env tag: an env tag would put it in one environment's reach"
+	return Project{
+		Name: "bootstrap", Dir: "stacks/bootstrap", Program: bootstrap.Program,
+		Suppressions: []policy.Suppression{
+			{Rule: "required-tags", URN: key, Reason: noEnv},
+			{Rule: "required-tags", URN: bucket, Reason: noEnv},
+			{Rule: "s3-bucket-alarm", URN: bucket, Reason: "no alarm topic exists before the platform stacks, which " +
+				"need this bucket first; only the Pulumi CLI writes it, and it reports a failed write itself"},
+		},
 	}
 }

@@ -14,12 +14,14 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/stacks"
+	"github.com/stratum-platform/stratum/stacks/bootstrap"
 )
 
 const module = "github.com/stratum-platform/stratum/"
 
 // TestRegistryMatchesProjects checks that every Pulumi.yaml in the repository is registered
-// under its own name, and every registered project has a Pulumi.yaml.
+// under its own name (the environments' in All, the state backend's as Bootstrap), and every
+// registered project has a Pulumi.yaml.
 func TestRegistryMatchesProjects(t *testing.T) {
 	found := map[string]string{}
 	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
@@ -32,7 +34,11 @@ func TestRegistryMatchesProjects(t *testing.T) {
 		if d.Name() == "Pulumi.yaml" {
 			dir, err := filepath.Rel("..", filepath.Dir(path))
 			require.NoError(t, err)
-			p, err := config.ReadProject(filepath.Dir(path), "dev")
+			stack := "dev"
+			if filepath.ToSlash(dir) == stacks.Bootstrap().Dir {
+				stack = bootstrap.Stack // the state backend has no environment's stack
+			}
+			p, err := config.ReadProject(filepath.Dir(path), stack)
 			require.NoError(t, err)
 			found[p.Name] = dir
 		}
@@ -40,7 +46,7 @@ func TestRegistryMatchesProjects(t *testing.T) {
 	})
 	require.NoError(t, err)
 	registered := map[string]string{}
-	for _, p := range stacks.All() {
+	for _, p := range append(stacks.All(), stacks.Bootstrap()) {
 		registered[p.Name] = p.Dir
 		assert.NotNil(t, p.Program, p.Name)
 	}

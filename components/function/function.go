@@ -11,7 +11,7 @@
 //   - its own role, trusted by lambda.amazonaws.com for this account only, with one inline
 //     policy: create streams and put events in its own log group, X-Ray traces, kms:Decrypt
 //     on the scope's key, delivery to the on-failure destination, and Grants; no managed
-//     policies;
+//     policies; the scope's permissions boundary, which no hook removes;
 //   - log group `/aws/lambda/<function>` with the scope's retention and key, JSON log format;
 //   - X-Ray tracing active;
 //   - every code change publishes a version; the `live` alias points at the latest one and
@@ -268,6 +268,7 @@ func newRole(ctx *pulumi.Context, name string, s settings, account string, paren
 		// Permissions come only from the component's inline policies.
 		ra.ManagedPolicyArns = nil
 		ra.InlinePolicies = nil
+		s.Scope.Bound(ra)
 	})
 	return awsiam.NewRole(ctx, naming.Child(name, "role"), args, parent)
 }

@@ -6,7 +6,8 @@
 //   - target: the function's `live` alias, payload none;
 //   - its own role, trusted by scheduler.amazonaws.com for this account only, allowed
 //     exactly lambda:InvokeFunction on the alias, sqs:SendMessage on its dead-letter queue
-//     and the KMS actions that sending to the encrypted queue needs;
+//     and the KMS actions that sending to the encrypted queue needs; the scope's permissions
+//     boundary, which no hook removes;
 //   - retries: 3, events older than 1h dropped to the dead-letter queue;
 //   - dead-letter queue `<name>-schedule-dlq` like every component's (components/queue):
 //     encrypted with the scope's key, 14 days retention, TLS-only policy, protected where
@@ -299,6 +300,7 @@ func newRole(ctx *pulumi.Context, name string, s settings, account string, paren
 		args.AssumeRolePolicy = trust
 		args.ManagedPolicyArns = nil
 		args.InlinePolicies = nil
+		s.Scope.Bound(args)
 	})
 	return awsiam.NewRole(ctx, naming.Child(name, "role"), args, parent)
 }

@@ -1,13 +1,16 @@
 // Package scope is what every component receives from the bounded context that creates it:
-// naming, tags, the context's KMS key, the platform alarm topic, log retention and whether
-// stateful resources are protected. Components never read config; the service component (or
-// a test) fills a Scope from it.
+// naming, tags, the context's KMS key, the platform alarm topic, log retention, whether
+// stateful resources are protected and the permissions boundary of the roles components
+// create. Components never read config; the service component (or a test) fills a Scope from
+// it.
 package scope
 
 import (
 	"errors"
 	"fmt"
+	"strings"
 
+	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/platform/logs"
@@ -32,6 +35,10 @@ type Scope struct {
 	// Protect marks stateful resources protected and retained on delete, and turns on
 	// deletion protection where AWS has it. Default: false.
 	Protect bool
+	// PermissionsBoundaryArn is the managed policy every role a component creates carries
+	// as its permissions boundary: the platform's boundary, without which the CI deploy role
+	// may not create a role. Default: none (roles have no boundary).
+	PermissionsBoundaryArn pulumi.StringInput
 }
 
 // Validate reports every problem with the scope at once; field names are prefixed "Scope.".
@@ -73,7 +80,29 @@ func (s Scope) validate(keyed, alarmed bool) error {
 		errs = append(errs, fmt.Errorf("Scope.LogRetentionDays: %d is not one of CloudWatch's retention values (%s)",
 			s.LogRetentionDays, logs.RetentionValues()))
 	}
+	// Outputs are checked by IAM when the role is created; a literal can be checked now.
+	if lit, ok := s.PermissionsBoundaryArn.(pulumi.String); ok && !isPolicyArn(string(lit)) {
+		errs = append(errs, fmt.Errorf("Scope.PermissionsBoundaryArn: %q is not a customer managed policy ARN "+
+			"(arn:aws:iam::<account>:policy/<name>)", string(lit)))
+	}
 	return errors.Join(errs...)
+}
+
+// isPolicyArn reports whether s looks like the ARN of a customer managed policy.
+func isPolicyArn(s string) bool {
+	parts := strings.SplitN(s, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] == "iam" && parts[3] == "" &&
+		parts[4] != "" && parts[4] != "aws" && strings.HasPrefix(parts[5], "policy/") && len(parts[5]) > len("policy/") &&
+		!strings.ContainsAny(s, "*?")
+}
+
+// Bound sets the permissions boundary of a role a component creates to the scope's, when the
+// scope has one. Components call it where they re-apply the fields they own, so that no
+// Overrides hook can remove or replace the boundary.
+func (s Scope) Bound(role *awsiam.RoleArgs) {
+	if s.PermissionsBoundaryArn != nil {
+		role.PermissionsBoundary = s.PermissionsBoundaryArn.ToStringOutput().ToStringPtrOutput()
+	}
 }
 
 // Retention returns the log retention in days, with the default applied.

@@ -3,6 +3,7 @@ package scope_test
 import (
 	"testing"
 
+	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,4 +50,22 @@ func TestDefaultsAndHelpers(t *testing.T) {
 	s.Protect = true
 	assert.Len(t, s.Stateful(), 2)
 	assert.Equal(t, pulumi.String("stratum"), s.TagMap()["managed-by"])
+}
+
+func TestPermissionsBoundary(t *testing.T) {
+	s := scopetest.New()
+	for _, bad := range []string{"acme-dev-boundary", "arn:aws:iam::aws:policy/AdministratorAccess",
+		"arn:aws:iam::111111111111:role/acme-dev-boundary", "arn:aws:iam::111111111111:policy/*", "arn:aws:iam::111111111111:policy/"} {
+		s.PermissionsBoundaryArn = pulumi.String(bad)
+		assert.EqualError(t, s.Validate(), `Scope.PermissionsBoundaryArn: "`+bad+`" is not a customer managed policy ARN `+
+			`(arn:aws:iam::<account>:policy/<name>)`)
+	}
+	s.PermissionsBoundaryArn = pulumi.String("arn:aws:iam::111111111111:policy/acme-dev-boundary")
+	require.NoError(t, s.Validate())
+
+	var role awsiam.RoleArgs
+	scopetest.New().Bound(&role)
+	assert.Nil(t, role.PermissionsBoundary, "a scope without a boundary leaves the role as it is")
+	s.Bound(&role)
+	assert.NotNil(t, role.PermissionsBoundary)
 }

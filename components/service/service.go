@@ -1,7 +1,7 @@
 // Package service provides Service: the serverless component of one bounded context in one
 // environment. A context's program creates one Service and declares its members through it:
-// functions, tables, queues, topics, HTTP APIs, schedules and the wiring between them; a
-// component the service has no method for (an extension's) joins it through Add.
+// functions, tables, queues, topics, HTTP APIs, schedules, secrets and the wiring between
+// them; a component the service has no method for (an extension's) joins it through Add.
 //
 // Default settings:
 //   - a KMS key of the context (rotation on; key policy: the account root with exact actions,
@@ -9,8 +9,10 @@
 //     protected in environments that protect stateful resources;
 //   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
 //     key, its alarms sent to the platform alarm topic;
-//   - the platform stack's outputs (alarm topic, JWT issuer and audiences) read through a
-//     typed stack reference; every HTTP API trusts the platform's JWT issuer;
+//   - the platform stack's outputs (alarm topic, JWT issuer and audiences, permissions
+//     boundary, deploy role) read through a typed stack reference; every HTTP API trusts the
+//     platform's JWT issuer; every role a member creates carries the platform's permissions
+//     boundary; the deploy role administers the context's secrets;
 //   - function code built from `<project>/handlers/<function name>`;
 //   - asynchronous invocations that fail after their retries go to the context's `failures`
 //     queue (created with the first function) unless a function names its own destination;
@@ -79,6 +81,9 @@ type Service struct {
 	// JWTIssuer and JWTAudiences are the platform's identity settings.
 	JWTIssuer    pulumi.StringOutput
 	JWTAudiences pulumi.StringArrayOutput
+	// DeployRoleArn is the environment's CI deploy role, which administers the context's
+	// secrets.
+	DeployRoleArn pulumi.StringOutput
 
 	// Failures receives the asynchronous invocations of member functions that failed after
 	// their retries; nil until the first function.
@@ -153,7 +158,10 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
+	s.DeployRoleArn = platform.String(contract.DeployRoleArn)
 	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
+	// The CI deploy role creates only roles that carry the platform's boundary.
+	sc.PermissionsBoundaryArn = platform.String(contract.PermissionsBoundaryArn)
 	s.Scope = sc
 	return s, nil
 }
@@ -166,15 +174,11 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 		args.Source = filepath.Join(s.handlers, name)
 	}
 	if args.OnFailure == nil {
-		if s.Failures == nil {
-			// Nothing consumes it: keep failed events as long as SQS can, for someone to look at.
-			q, err := s.Queue("failures", queue.Args{Retention: 14 * 24 * time.Hour})
-			if err != nil {
-				return nil, err
-			}
-			s.Failures = q
+		q, err := s.failures()
+		if err != nil {
+			return nil, err
 		}
-		args.OnFailure = s.Failures.Arn
+		args.OnFailure = q.Arn
 	}
 	f, err := function.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {
@@ -182,6 +186,19 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 	}
 	s.members = append(s.members, f)
 	return f, nil
+}
+
+// failures returns the context's failures queue, created on first use.
+func (s *Service) failures() (*queue.Queue, error) {
+	if s.Failures == nil {
+		// Nothing consumes it: keep failed events as long as SQS can, for someone to look at.
+		q, err := s.Queue("failures", queue.Args{Retention: 14 * 24 * time.Hour})
+		if err != nil {
+			return nil, err
+		}
+		s.Failures = q
+	}
+	return s.Failures, nil
 }
 
 // Table creates a DynamoDB table of the context.

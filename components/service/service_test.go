@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"encoding/json"
+	"maps"
 	"testing"
 	"time"
 
@@ -24,12 +25,15 @@ import (
 const (
 	platformStack = "organization/platform/dev"
 	alarmTopic    = "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms"
+	boundary      = "arn:aws:iam::111111111111:policy/acme-dev-boundary"
 )
 
 var refs = map[string]map[string]any{platformStack: {
-	"alarmTopicArn": alarmTopic,
-	"jwtIssuer":     "https://login.acme.example/dev",
-	"jwtAudiences":  []any{"api://stratum-dev"},
+	"alarmTopicArn":          alarmTopic,
+	"jwtIssuer":              "https://login.acme.example/dev",
+	"jwtAudiences":           []any{"api://stratum-dev"},
+	"permissionsBoundaryArn": boundary,
+	"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
 }}
 
 func args() *service.Args {
@@ -129,6 +133,13 @@ func TestService(t *testing.T) {
 		assert.Equal(t, []any{alarmTopic}, a.Inputs["alarmActions"], a.Name)
 	}
 
+	// Every role a member creates carries the platform's permissions boundary.
+	roles := p.Find("aws:iam/role:Role", "")
+	require.NotEmpty(t, roles)
+	for _, r := range roles {
+		assert.Equal(t, boundary, r.Inputs["permissionsBoundary"], r.Name)
+	}
+
 	// The API trusts the platform's issuer.
 	auth := p.Find("aws:apigatewayv2/authorizer:Authorizer", "")
 	require.Len(t, auth, 1)
@@ -189,9 +200,13 @@ func TestFinishTwice(t *testing.T) {
 	assert.ErrorContains(t, err, `service "orders": Finish called twice`)
 }
 
+// Only the alarm topic is missing: with several missing outputs, which one the plan reports
+// first depends on which input is awaited first.
 func TestMissingPlatformOutputFailsThePlan(t *testing.T) {
 	_, err := plan.Run(plan.Options{Project: "p", Stack: "dev", Reference: func(string) (map[string]any, error) {
-		return map[string]any{"jwtIssuer": "https://x"}, nil
+		outputs := maps.Clone(refs[platformStack])
+		delete(outputs, "alarmTopicArn")
+		return outputs, nil
 	}}, orders)
 	assert.ErrorContains(t, err, `stack organization/platform/dev does not export "alarmTopicArn"`)
 }

@@ -67,8 +67,10 @@ func Example() {
 // platformOutputs answers the reference to the platform stack, as its golden plan would.
 func platformOutputs(string) (map[string]any, error) {
 	return map[string]any{
-		"alarmTopicArn": "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms",
-		"jwtIssuer":     "https://login.acme.example/dev",
-		"jwtAudiences":  []any{"api://stratum-dev"},
+		"alarmTopicArn":          "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms",
+		"jwtIssuer":              "https://login.acme.example/dev",
+		"jwtAudiences":           []any{"api://stratum-dev"},
+		"permissionsBoundaryArn": "arn:aws:iam::111111111111:policy/acme-dev-boundary",
+		"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
 	}, nil
 }

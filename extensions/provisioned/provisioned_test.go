@@ -111,7 +111,9 @@ func TestValidate(t *testing.T) {
 
 // The wrapper's plan passes the platform's rules and its own; every type in it is covered.
 func TestPlanPassesTheRules(t *testing.T) {
-	p := newAPI(t, provisioned.Args{Function: function.Args{Scope: scopetest.New(), Archive: archive}})
+	s := scopetest.New()
+	s.PermissionsBoundaryArn = pulumi.String("arn:aws:iam::111111111111:policy/acme-dev-boundary")
+	p := newAPI(t, provisioned.Args{Function: function.Args{Scope: s, Archive: archive}})
 	require.NoError(t, policy.Evaluate(p, append(policy.Builtin(), provisioned.Rules()...)))
 	for _, f := range p.Findings {
 		// A bare function has no on-failure destination and the test scope no owner tags.

@@ -47,7 +47,8 @@ func TestRepository(t *testing.T) {
 		// Notifications serves no HTTP API.
 		{"handler kit for APIs", []string{"platform/lambdakit/api/body.go"}, []string{"accounts", "inventory"}},
 		{"shared foundation", []string{"platform/naming/naming.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
-		{"contract", []string{"stacks/accounts/contract/contract.go"}, []string{"accounts", "inventory", "notifications"}},
+		// The platform's permissions boundary names accounts' customer reader role.
+		{"contract", []string{"stacks/accounts/contract/contract.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
 		{"stack settings", []string{"stacks/inventory/Pulumi.prod.yaml", "Pulumi.dev.yaml"}, []string{"platform", "inventory"}},
 		{"root program", []string{"stacks/platform/platform.go"}, []string{"platform"}},
 		{"golden plan", []string{"stacks/platform/testdata/dev.plan.json"}, nil},

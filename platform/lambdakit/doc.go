@@ -3,7 +3,7 @@
 // inside the handlers, so it and its packages import nothing from Pulumi or from the rest of
 // the repository: handler binaries stay small and cold starts short.
 //
-// The kit is three packages, split by what a handler does, so that a handler imports only
+// The kit is split into packages by what a handler does, so that a handler imports only
 // what its trigger needs and every call reads as what it is:
 //   - lambdakit (this package), which every handler imports: Main starts a function (logger,
 //     required environment, AWS configuration, then the Lambda runtime); Logger,
@@ -17,7 +17,10 @@
 //     answer with JSON and RFC 9457 problem details, api.DecodeBody reads request bodies,
 //     api.RequireScope reads what the JWT authorizer verified;
 //   - envelope, for domain events over SNS and SQS: envelope.New, envelope.FromSQS and
-//     envelope.Decode publish and consume versioned events in one Envelope.
+//     envelope.Decode publish and consume versioned events in one Envelope;
+//   - secret, for the keys of components/secret: secret.Cache reads a key with a TTL,
+//     Refresh after a refused signature and Verify against the current and previous keys;
+//     secret.Rotator is the rotation function's four steps.
 //
 // The name says what the kit is for, Lambda functions, without shadowing the standard
 // library's runtime or aws-lambda-go's lambda package, which a handler's main imports too.

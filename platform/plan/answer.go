@@ -70,6 +70,10 @@ func Required(typ string) []string {
 		return []string{"functionName"}
 	case "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig":
 		return []string{"functionName", "provisionedConcurrentExecutions", "qualifier"}
+	case "aws:secretsmanager/secretPolicy:SecretPolicy":
+		return []string{"secretArn", "policy"}
+	case "aws:secretsmanager/secretRotation:SecretRotation":
+		return []string{"secretId"}
 	}
 	return requiredStorage(typ)
 }

@@ -15,6 +15,7 @@ import (
 const (
 	keyArn     = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001"
 	alarmTopic = "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms"
+	boundary   = "arn:aws:iam::111111111111:policy/acme-dev-boundary"
 )
 
 func urn(typ, name string) string { return "urn:pulumi:dev::orders::" + typ + "::" + name }
@@ -98,7 +99,7 @@ func function(name string) []plan.Resource {
 	role := res("aws:iam/role:Role", name+"-role", map[string]any{
 		"assumeRolePolicy": doc(map[string]any{"Effect": "Allow", "Action": []any{"sts:AssumeRole"},
 			"Principal": map[string]any{"Service": []any{"lambda.amazonaws.com"}}}),
-		"name": physical(name), "tags": defaultTags(),
+		"name": physical(name), "permissionsBoundary": boundary, "tags": defaultTags(),
 	}, map[string]any{"arn": roleArn(name), "name": physical(name)})
 	logs := "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/" + physical(name)
 	policy := res("aws:iam/rolePolicy:RolePolicy", name+"-policy", map[string]any{

@@ -19,7 +19,10 @@ import (
 // anywhere may have a wildcard action.
 func TestGoldenPlans(t *testing.T) {
 	var files []string
-	for _, pattern := range []string{"../../components/*/testdata/*.plan.json", "../../stacks/*/testdata/*.plan.json"} {
+	// The environments' stacks; the state backend's plan (stacks/bootstrap, in no environment)
+	// is checked by its own test, with the suppressions its registry entry writes.
+	for _, pattern := range []string{"../../components/*/testdata/*.plan.json", "../../stacks/*/testdata/dev.plan.json",
+		"../../stacks/*/testdata/prod.plan.json"} {
 		found, err := filepath.Glob(pattern)
 		require.NoError(t, err)
 		files = append(files, found...)

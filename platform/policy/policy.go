@@ -7,7 +7,8 @@
 // the extensions a registry uses (a Rule is a value any package can declare). Builtin's
 // error findings fail the plan:
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
-//     function-own-role, lambda-permission-source, oidc-trust-pinned;
+//     iam-role-boundary, function-own-role, lambda-permission-source, oidc-trust-pinned,
+//     secret-baseline;
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
 //     stateful-protection (tables and keys in prod, or wherever the plan protects any);
 //   - operations: alarm-coverage, alarm-actions, log-retention, required-tags, function-arm64.
@@ -99,6 +100,7 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		functionOwnRole(),
 		iamNoAWSManagedPolicies(),
 		iamNoWildcards(extra),
+		iamRoleBoundary(),
 		lambdaPermissionSource(),
 		logRetention(),
 		oidcTrust(),
@@ -106,6 +108,7 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		requiredTags(),
 		reviewedTypes(),
 		routeAuthorization(),
+		secretBaseline(),
 		statefulProtection(),
 		tablePointInTimeRecovery(),
 		tlsOnly(),

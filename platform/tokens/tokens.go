@@ -19,6 +19,7 @@ const (
 	Queue                = "stratum:queue:Queue"
 	QueueConsumer        = "stratum:queue:Consumer"
 	Schedule             = "stratum:schedule:Schedule"
+	Secret               = "stratum:secret:Secret"
 	Service              = "stratum:service:Service"
 	Table                = "stratum:table:Table"
 	TableStreamConsumer  = "stratum:table:StreamConsumer"

@@ -1,7 +1,7 @@
 // Package notifications is the program of the notifications context: it follows the accounts
 // and inventory contexts' events through its own queue and delivers them to a legacy HTTPS
-// endpoint (`notifications:endpointUrl`), signed with a secret kept in Secrets Manager, with
-// retries and a dead-letter queue.
+// endpoint (`notifications:endpointUrl`), signed with a key kept in Secrets Manager and
+// rotated every 30 days (components/secret), with retries and a dead-letter queue.
 package notifications
 
 import (
@@ -9,16 +9,14 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/components/queue"
+	"github.com/stratum-platform/stratum/components/secret"
 	"github.com/stratum-platform/stratum/components/service"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
-	"github.com/stratum-platform/stratum/platform/iam"
-	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
 	inventory "github.com/stratum-platform/stratum/stacks/inventory/contract"
@@ -61,17 +59,14 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// The signing secret's value is set out of band (aws secretsmanager put-secret-value), so
-	// it never passes through Pulumi state.
-	secret, err := secretsmanager.NewSecret(ctx, "signing-secret", &secretsmanager.SecretArgs{
-		Name:                 pulumi.String(svc.Scope.Name(naming.Secret, "signing-secret")),
-		Description:          pulumi.String("HMAC key that signs deliveries to the legacy endpoint."),
-		KmsKeyId:             svc.Key.Arn,
-		RecoveryWindowInDays: pulumi.Int(30),
-		Tags:                 svc.Scope.TagMap(),
-	}, append(svc.Scope.Stateful(), pulumi.Parent(svc))...)
+	// The signing key is written only by its rotation function, so it never passes through
+	// Pulumi state; the receiver reads it from the secret too (AWSCURRENT and AWSPREVIOUS).
+	signing, err := svc.Secret("signing-secret", secret.Args{
+		Description: "HMAC key that signs deliveries to the legacy endpoint.",
+		Readers:     []string{"deliver"},
+	}, adoptedFromTheService(svc))
 	if err != nil {
-		return fmt.Errorf("signing secret: %w", err)
+		return err
 	}
 
 	// Topic notification pattern: both contexts' events arrive through one queue.
@@ -106,11 +101,8 @@ func Program(ctx *pulumi.Context) error {
 	deliver, err := svc.Function("deliver", function.Args{
 		Description: "Delivers events to the legacy endpoint, signed, with retries.",
 		Timeout:     deliverTimeout,
-		Environment: map[string]pulumi.StringInput{"ENDPOINT_URL": pulumi.String(endpoint), "SECRET_ARN": secret.Arn},
-		Grants: append(iam.Statements{
-			{Sid: "ReadSigningSecret", Actions: []string{"secretsmanager:GetSecretValue"},
-				Resources: []pulumi.StringInput{secret.Arn}},
-		}, svc.Key.AllowDecrypt()...),
+		Environment: map[string]pulumi.StringInput{"ENDPOINT_URL": pulumi.String(endpoint), "SECRET_ARN": signing.Arn},
+		Grants:      signing.AllowRead(),
 	})
 	if err != nil {
 		return err

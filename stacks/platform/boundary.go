@@ -1,6 +1,9 @@
 package platform
 
-import "github.com/stratum-platform/stratum/platform/iam"
+import (
+	"github.com/stratum-platform/stratum/platform/iam"
+	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
+)
 
 // boundaryGrants are the permissions boundary of every role a deploy creates: at most the
 // data-plane actions Stratum's components grant to the roles of functions (function.go's
@@ -9,8 +12,8 @@ import "github.com/stratum-platform/stratum/platform/iam"
 // failures queue), on this environment's resources. A role's own policy still decides what
 // it may do; the boundary is what no deploy can exceed, whatever policy it writes. The
 // actions are in read so that the boundary renders them whole (statements of roleDeploy).
-// What a context grants beyond the components (inventory's scan assuming a role in each
-// customer's account) is not here: such a function needs the boundary extended, with review.
+// What a context grants beyond the components is here only with review, each with its reason:
+// today inventory's scan assuming the reader role in each customer's account.
 func (s ciScope) boundaryGrants() []grant {
 	return []grant{
 		{
@@ -52,6 +55,23 @@ func (s ciScope) boundaryGrants() []grant {
 			// The secret component's read grant (notifications' signing secret today).
 			sid: "ReadSecrets", read: []string{"secretsmanager:GetSecretValue"},
 			resources: []string{s.arn("secretsmanager", "secret:"+s.prefix+"*")},
+		},
+		{
+			// The secret component's rotation function (platform/lambdakit/secret's
+			// RotationActions, with GetSecretValue above): it stages new versions.
+			sid: "RotateSecrets",
+			read: []string{"secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue",
+				"secretsmanager:UpdateSecretVersionStage"},
+			resources: []string{s.arn("secretsmanager", "secret:"+s.prefix+"*")},
+		},
+		{
+			// Inventory's scan assumes the reader role a customer creates in each registered
+			// account, naming the tenant as the source identity. The account is the customer's,
+			// so it cannot be named: the role name, this environment's, is exact, and the
+			// customer's trust policy names the scan role and demands the registration's
+			// external id (accounts' contract, ReaderTrustPolicy).
+			sid: "AssumeCustomerReaderRoles", read: []string{"sts:AssumeRole", "sts:SetSourceIdentity"},
+			resources: []string{"arn:aws:iam::*:role/" + accounts.ReaderRoleName(s.env)},
 		},
 	}
 }

@@ -37,7 +37,10 @@ func TestBoundaryIsPinned(t *testing.T) {
 		"sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:SendMessage")
 	grants(w, l("arn:aws:sns:"+regional+"acme-dev-*"), "sns:Publish")
 	grants(w, l(devFns), "lambda:InvokeFunction")
-	grants(w, l("arn:aws:secretsmanager:"+regional+"secret:acme-dev-*"), "secretsmanager:GetSecretValue")
+	grants(w, l("arn:aws:secretsmanager:"+regional+"secret:acme-dev-*"), "secretsmanager:DescribeSecret",
+		"secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage")
+	// The customer's account cannot be named; the role name is this environment's.
+	grants(w, l("arn:aws:iam::*:role/stratum-dev-inventory-reader"), "sts:AssumeRole", "sts:SetSourceIdentity")
 	assert.Equal(t, w, got.allow)
 	assert.Empty(t, got.deny)
 	assert.Equal(t, map[string]map[string]map[string][]string{
@@ -45,18 +48,14 @@ func TestBoundaryIsPinned(t *testing.T) {
 	}, got.conditions)
 }
 
-// TestBoundaryCoversWhatContextsGrant: every action a function or schedule role of any
-// context is granted (their inline policies in the contexts' golden plans) is one the
-// boundary allows, so wiring the boundary into those roles takes nothing away; except what a
-// context grants beyond the components, which the boundary does not know.
+// TestBoundaryCoversWhatContextsGrant: every action a role of any context is granted (their
+// inline policies in the contexts' golden plans, which carry the boundary) is one the boundary
+// allows on that resource, so the boundary takes nothing away from a function, a schedule or
+// a secret's rotation; what a context grants beyond the components (inventory's scan
+// assuming customers' reader roles) is in the boundary with its reason.
 func TestBoundaryCoversWhatContextsGrant(t *testing.T) {
 	p := plantest.ProjectPlan(t, root, "dev", platform.Program)
 	allowed := policyAccess(t, p, "boundary").allow
-	beyondTheComponents := map[string]bool{
-		// inventory's scan assumes a role in each customer's account (stacks/inventory): the
-		// boundary of that function's role needs this statement, or the function no boundary.
-		"AssumeCustomerReaderRole": true,
-	}
 	for _, context := range []string{"accounts", "inventory", "notifications"} {
 		golden, err := plan.ReadGolden("../" + context + "/testdata/dev.plan.json")
 		require.NoError(t, err)
@@ -67,9 +66,6 @@ func TestBoundaryCoversWhatContextsGrant(t *testing.T) {
 			doc, err := iam.Parse(r.String("policy"))
 			require.NoError(t, err)
 			for _, st := range doc.Statement {
-				if beyondTheComponents[st.Sid] {
-					continue
-				}
 				for _, a := range st.Action {
 					assert.Contains(t, allowed, a, "%s %s: %s", context, r.Name, a)
 					for _, res := range st.Resource {

@@ -48,6 +48,8 @@ func devDeployAllows() map[string][]string {
 		"lambda:PutFunctionConcurrency", "lambda:PutFunctionEventInvokeConfig", "lambda:RemovePermission",
 		"lambda:TagResource", "lambda:UntagResource", "lambda:UpdateAlias", "lambda:UpdateFunctionCode",
 		"lambda:UpdateFunctionConfiguration", "lambda:UpdateFunctionEventInvokeConfig")
+	grants(w, l("arn:aws:lambda:"+regional+"function:acme-dev-*-rotation", "arn:aws:lambda:"+regional+"function:acme-dev-*-rotation:*"),
+		"lambda:InvokeFunction")
 	grants(w, l(mappings), "lambda:DeleteEventSourceMapping", "lambda:UpdateEventSourceMapping",
 		"lambda:GetEventSourceMapping", "lambda:ListTags", "lambda:TagResource", "lambda:UntagResource")
 	grants(w, l("arn:aws:scheduler:"+regional+"schedule/default/acme-dev-*"),

@@ -31,6 +31,14 @@ func (s ciScope) functionGrants() []grant {
 			resources: functions,
 		},
 		{
+			// Creating a secret's rotation calls RotateSecret, which Secrets Manager runs only
+			// for a caller that may invoke the rotation function (components/secret names it
+			// <secret>-rotation); only those functions, never the rest.
+			sid: "InvokeRotationFunctions", write: []string{"lambda:InvokeFunction"},
+			resources: []string{s.arn("lambda", "function:"+s.prefix+"*-rotation"),
+				s.arn("lambda", "function:"+s.prefix+"*-rotation:*")},
+		},
+		{
 			// A mapping's ARN holds only a UUID, assigned on creation: creating and changing
 			// one is scoped by the function it invokes.
 			sid: "CreateEventSourceMappings", write: []string{"lambda:CreateEventSourceMapping"},

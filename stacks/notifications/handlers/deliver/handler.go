@@ -21,6 +21,7 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/platform/lambdakit/envelope"
+	"github.com/stratum-platform/stratum/platform/lambdakit/secret"
 )
 
 // Headers of a delivery, and the Content-Type of its body: the event's envelope in JSON.
@@ -57,7 +58,7 @@ var errPermanent = errors.New("permanent failure")
 type handler struct {
 	endpoint string
 	client   *http.Client
-	secret   *secretCache
+	secret   *secret.Cache
 	now      func() time.Time
 	// sleep waits for d or until ctx is done; nil waits for real. Tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -120,13 +121,13 @@ func (h *handler) deliver(ctx context.Context, msg events.SQSMessage) error {
 		return fmt.Errorf("event %s: encode: %w", e.ID, err)
 	}
 	log := lambdakit.Logger(ctx).With("event_id", e.ID, "event_type", e.Type)
-	secret, err := h.secret.get(ctx)
+	key, err := h.secret.Current(ctx)
 	if err != nil {
 		return fmt.Errorf("event %s: signing secret: %w", e.ID, err)
 	}
 	refreshed := false
 	for attempt := 1; ; {
-		status, err := h.post(ctx, e, body, secret)
+		status, err := h.post(ctx, e, body, key.Value)
 		switch {
 		case errors.Is(err, errPermanent):
 			return fmt.Errorf("event %s: %w", e.ID, err)
@@ -136,15 +137,15 @@ func (h *handler) deliver(ctx context.Context, msg events.SQSMessage) error {
 			log.Info("event delivered", "status", status, "attempt", attempt)
 			return nil
 		case status == http.StatusUnauthorized && !refreshed:
-			// The receiver may already use a rotated secret that the cache does not
-			// have yet: read it again, once, and retry at once if it changed.
+			// The receiver may already use a rotated key that the cache does not have
+			// yet: read it again, once, and retry at once if it changed.
 			refreshed = true
-			fresh, ferr := h.secret.refresh(ctx)
+			fresh, ferr := h.secret.Refresh(ctx)
 			if ferr != nil {
 				return fmt.Errorf("event %s: endpoint answered 401; signing secret: %w", e.ID, ferr)
 			}
-			if !bytes.Equal(fresh, secret) {
-				secret = fresh
+			if fresh.ID != key.ID {
+				key = fresh
 				continue
 			}
 			return refused(log, e, status, attempt)

@@ -5,7 +5,8 @@
 // is not its type's producer is refused, not delivered.
 //
 // Environment: ENDPOINT_URL (https only) and SECRET_ARN, the Secrets Manager secret whose
-// SecretString is the signing key.
+// SecretString is the signing key (components/secret: at least 32 bytes, rotated every 30
+// days), read through platform/lambdakit/secret with a cache and a refresh after a 401.
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/secret"
 )
 
 func main() {
@@ -36,11 +38,7 @@ func newHandler(s lambdakit.Setup) (*handler, error) {
 	return &handler{
 		endpoint: endpoint,
 		client:   newHTTPClient(nil),
-		secret: &secretCache{
-			client: secretsmanager.NewFromConfig(s.AWS),
-			arn:    s.Env["SECRET_ARN"],
-			now:    time.Now,
-		},
-		now: time.Now,
+		secret:   secret.New(secretsmanager.NewFromConfig(s.AWS), s.Env["SECRET_ARN"], secret.Options{}),
+		now:      time.Now,
 	}, nil
 }

@@ -20,38 +20,19 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/secret"
+	"github.com/stratum-platform/stratum/platform/lambdakit/secret/secrettest"
 )
 
-// fakeSecrets returns the current value of a secret that tests can rotate.
-type fakeSecrets struct {
-	mu    sync.Mutex
-	value string
-	err   error
-	calls int
-}
+// Signing keys: the secret component's keys are at least 32 bytes.
+var (
+	k1 = strings.Repeat("1", secret.MinBytes)
+	k2 = strings.Repeat("2", secret.MinBytes)
+)
 
-func (f *fakeSecrets) GetSecretValue(_ context.Context, in *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls++
-	if f.err != nil {
-		return nil, f.err
-	}
-	if *in.SecretId != "arn:aws:secretsmanager:eu-west-1:000000000000:secret:deliver" {
-		return nil, fmt.Errorf("fake: unknown secret %s", *in.SecretId)
-	}
-	return &secretsmanager.GetSecretValueOutput{SecretString: aws.String(f.value)}, nil
-}
-
-func (f *fakeSecrets) set(v string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.value = v
-}
+const secretArn = "arn:aws:secretsmanager:eu-west-1:000000000000:secret:deliver"
 
 // received is a request as the receiver saw it.
 type received struct {
@@ -129,16 +110,17 @@ var now = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 
 type harness struct {
 	h       *handler
-	secrets *fakeSecrets
+	secrets *secrettest.Store
 	waits   *[]time.Duration
 	clock   *time.Time
 }
 
-func newHarness(t *testing.T, r *receiver, secret string) harness {
+func newHarness(t *testing.T, r *receiver, key string) harness {
 	t.Helper()
 	clock := now
 	waits := &[]time.Duration{}
-	secrets := &fakeSecrets{value: secret}
+	secrets := secrettest.New(secretArn)
+	secrets.Put("v1", key, secret.StageCurrent)
 	endpoint, err := parseEndpoint(r.srv.URL + "/hooks/stratum")
 	if err != nil {
 		t.Fatal(err)
@@ -146,12 +128,8 @@ func newHarness(t *testing.T, r *receiver, secret string) harness {
 	h := &handler{
 		endpoint: endpoint,
 		client:   newHTTPClient(r.srv.Client().Transport),
-		secret: &secretCache{
-			client: secrets,
-			arn:    "arn:aws:secretsmanager:eu-west-1:000000000000:secret:deliver",
-			now:    func() time.Time { return clock },
-		},
-		now: func() time.Time { return now },
+		secret:   secret.New(secrets, secretArn, secret.Options{Now: func() time.Time { return clock }}),
+		now:      func() time.Time { return now },
 		sleep: func(ctx context.Context, d time.Duration) error {
 			*waits = append(*waits, d)
 			return ctx.Err()
@@ -159,6 +137,9 @@ func newHarness(t *testing.T, r *receiver, secret string) harness {
 	}
 	return harness{h: h, secrets: secrets, waits: waits, clock: &clock}
 }
+
+// reads is how many times the handler read the secret.
+func (x harness) reads() int { return x.secrets.Calls("GetSecretValue") }
 
 const eventBody = `{"id":"e-1","type":"InventoryChanged","version":1,"source":"stratum.inventory","time":"2026-03-04T05:06:07.089Z","correlationId":"c-1","data":{"accountId":"aws-111122223333","added":1,"removed":0,"total":1,"scannedAt":"2026-03-04T05:06:07Z"}}`
 
@@ -182,8 +163,8 @@ func run(t *testing.T, h *handler, ctx context.Context, msgs ...events.SQSMessag
 }
 
 func TestDeliverSignsTheEvent(t *testing.T) {
-	r := newReceiver(t, "k1")
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1)
+	x := newHarness(t, r, k1)
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody)); len(failed) != 0 {
 		t.Fatalf("failed = %v", failed)
 	}
@@ -217,8 +198,8 @@ func TestDeliverSignsTheEvent(t *testing.T) {
 }
 
 func TestDeliverUnwrapsSNSNotifications(t *testing.T) {
-	r := newReceiver(t, "k1")
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1)
+	x := newHarness(t, r, k1)
 	wrapped, _ := json.Marshal(map[string]string{"Type": "Notification", "MessageId": "n-1", "Message": eventBody})
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", string(wrapped))); len(failed) != 0 || r.count() != 1 {
 		t.Fatalf("failed = %v after %d requests", failed, r.count())
@@ -229,8 +210,8 @@ func TestDeliverUnwrapsSNSNotifications(t *testing.T) {
 }
 
 func TestDeliverRetriesThenSucceeds(t *testing.T) {
-	r := newReceiver(t, "k1", 503, 429)
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1, 503, 429)
+	x := newHarness(t, r, k1)
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody)); len(failed) != 0 {
 		t.Fatalf("failed = %v", failed)
 	}
@@ -244,8 +225,8 @@ func TestDeliverRetriesThenSucceeds(t *testing.T) {
 }
 
 func TestDeliverGivesUpAfterThreeAttempts(t *testing.T) {
-	r := newReceiver(t, "k1", 500, 502, 504, 500)
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1, 500, 502, 504, 500)
+	x := newHarness(t, r, k1)
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody)); !slices.Equal(failed, []string{"m-1"}) {
 		t.Fatalf("failed = %v", failed)
 	}
@@ -268,7 +249,7 @@ func TestDeliverRetriesNetworkErrors(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(srv.Close)
-	x := newHarness(t, &receiver{srv: srv}, "k1")
+	x := newHarness(t, &receiver{srv: srv}, k1)
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody)); len(failed) != 0 || calls.Load() != 2 {
 		t.Fatalf("failed = %v after %d requests, want success on the second", failed, calls.Load())
 	}
@@ -277,8 +258,8 @@ func TestDeliverRetriesNetworkErrors(t *testing.T) {
 func TestDeliverDoesNotRetryPermanentRefusals(t *testing.T) {
 	for _, status := range []int{400, 403, 404, 410, 422, 302} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			r := newReceiver(t, "k1", status)
-			x := newHarness(t, r, "k1")
+			r := newReceiver(t, k1, status)
+			x := newHarness(t, r, k1)
 			failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody))
 			if !slices.Equal(failed, []string{"m-1"}) || r.count() != 1 || len(*x.waits) != 0 {
 				t.Fatalf("failed = %v after %d requests and %d waits, want one request and a failure", failed, r.count(), len(*x.waits))
@@ -288,60 +269,62 @@ func TestDeliverDoesNotRetryPermanentRefusals(t *testing.T) {
 }
 
 func TestDeliverRefetchesTheSecretOn401(t *testing.T) {
-	r := newReceiver(t, "k2") // the receiver already uses the rotated key
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k2) // the receiver already uses the rotated key
+	x := newHarness(t, r, k1)
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody)); !slices.Equal(failed, []string{"m-1"}) {
 		t.Fatalf("failed = %v, want a failure while the secret is unchanged", failed)
 	}
-	if r.count() != 1 || x.secrets.calls != 2 {
-		t.Fatalf("%d requests, %d secret reads; want no second request with the same secret", r.count(), x.secrets.calls)
+	if r.count() != 1 || x.reads() != 2 {
+		t.Fatalf("%d requests, %d secret reads; want no second request with the same secret", r.count(), x.reads())
 	}
 
-	x.secrets.set("k2")
+	// The secret rotates to the receiver's key; a refresh is allowed again after the interval.
+	x.secrets.Put("v2", k2, secret.StageCurrent)
+	*x.clock = x.clock.Add(secret.MinRefreshInterval)
 	r.mu.Lock()
 	r.requests = nil
 	r.mu.Unlock()
 	if failed := run(t, x.h, context.Background(), messageOf("m-2", eventBody)); len(failed) != 0 {
 		t.Fatalf("failed = %v, want success with the rotated secret", failed)
 	}
-	if r.count() != 2 || x.secrets.calls != 3 {
-		t.Fatalf("%d requests, %d secret reads; want a retry after one read", r.count(), x.secrets.calls)
+	if r.count() != 2 || x.reads() != 3 {
+		t.Fatalf("%d requests, %d secret reads; want a retry after one read", r.count(), x.reads())
 	}
 }
 
 func TestDeliverFailsWhenTheSecretCannotBeRead(t *testing.T) {
-	r := newReceiver(t, "k1")
-	x := newHarness(t, r, "k1")
-	x.secrets.err = errors.New("AccessDeniedException")
+	r := newReceiver(t, k1)
+	x := newHarness(t, r, k1)
+	x.secrets.Fail(errors.New("AccessDeniedException"))
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody)); !slices.Equal(failed, []string{"m-1"}) || r.count() != 0 {
 		t.Fatalf("failed = %v after %d requests", failed, r.count())
 	}
-	x.secrets.err = nil
-	x.secrets.set("")
+	x.secrets.Fail(nil)
+	x.secrets.Put("v2", "too-short", secret.StageCurrent)
 	if failed := run(t, x.h, context.Background(), messageOf("m-1", eventBody)); !slices.Equal(failed, []string{"m-1"}) || r.count() != 0 {
 		t.Fatalf("empty secret: failed = %v after %d requests", failed, r.count())
 	}
 }
 
 func TestDeliverCachesTheSecret(t *testing.T) {
-	r := newReceiver(t, "k1")
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1)
+	x := newHarness(t, r, k1)
 	run(t, x.h, context.Background(), messageOf("m-1", eventBody), messageOf("m-2", eventBody))
-	*x.clock = x.clock.Add(secretTTL - time.Second)
+	*x.clock = x.clock.Add(secret.DefaultTTL - time.Second)
 	run(t, x.h, context.Background(), messageOf("m-3", eventBody))
-	if x.secrets.calls != 1 {
-		t.Fatalf("%d secret reads within the TTL, want 1", x.secrets.calls)
+	if x.reads() != 1 {
+		t.Fatalf("%d secret reads within the TTL, want 1", x.reads())
 	}
 	*x.clock = x.clock.Add(time.Second)
 	run(t, x.h, context.Background(), messageOf("m-4", eventBody))
-	if x.secrets.calls != 2 || r.count() != 4 {
-		t.Fatalf("%d secret reads, %d requests; want a read after the TTL", x.secrets.calls, r.count())
+	if x.reads() != 2 || r.count() != 4 {
+		t.Fatalf("%d secret reads, %d requests; want a read after the TTL", x.reads(), r.count())
 	}
 }
 
 func TestDeliverTwiceSendsTheSameEventID(t *testing.T) {
-	r := newReceiver(t, "k1")
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1)
+	x := newHarness(t, r, k1)
 	// SQS may deliver a message twice; the receiver de-duplicates on the event id.
 	run(t, x.h, context.Background(), messageOf("m-1", eventBody))
 	run(t, x.h, context.Background(), messageOf("m-1", eventBody))
@@ -356,8 +339,8 @@ func TestDeliverTwiceSendsTheSameEventID(t *testing.T) {
 }
 
 func TestDeliverStopsRetryingNearTheDeadline(t *testing.T) {
-	r := newReceiver(t, "k1", 503)
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1, 503)
+	x := newHarness(t, r, k1)
 	ctx, cancel := context.WithTimeout(context.Background(), requestTimeout/2)
 	defer cancel()
 	if failed := run(t, x.h, ctx, messageOf("m-1", eventBody)); !slices.Equal(failed, []string{"m-1"}) {
@@ -369,8 +352,8 @@ func TestDeliverStopsRetryingNearTheDeadline(t *testing.T) {
 }
 
 func TestDeliverRejectsBadMessages(t *testing.T) {
-	r := newReceiver(t, "k1")
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1)
+	x := newHarness(t, r, k1)
 	failed := run(t, x.h, context.Background(), messageOf("m-1", "not json"), messageOf("m-2", `{"id":"e-2"}`))
 	if !slices.Equal(failed, []string{"m-1", "m-2"}) || r.count() != 0 {
 		t.Fatalf("failed = %v after %d requests", failed, r.count())
@@ -378,8 +361,8 @@ func TestDeliverRejectsBadMessages(t *testing.T) {
 }
 
 func TestDeliverRefusesEventsOfAnotherProducer(t *testing.T) {
-	r := newReceiver(t, "k1")
-	x := newHarness(t, r, "k1")
+	r := newReceiver(t, k1)
+	x := newHarness(t, r, k1)
 	forged := strings.Replace(eventBody, `"source":"stratum.inventory"`, `"source":"stratum.accounts"`, 1)
 	unknown := strings.Replace(eventBody, `"type":"InventoryChanged"`, `"type":"PaymentMade"`, 1)
 	accountEvent := `{"id":"e-2","type":"AccountDisconnected","version":1,"source":"stratum.inventory","time":"2026-03-04T05:06:07.089Z","correlationId":"c-2","data":{"accountId":"aws-111122223333","tenantId":"t-1"}}`
@@ -410,7 +393,7 @@ func TestNewHandlerRefusesAnInsecureEndpoint(t *testing.T) {
 		t.Fatalf("err = %v, want the endpoint refused", err)
 	}
 	h, err := newHandler(lambdakit.Setup{Env: map[string]string{"ENDPOINT_URL": "https://hooks.example.com/", "SECRET_ARN": "arn"}})
-	if err != nil || h.endpoint != "https://hooks.example.com/" || h.secret.arn != "arn" {
+	if err != nil || h.endpoint != "https://hooks.example.com/" || h.secret.SecretID() != "arn" {
 		t.Fatalf("newHandler = %+v, %v", h, err)
 	}
 }
