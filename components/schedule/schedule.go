@@ -304,11 +304,12 @@ func newRole(ctx *pulumi.Context, name string, s settings, account string, paren
 }
 
 // roleStatements are all the role may do: invoke the alias and dead-letter failed events.
-// Sending to a KMS-encrypted queue needs a data key, and Decrypt to check it.
+// Sending to a KMS-encrypted queue needs a data key, and Decrypt to check it, through SQS only.
 func roleStatements(aliasArn, queueArn, keyArn pulumi.StringInput) iam.Statements {
 	return iam.Statements{
 		{Sid: "InvokeFunction", Actions: []string{"lambda:InvokeFunction"}, Resources: []pulumi.StringInput{aliasArn}},
 		{Sid: "DeadLetter", Actions: []string{"sqs:SendMessage"}, Resources: []pulumi.StringInput{queueArn}},
-		{Sid: "EncryptDeadLetters", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{keyArn}},
+		{Sid: "EncryptDeadLetters", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{keyArn},
+			Conditions: []iam.Condition{iam.ViaService("sqs", keyArn)}},
 	}
 }

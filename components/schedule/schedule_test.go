@@ -145,7 +145,8 @@ func TestRole(t *testing.T) {
 		{Sid: "InvokeFunction", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{aliasArn}},
 		{Sid: "DeadLetter", Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{dlqArn}},
 		{Sid: "EncryptDeadLetters", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"},
-			Resource: []string{scopetest.KeyArn}},
+			Resource:  []string{scopetest.KeyArn},
+			Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"sqs.eu-west-1.amazonaws.com"}}}},
 	}}, parse(t, policy, "policy"))
 }
 

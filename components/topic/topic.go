@@ -267,8 +267,8 @@ func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInpu
 }
 
 // AllowPublish grants publishing to the topic, and the use of the scope's key that
-// publishing to an encrypted topic needs (for an Existing topic, the key it was given, if
-// any).
+// publishing to an encrypted topic needs, through SNS only (for an Existing topic, the key it
+// was given, if any).
 func (t *Topic) AllowPublish() iam.Statements {
 	stmts := iam.Statements{
 		{Sid: iam.GrantSid(TypeToken, t.name, "Publish"), Actions: []string{"sns:Publish"},
@@ -276,7 +276,8 @@ func (t *Topic) AllowPublish() iam.Statements {
 	}
 	if t.keyArn != nil {
 		stmts = append(stmts, iam.Statement{Sid: iam.GrantSid(TypeToken, t.name, "PublishKey"),
-			Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.keyArn}})
+			Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.keyArn},
+			Conditions: []iam.Condition{iam.ViaService("sns", t.keyArn)}})
 	}
 	return stmts
 }

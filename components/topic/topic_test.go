@@ -89,7 +89,8 @@ func TestAllowPublishAndOutputs(t *testing.T) {
 	})
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
 		{Sid: "TopicEventsPublish", Effect: "Allow", Action: []string{"sns:Publish"}, Resource: []string{topicArn}},
-		{Sid: "TopicEventsPublishKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn}},
+		{Sid: "TopicEventsPublishKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn},
+			Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"sns.eu-west-1.amazonaws.com"}}}},
 	}}, parseOutput(t, p, "publish"))
 	assert.Equal(t, topicArn, p.Outputs["arn"])
 	assert.Equal(t, "acme-dev-orders-events", p.Outputs["name"])

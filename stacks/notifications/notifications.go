@@ -48,6 +48,8 @@ func Program(ctx *pulumi.Context) error {
 		PlatformStack:    cfg.PlatformStack,
 		LogRetentionDays: cfg.LogRetentionDays,
 		Protect:          cfg.Protect,
+		// The default (the environment's CI deploy role) unless stratum:keyAdministrators is set.
+		KeyAdministrators: cfg.KeyAdministrators,
 	})
 	if err != nil {
 		return err
@@ -110,7 +112,7 @@ func Program(ctx *pulumi.Context) error {
 		Grants: append(iam.Statements{
 			{Sid: "ReadSigningSecret", Actions: []string{"secretsmanager:GetSecretValue"},
 				Resources: []pulumi.StringInput{secret.Arn}},
-		}, svc.Key.AllowDecrypt()...),
+		}, svc.Key.AllowDecrypt("secretsmanager")...),
 	})
 	if err != nil {
 		return err
