@@ -44,14 +44,18 @@ func TestAlarmTopic(t *testing.T) {
 	require.NoError(t, err)
 	doc, err := iam.Parse(pol.String("policy"))
 	require.NoError(t, err)
-	// Exactly two statements: TLS only, and CloudWatch alarms of this account publish.
-	require.Len(t, doc.Statement, 2)
+	// Exactly three statements: TLS only, no principal but the platform's roles publishes,
+	// and CloudWatch alarms of this account publish.
+	require.Len(t, doc.Statement, 3)
 	deny := doc.Statement[0]
 	assert.Equal(t, "Deny", deny.Effect)
 	assert.Equal(t, []string{"*"}, deny.Principal["AWS"])
 	assert.Contains(t, deny.Action, "sns:Publish")
 	assert.Equal(t, []string{"false"}, deny.Condition["Bool"]["aws:SecureTransport"])
-	publish := doc.Statement[1]
+	producers := doc.Statement[1]
+	assert.Equal(t, "Deny", producers.Effect)
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:role/acme-prod-platform-*"}, producers.Condition["ArnNotLike"]["aws:PrincipalArn"])
+	publish := doc.Statement[2]
 	assert.Equal(t, "Allow", publish.Effect)
 	assert.Equal(t, []string{"sns:Publish"}, publish.Action)
 	assert.Equal(t, map[string][]string{"Service": {"cloudwatch.amazonaws.com"}}, publish.Principal)
