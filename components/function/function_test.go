@@ -174,6 +174,19 @@ func TestLogGroup(t *testing.T) {
 	assert.Equal(t, "acme", lg.Inputs["tags"].(map[string]any)["org"])
 }
 
+// In a protected environment a function's logs outlive it: renaming or removing the function
+// leaves its log group (retained, to expire with its retention), and a replacement is not
+// deleted first, which would drop it from the state and lose nothing but the logs.
+func TestLogGroupRetainedWhereProtected(t *testing.T) {
+	s := scopetest.New()
+	s.Protect = true
+	p := run(t, &function.Args{Scope: s})
+	lg := get(t, p, "aws:cloudwatch/logGroup:LogGroup", "api-logs")
+	assert.True(t, lg.RetainOnDelete)
+	assert.False(t, lg.DeleteBeforeReplace)
+	assert.False(t, lg.Protect, "a protected group would stop every rename")
+}
+
 func TestFunctionInputs(t *testing.T) {
 	p := run(t, &function.Args{
 		Description:         "Serves the orders API.",

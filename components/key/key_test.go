@@ -156,8 +156,8 @@ func TestKeyPolicySeparatesAdministrationFromUse(t *testing.T) {
 	}
 	users := doc.Statement[3]
 	assert.Equal(t, map[string]map[string][]string{
-		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::111111111111:role/acme-prod-platform-*"}},
-		"ArnNotLike":   {"aws:PrincipalArn": {"arn:aws:iam::111111111111:role/acme-prod-platform-ci-*"}},
+		"ArnLike":    {"aws:PrincipalArn": {"arn:aws:iam::111111111111:role/acme-prod-platform-*"}},
+		"ArnNotLike": {"aws:PrincipalArn": {"arn:aws:iam::111111111111:role/acme-prod-platform-ci-*"}},
 	}, users.Condition, "the platform's roles use the platform key, but never its CI roles (deploy, preview), whose names share the prefix")
 	assert.Equal(t, []string{breakGlass, deployRole, "arn:aws:iam::111111111111:root"},
 		doc.Statement[0].Condition["ArnEquals"]["aws:PrincipalArn"])

@@ -9,7 +9,8 @@
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
 //     function-own-role, lambda-permission-source, oidc-trust-pinned;
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
-//     stateful-protection (tables and keys in prod, or wherever the plan protects any);
+//     stateful-protection (tables, keys, secrets, dead-letter queues and log groups in prod, or
+//     wherever the plan protects any);
 //   - operations: alarm-coverage, alarm-actions, log-retention, required-tags, function-arm64.
 //
 // Warning findings are reported: function-on-failure (asynchronous callers may be outside
