@@ -7,7 +7,7 @@
 // the extensions a registry uses (a Rule is a value any package can declare). Builtin's
 // error findings fail the plan:
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
-//     function-own-role, lambda-permission-source, oidc-trust-pinned;
+//     function-own-role, lambda-permission-source, oidc-trust-pinned, key-policy-separation;
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
 //     stateful-protection (tables, keys, secrets, dead-letter queues and log groups in prod, or
 //     wherever the plan protects any);
@@ -100,6 +100,7 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		functionOwnRole(),
 		iamNoAWSManagedPolicies(),
 		iamNoWildcards(extra),
+		keyPolicySeparation(),
 		lambdaPermissionSource(),
 		logRetention(),
 		oidcTrust(),
