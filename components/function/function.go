@@ -12,7 +12,8 @@
 //     policy: create streams and put events in its own log group, X-Ray traces, kms:Decrypt
 //     on the scope's key, delivery to the on-failure destination, and Grants; no managed
 //     policies; the scope's permissions boundary, which no hook removes;
-//   - log group `/aws/lambda/<function>` with the scope's retention and key, JSON log format;
+//   - log group `/aws/lambda/<function>` with the scope's retention and key, JSON log format,
+//     retained on delete where the scope protects stateful resources (scope.LogGroup);
 //   - X-Ray tracing active;
 //   - every code change publishes a version; the `live` alias points at the latest one and
 //     is what integrations invoke;
@@ -280,8 +281,8 @@ func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string,
 		la.RetentionInDays = pulumi.Int(s.Scope.Retention())
 		la.KmsKeyId = s.Scope.KeyArn
 	})
-	// Lambda writes to the group by name: a replacement must not coexist with the original.
-	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "logs"), args, parent, pulumi.DeleteBeforeReplace(true))
+	// Lambda writes to the group by name: see Scope.LogGroup for replacement and retention.
+	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "logs"), args, append(s.Scope.LogGroup(), parent)...)
 }
 
 func functionArgs(s settings, fnName string, code deployment, roleArn, logGroup pulumi.StringInput) *lambda.FunctionArgs {

@@ -93,7 +93,7 @@ func executionPolicy(extra ...iam.ParsedStatement) iam.Parsed {
 		{Sid: "SendTraces", Effect: "Allow", Action: []string{"xray:PutTelemetryRecords", "xray:PutTraceSegments"},
 			Resource: []string{"*"}},
 		{Sid: "DecryptEnvironment", Effect: "Allow", Action: []string{"kms:Decrypt"},
-			Resource: []string{scopetest.KeyArn}},
+			Resource: []string{scopetest.KeyArn}, Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"lambda.eu-west-1.amazonaws.com"}}}},
 	}, extra...)}
 }
 
@@ -172,6 +172,19 @@ func TestLogGroup(t *testing.T) {
 	assert.EqualValues(t, 30, lg.Inputs["retentionInDays"])
 	assert.True(t, lg.DeleteBeforeReplace)
 	assert.Equal(t, "acme", lg.Inputs["tags"].(map[string]any)["org"])
+}
+
+// In a protected environment a function's logs outlive it: renaming or removing the function
+// leaves its log group (retained, to expire with its retention), and a replacement is not
+// deleted first, which would drop it from the state and lose nothing but the logs.
+func TestLogGroupRetainedWhereProtected(t *testing.T) {
+	s := scopetest.New()
+	s.Protect = true
+	p := run(t, &function.Args{Scope: s})
+	lg := get(t, p, "aws:cloudwatch/logGroup:LogGroup", "api-logs")
+	assert.True(t, lg.RetainOnDelete)
+	assert.False(t, lg.DeleteBeforeReplace)
+	assert.False(t, lg.Protect, "a protected group would stop every rename")
 }
 
 func TestFunctionInputs(t *testing.T) {
@@ -262,17 +275,18 @@ func TestAsyncInvocation(t *testing.T) {
 }
 
 func TestOnFailurePolicy(t *testing.T) {
-	encrypt := iam.ParsedStatement{Sid: "EncryptFailedEvents", Effect: "Allow",
-		Action: []string{"kms:GenerateDataKey"}, Resource: []string{scopetest.KeyArn}}
 	for _, tc := range []struct {
-		name, dest, action string
-		input              pulumi.StringInput
+		name, dest, action, via string
+		input                   pulumi.StringInput
 	}{
-		{"queue", queueArn, "sqs:SendMessage", pulumi.String(queueArn)},
-		{"topic", topicArn, "sns:Publish", pulumi.String(topicArn)},
-		{"output", queueArn, "sqs:SendMessage", pulumi.String(queueArn).ToStringOutput()},
+		{"queue", queueArn, "sqs:SendMessage", "sqs.eu-west-1.amazonaws.com", pulumi.String(queueArn)},
+		{"topic", topicArn, "sns:Publish", "sns.eu-west-1.amazonaws.com", pulumi.String(topicArn)},
+		{"output", queueArn, "sqs:SendMessage", "sqs.eu-west-1.amazonaws.com", pulumi.String(queueArn).ToStringOutput()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			encrypt := iam.ParsedStatement{Sid: "EncryptFailedEvents", Effect: "Allow",
+				Action: []string{"kms:GenerateDataKey"}, Resource: []string{scopetest.KeyArn},
+				Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {tc.via}}}}
 			p := run(t, &function.Args{OnFailure: tc.input})
 			policy := get(t, p, "aws:iam/rolePolicy:RolePolicy", "api-policy")
 			assert.Equal(t, executionPolicy(

@@ -11,7 +11,8 @@ import (
 )
 
 // executionStatements are what every function may do: write to its own log group (not create
-// groups: the component creates it), send traces, read its encrypted environment.
+// groups: the component creates it), send traces, read its encrypted environment (through
+// Lambda only: the role cannot decrypt anything else the key encrypts with it).
 func executionStatements(logGroupArn pulumi.StringOutput, keyArn pulumi.StringInput) iam.Statements {
 	return iam.Statements{
 		{
@@ -26,27 +27,30 @@ func executionStatements(logGroupArn pulumi.StringOutput, keyArn pulumi.StringIn
 			Resources: []pulumi.StringInput{pulumi.String("*")},
 		},
 		{
-			Sid:       "DecryptEnvironment",
-			Actions:   []string{"kms:Decrypt"},
-			Resources: []pulumi.StringInput{keyArn},
+			Sid:        "DecryptEnvironment",
+			Actions:    []string{"kms:Decrypt"},
+			Resources:  []pulumi.StringInput{keyArn},
+			Conditions: []iam.Condition{iam.ViaService("lambda", keyArn)},
 		},
 	}
 }
 
 // failureStatements let Lambda deliver failed asynchronous events to dest with action.
 // Destinations are encrypted with the scope's key by the platform's queue and topic
-// components, and sending to an encrypted queue or topic needs a data key.
-func failureStatements(action string, dest, keyArn pulumi.StringInput) iam.Statements {
+// components, and sending to an encrypted queue or topic needs a data key, which the
+// destination's service (svc) asks for.
+func failureStatements(svc string, dest, keyArn pulumi.StringInput) iam.Statements {
 	return iam.Statements{
 		{
 			Sid:       "SendFailedEvents",
-			Actions:   []string{action},
+			Actions:   []string{destinationActions()[svc]},
 			Resources: []pulumi.StringInput{dest},
 		},
 		{
-			Sid:       "EncryptFailedEvents",
-			Actions:   []string{"kms:GenerateDataKey"},
-			Resources: []pulumi.StringInput{keyArn},
+			Sid:        "EncryptFailedEvents",
+			Actions:    []string{"kms:GenerateDataKey"},
+			Resources:  []pulumi.StringInput{keyArn},
+			Conditions: []iam.Condition{iam.ViaService(svc, keyArn)},
 		},
 	}
 }
@@ -80,7 +84,7 @@ func rolePolicy(base iam.Statements, onFailure, keyArn pulumi.StringInput, grant
 	docs := make([]any, 0, len(services)+1)
 	docs = append(docs, onFailure)
 	for _, svc := range services {
-		doc, err := iam.Document(slices.Concat(base, failureStatements(destinationActions()[svc], onFailure, keyArn), grants), wildcards...)
+		doc, err := iam.Document(slices.Concat(base, failureStatements(svc, onFailure, keyArn), grants), wildcards...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}

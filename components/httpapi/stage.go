@@ -20,9 +20,9 @@ func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string,
 		la.RetentionInDays = pulumi.Int(s.Scope.Retention())
 		la.KmsKeyId = s.Scope.KeyArn
 	})
-	// The stage writes to the group by ARN, which is its name: a replacement cannot coexist
-	// with the original.
-	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "access-logs"), args, parent, pulumi.DeleteBeforeReplace(true))
+	// The stage writes to the group by ARN, which is its name: see Scope.LogGroup for
+	// replacement and retention.
+	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "access-logs"), args, append(s.Scope.LogGroup(), parent)...)
 }
 
 // newStage creates the `$default` stage: deployed on every change, logging every request,

@@ -1,21 +1,45 @@
 // Package key provides Key: a customer-managed KMS key with automatic rotation, an alias, and a
-// key policy that names exactly who may use it.
+// key policy that separates administering the key from using it.
 //
 // Default settings:
 //   - symmetric encryption key, rotation on, 30-day deletion window;
 //   - alias `alias/<org>-<env>-<context>-<name>`;
-//   - key policy: the account root gets an exact list of administration and use actions (no
-//     `kms:*`), so IAM policies in the account can delegate them; each service listed in
-//     Services gets only the actions that service needs, conditioned on this account;
+//   - key policy, every statement exact (no `kms:*`, no `kms:Get*`):
+//   - administration (iam.KMSAdministrativeActions: describe, enable, disable, rotate, tag,
+//     alias, change the policy, schedule and cancel deletion; nothing cryptographic) for the
+//     administrators (Args.Administrators, by default the environment's CI deploy role
+//     `<org>-<env>-platform-ci-deploy`) and the account's root user;
+//   - administrators use the key only through AWS services, for what a deploy writes
+//     itself: Decrypt, Encrypt and GenerateDataKey through Lambda (a function's environment)
+//     and Secrets Manager (a secret's value), and CreateGrant only for AWS resources
+//     (kms:GrantIsForAWSResource) through DynamoDB and Lambda (a table's, a function's grant);
+//   - the cryptographic actions (Decrypt, Encrypt, GenerateDataKey*, ReEncrypt*) for the
+//     scope's roles, `arn:aws:iam::<account>:role/<org>-<env>-<context>-*`, but never an
+//     administrator whose name shares that prefix;
+//   - each service of Args.Services only for the resources it names: CloudWatch Logs for
+//     its log groups (kms:EncryptionContext:aws:logs:arn), any other service for its
+//     source resources of this account (aws:SourceArn, aws:SourceAccount);
 //   - the scope's tags;
 //   - protect and retainOnDelete when the scope protects stateful resources (data encrypted
 //     with a deleted key is lost).
+//
+// Why this shape. Every statement about principals of the account names the account (its
+// root) as principal and the principals by an aws:PrincipalArn condition. With the account
+// as principal, a principal still needs an IAM allow, so IAM can narrow; with the
+// condition, IAM cannot widen: an administrator of the account with kms:* on "*" in IAM can
+// neither decrypt the context's data nor grant it onward, and another context's roles
+// cannot use the key at all. A key policy must let some principal administer the key, or
+// the key can be repaired only by AWS Support: the administrators and the account's root
+// user (a credential kept locked away) can. Administration includes kms:PutKeyPolicy, so
+// an administrator could rewrite the policy to use the key; that is a change to the key
+// policy, visible in CloudTrail and undone by the next deploy, not a standing permission.
+// KMS also refuses a policy that would keep its author from changing it again, so the
+// principal that deploys a key must be one of its administrators.
 package key
 
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -23,6 +47,7 @@ import (
 
 	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/tokens"
@@ -45,10 +70,15 @@ type Args struct {
 	Scope scope.Scope
 	// Description describes the key in the KMS console. Default: "<scope prefix>-<name> key".
 	Description string
-	// Services are the AWS service principals that may use the key on this account's behalf,
-	// for example sns.amazonaws.com for an encrypted queue that a topic delivers to.
-	// Default: none.
-	Services []iam.Service
+	// Administrators are the ARNs of the roles (in the key's account) that administer the key
+	// and use it only through AWS services, for what a deploy writes; the principal that
+	// deploys the key must be one. Default: the environment's CI deploy role,
+	// arn:aws:iam::<account>:role/<org>-<env>-platform-ci-deploy (contract.DeployRoleName).
+	Administrators []string
+	// Services are the AWS services that may use the key on this account's behalf, each for
+	// the resources it names: CloudWatch Logs for the scope's log groups, SNS for the topics
+	// that deliver to the scope's encrypted queues. Default: none.
+	Services []Service
 	// DeletionWindowDays is how long a deleted key can still be recovered, 7 to 30.
 	// Default: 30.
 	DeletionWindowDays int
@@ -79,21 +109,6 @@ type Key struct {
 	name string
 }
 
-// rootActions are what the account root may do with the key: administration and use, listed
-// exactly so that no statement carries `kms:*`.
-func rootActions() []string {
-	return []string{
-		"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
-		"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey",
-		"kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
-		"kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants",
-		"kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
-		"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:RetireGrant", "kms:RevokeGrant",
-		"kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource",
-		"kms:UpdateAlias", "kms:UpdateKeyDescription",
-	}
-}
-
 // Validate reports every problem with args at once.
 func (a *Args) Validate() error {
 	var errs []error
@@ -104,9 +119,19 @@ func (a *Args) Validate() error {
 		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is not between %d and %d",
 			a.DeletionWindowDays, minDeletionWindowDays, maxDeletionWindowDays))
 	}
+	errs = append(errs, validateAdministrators(a.Administrators)...)
 	for i, s := range a.Services {
-		if s == "" {
-			errs = append(errs, fmt.Errorf("Services[%d]: empty service principal", i))
+		if s.Principal == "" {
+			errs = append(errs, fmt.Errorf("Services[%d].Principal: empty service principal", i))
+		}
+		if len(s.SourceArns) == 0 {
+			errs = append(errs, fmt.Errorf("Services[%d].SourceArns: none given; without them any resource of any account could make %q use the key",
+				i, s.Principal))
+		}
+		for j, arn := range s.SourceArns {
+			if arn == nil {
+				errs = append(errs, fmt.Errorf("Services[%d].SourceArns[%d]: is nil", i, j))
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -146,7 +171,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("key %q: reading the region: %w", name, err)
 	}
-	policy, err := iam.KeyPolicy(keyStatements(identity.AccountId, region.Name, a.Services))
+	admins := a.Administrators
+	if len(admins) == 0 {
+		admins = defaultAdministrators(identity.AccountId, a.Scope.Naming.Org, a.Scope.Naming.Env)
+	}
+	if err := checkAdministrators(admins, identity.AccountId); err != nil {
+		return nil, fmt.Errorf("key %q: %w", name, err)
+	}
+	policy, err := iam.KeyPolicy(keyStatements(policyArgs{
+		account: identity.AccountId, region: region.Name, admins: admins, services: a.Services,
+		users:   fmt.Sprintf("arn:aws:iam::%s:role/%s-*", identity.AccountId, a.Scope.Naming.Prefix()),
+		ciRoles: fmt.Sprintf("arn:aws:iam::%s:role/%s-*", identity.AccountId, contract.CIRolePrefix(a.Scope.Naming.Org, a.Scope.Naming.Env)),
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("key %q: key policy: %w", name, err)
 	}
@@ -182,69 +218,28 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return k, nil
 }
 
-// keyStatements is the key policy: the root statement plus one per service.
-func keyStatements(account, region string, services []iam.Service) iam.Statements {
-	root := pulumi.Sprintf("arn:aws:iam::%s:root", account)
-	stmts := iam.Statements{{
-		Sid:        "AccountAdministersAndDelegates",
-		Principals: []iam.Principal{{Type: "AWS", Identifiers: []pulumi.StringInput{root}}},
-		Actions:    rootActions(),
-		Resources:  []pulumi.StringInput{pulumi.String("*")},
-	}}
-	sorted := slices.Clone(services)
-	slices.Sort(sorted)
-	for _, svc := range slices.Compact(sorted) {
-		stmts = append(stmts, serviceStatement(svc, account, region))
-	}
-	return stmts
+// AllowEncrypt grants encrypting and decrypting data with the key: through the AWS
+// services named in via (kms:ViaService, "secretsmanager" for a secret's value), or directly
+// when via is empty, for a handler that encrypts data itself.
+func (k *Key) AllowEncrypt(via ...string) iam.Statements {
+	return k.grant("Encrypt", []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, via)
 }
 
-// serviceStatement grants a service principal what it needs to encrypt with the key on this
-// account's behalf. CloudWatch Logs encrypts log data and binds its use to this account's
-// log groups through the encryption context; other services only generate and read data keys.
-func serviceStatement(svc iam.Service, account, region string) iam.Statement {
-	s := iam.Statement{
-		Sid:        "Service" + sidSafe(string(svc)),
-		Principals: []iam.Principal{{Type: "Service", Identifiers: []pulumi.StringInput{pulumi.String(string(svc))}}},
-		Actions:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
-		Resources:  []pulumi.StringInput{pulumi.String("*")},
-		Conditions: []iam.Condition{{Test: "StringEquals", Variable: "aws:SourceAccount",
-			Values: []pulumi.StringInput{pulumi.String(account)}}},
-	}
-	if svc == iam.LogsService(region) {
-		s.Actions = []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
-			"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"}
-		s.Conditions = []iam.Condition{{Test: "ArnLike", Variable: "kms:EncryptionContext:aws:logs:arn",
-			Values: []pulumi.StringInput{pulumi.Sprintf("arn:aws:logs:%s:%s:log-group:*", region, account)}}}
-	}
-	return s
+// AllowDecrypt grants decrypting data encrypted with the key: through the AWS services
+// named in via (kms:ViaService), or directly when via is empty.
+func (k *Key) AllowDecrypt(via ...string) iam.Statements {
+	return k.grant("Decrypt", []string{"kms:Decrypt"}, via)
 }
 
-// sidSafe keeps the letters and digits of s: statement ids allow nothing else.
-func sidSafe(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			out = append(out, r)
+// grant is a grant of actions on the key, through the services of via, if any.
+func (k *Key) grant(what string, actions, via []string) iam.Statements {
+	st := iam.Statement{Sid: iam.GrantSid(TypeToken, k.name, what), Actions: actions, Resources: []pulumi.StringInput{k.Arn}}
+	if len(via) > 0 {
+		endpoints := make([]pulumi.StringInput, len(via))
+		for i, svc := range via {
+			endpoints[i] = iam.ViaService(svc, k.Arn).Values[0]
 		}
+		st.Conditions = []iam.Condition{{Test: "StringEquals", Variable: "kms:ViaService", Values: endpoints}}
 	}
-	return string(out)
-}
-
-// AllowEncrypt grants encrypting and decrypting data with the key.
-func (k *Key) AllowEncrypt() iam.Statements {
-	return iam.Statements{{
-		Sid:       iam.GrantSid(TypeToken, k.name, "Encrypt"),
-		Actions:   []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"},
-		Resources: []pulumi.StringInput{k.Arn},
-	}}
-}
-
-// AllowDecrypt grants decrypting data encrypted with the key.
-func (k *Key) AllowDecrypt() iam.Statements {
-	return iam.Statements{{
-		Sid:       iam.GrantSid(TypeToken, k.name, "Decrypt"),
-		Actions:   []string{"kms:Decrypt"},
-		Resources: []pulumi.StringInput{k.Arn},
-	}}
+	return iam.Statements{st}
 }

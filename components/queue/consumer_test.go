@@ -71,7 +71,7 @@ func TestConsumerMapsTheQueueToTheAlias(t *testing.T) {
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
 		{Sid: "QueueJobsConsume", Effect: "Allow", Action: []string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
 			"sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, Resource: []string{arnPrefix + "acme-dev-orders-jobs"}},
-		{Sid: "QueueJobsConsumeKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{scopeKeyArn}},
+		{Sid: "QueueJobsConsumeKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{scopeKeyArn}, Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"sqs.eu-west-1.amazonaws.com"}}}},
 	}}, parsePolicy(t, grant, "policy"))
 	assert.True(t, slices.Contains(m.Dependencies, grant.URN), "the mapping waits for the grant: %v", m.Dependencies)
 	var policies []string

@@ -290,12 +290,14 @@ func (q *Queue) AllowConsume() iam.Statements {
 }
 
 // key returns the statement of a grant on the queue's key, or none when the queue is an
-// Existing one whose key was not given.
+// Existing one whose key was not given. It holds only through SQS (kms:ViaService): sending
+// to the queue does not let the role decrypt the context's other data.
 func (q *Queue) key(what string, actions ...string) iam.Statements {
 	if q.scope.KeyArn == nil {
 		return nil
 	}
-	return iam.Statements{{Sid: q.sid(what), Actions: actions, Resources: []pulumi.StringInput{q.scope.KeyArn}}}
+	return iam.Statements{{Sid: q.sid(what), Actions: actions, Resources: []pulumi.StringInput{q.scope.KeyArn},
+		Conditions: []iam.Condition{iam.ViaService("sqs", q.scope.KeyArn)}}}
 }
 
 // Widgets returns the queue's graph on its service's dashboard: messages sent, visible and

@@ -4,7 +4,9 @@
 // Default settings:
 //   - time zone UTC, stated explicitly on the schedule; no flexible window; enabled;
 //   - target: the function's `live` alias, payload none;
-//   - its own role, trusted by scheduler.amazonaws.com for this account only, allowed
+//   - its own role, trusted by scheduler.amazonaws.com for this account's schedule group of
+//     the schedule only (aws:SourceAccount, aws:SourceArn: the group, as EventBridge
+//     Scheduler's confused deputy guidance says; `default` unless a hook sets GroupName), allowed
 //     exactly lambda:InvokeFunction on the alias, sqs:SendMessage on its dead-letter queue
 //     and the KMS actions that sending to the encrypted queue needs; the scope's permissions
 //     boundary, which no hook removes;
@@ -118,6 +120,7 @@ const (
 	defaultTimeZone             = "UTC"
 	flexibleOff, flexibleOn     = "OFF", "FLEXIBLE"
 	stateEnabled, stateDisabled = "ENABLED", "DISABLED"
+	defaultGroup                = "default"
 )
 
 // Validate reports every problem with args at once.
@@ -223,7 +226,12 @@ func (sch *Schedule) children(ctx *pulumi.Context, name string, s settings) erro
 	if err != nil {
 		return fmt.Errorf("reading the account: %w", err)
 	}
-	if sch.Role, err = newRole(ctx, name, s, identity.AccountId, parent); err != nil {
+	region, err := aws.GetRegion(ctx, nil, parent)
+	if err != nil {
+		return fmt.Errorf("reading the region: %w", err)
+	}
+	args := scheduleArgs(name, s, sch.DeadLetterQueue.Arn)
+	if sch.Role, err = newRole(ctx, name, s, identity.AccountId, groupArn(args.GroupName, region.Name, identity.AccountId), parent); err != nil {
 		return fmt.Errorf("role: %w", err)
 	}
 	doc, err := iam.Document(roleStatements(s.Function.AliasArn, sch.DeadLetterQueue.Arn, s.Scope.KeyArn))
@@ -238,11 +246,22 @@ func (sch *Schedule) children(ctx *pulumi.Context, name string, s settings) erro
 	if err != nil {
 		return fmt.Errorf("role policy: %w", err)
 	}
+	// The target is owned like the rest; it names the role, which the target's group scopes.
+	target := args.Target.(*scheduler.ScheduleTargetArgs)
+	target.RoleArn = sch.Role.Arn
+	// Scheduler checks that it can assume the role when the schedule is created.
+	sch.Schedule, err = scheduler.NewSchedule(ctx, name, args, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
+	return err
+}
+
+// scheduleArgs are the schedule's arguments, hooks applied and owned fields re-applied, but
+// for the target's role, which is created after them: its trust names the schedule's group.
+func scheduleArgs(name string, s settings, deadLetterArn pulumi.StringInput) *scheduler.ScheduleArgs {
 	args := &scheduler.ScheduleArgs{}
 	if s.Description != "" {
 		args.Description = pulumi.String(s.Description)
 	}
-	override.Apply(args, s.Overrides.Schedule, func(args *scheduler.ScheduleArgs) {
+	return override.Apply(args, s.Overrides.Schedule, func(args *scheduler.ScheduleArgs) {
 		args.Name = pulumi.String(s.Scope.Name(naming.Schedule, name))
 		args.NamePrefix = nil
 		args.ScheduleExpression = pulumi.String(s.Expression)
@@ -250,22 +269,33 @@ func (sch *Schedule) children(ctx *pulumi.Context, name string, s settings) erro
 		args.State = pulumi.String(state(s.enabled))
 		args.FlexibleTimeWindow = flexibleWindow(s.FlexibleWindow)
 		target := &scheduler.ScheduleTargetArgs{
-			Arn:     s.Function.AliasArn,
-			RoleArn: sch.Role.Arn,
+			Arn: s.Function.AliasArn,
 			RetryPolicy: &scheduler.ScheduleTargetRetryPolicyArgs{
 				MaximumRetryAttempts:     pulumi.Int(s.retries),
 				MaximumEventAgeInSeconds: pulumi.Int(int(s.MaxEventAge / time.Second)),
 			},
-			DeadLetterConfig: &scheduler.ScheduleTargetDeadLetterConfigArgs{Arn: sch.DeadLetterQueue.Arn},
+			DeadLetterConfig: &scheduler.ScheduleTargetDeadLetterConfigArgs{Arn: deadLetterArn},
 		}
 		if s.Input != "" {
 			target.Input = pulumi.String(s.Input)
 		}
 		args.Target = target
 	})
-	// Scheduler checks that it can assume the role when the schedule is created.
-	sch.Schedule, err = scheduler.NewSchedule(ctx, name, args, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
-	return err
+}
+
+// groupArn is the ARN of the schedule group named group (Scheduler's "default" when nil),
+// the resource EventBridge Scheduler names as aws:SourceArn when it assumes a role.
+func groupArn(group pulumi.StringPtrInput, region, account string) pulumi.StringOutput {
+	if group == nil {
+		group = pulumi.StringPtr(defaultGroup)
+	}
+	return group.ToStringPtrOutput().ApplyT(func(g *string) string {
+		name := defaultGroup
+		if g != nil && *g != "" {
+			name = *g
+		}
+		return fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule-group/%s", region, account, name)
+	}).(pulumi.StringOutput)
 }
 
 func state(enabled bool) string {
@@ -285,8 +315,11 @@ func flexibleWindow(d time.Duration) *scheduler.ScheduleFlexibleTimeWindowArgs {
 	}
 }
 
-func newRole(ctx *pulumi.Context, name string, s settings, account string, parent pulumi.ResourceOption) (*awsiam.Role, error) {
-	trust, err := iam.AssumeRole(iam.ServiceScheduler, pulumi.String(account))
+// newRole creates the role Scheduler assumes, for the schedules of group only: another
+// schedule of the account can pass the role only from that group, and one of another
+// account not at all.
+func newRole(ctx *pulumi.Context, name string, s settings, account string, group pulumi.StringInput, parent pulumi.ResourceOption) (*awsiam.Role, error) {
+	trust, err := iam.AssumeRole(iam.ServiceScheduler, pulumi.String(account), group)
 	if err != nil {
 		return nil, err
 	}
@@ -306,11 +339,12 @@ func newRole(ctx *pulumi.Context, name string, s settings, account string, paren
 }
 
 // roleStatements are all the role may do: invoke the alias and dead-letter failed events.
-// Sending to a KMS-encrypted queue needs a data key, and Decrypt to check it.
+// Sending to a KMS-encrypted queue needs a data key, and Decrypt to check it, through SQS only.
 func roleStatements(aliasArn, queueArn, keyArn pulumi.StringInput) iam.Statements {
 	return iam.Statements{
 		{Sid: "InvokeFunction", Actions: []string{"lambda:InvokeFunction"}, Resources: []pulumi.StringInput{aliasArn}},
 		{Sid: "DeadLetter", Actions: []string{"sqs:SendMessage"}, Resources: []pulumi.StringInput{queueArn}},
-		{Sid: "EncryptDeadLetters", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{keyArn}},
+		{Sid: "EncryptDeadLetters", Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{keyArn},
+			Conditions: []iam.Condition{iam.ViaService("sqs", keyArn)}},
 	}
 }

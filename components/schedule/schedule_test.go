@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/scheduler"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -136,8 +137,11 @@ func TestRole(t *testing.T) {
 		Effect:    "Allow",
 		Principal: map[string][]string{"Service": {"scheduler.amazonaws.com"}},
 		Action:    []string{"sts:AssumeRole"},
-		Condition: map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {plan.DefaultAccount}}},
-	}}}, parse(t, role, "assumeRolePolicy"))
+		Condition: map[string]map[string][]string{
+			"StringEquals": {"aws:SourceAccount": {plan.DefaultAccount}},
+			"ArnEquals":    {"aws:SourceArn": {"arn:aws:scheduler:eu-west-1:" + plan.DefaultAccount + ":schedule-group/default"}},
+		},
+	}}}, parse(t, role, "assumeRolePolicy"), "only schedules of the schedule's group (the confused deputy guidance: a group, never a schedule)")
 
 	policy := get(t, p, "aws:iam/rolePolicy:RolePolicy", "nightly-policy")
 	assert.Equal(t, roleName, policy.Inputs["role"])
@@ -145,8 +149,21 @@ func TestRole(t *testing.T) {
 		{Sid: "InvokeFunction", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{aliasArn}},
 		{Sid: "DeadLetter", Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{dlqArn}},
 		{Sid: "EncryptDeadLetters", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"},
-			Resource: []string{scopetest.KeyArn}},
+			Resource:  []string{scopetest.KeyArn},
+			Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"sqs.eu-west-1.amazonaws.com"}}}},
 	}}, parse(t, policy, "policy"))
+}
+
+// A schedule in its own group (set by a hook) gets a role only that group's schedules may use.
+func TestRoleTrustsTheSchedulesGroup(t *testing.T) {
+	p := run(t, func(a *schedule.Args) {
+		a.Overrides.Schedule = func(s *scheduler.ScheduleArgs) { s.GroupName = pulumi.String("acme-dev-orders") }
+	})
+	trust := parse(t, get(t, p, "aws:iam/role:Role", "nightly-role"), "assumeRolePolicy")
+	assert.Equal(t, []string{"arn:aws:scheduler:eu-west-1:" + plan.DefaultAccount + ":schedule-group/acme-dev-orders"},
+		trust.Statement[0].Condition["ArnEquals"]["aws:SourceArn"])
+	target := get(t, p, "aws:scheduler/schedule:Schedule", "nightly").Inputs["target"].(map[string]any)
+	assert.Equal(t, get(t, p, "aws:iam/role:Role", "nightly-role").Outputs["arn"], target["roleArn"], "the target still names the role")
 }
 
 func TestDeadLetterQueue(t *testing.T) {

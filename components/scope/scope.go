@@ -123,6 +123,22 @@ func (s Scope) TagMap() pulumi.StringMap {
 	return pulumi.ToStringMap(s.Tags)
 }
 
+// LogGroup returns the resource options of a log group with a fixed name. Where the scope
+// protects stateful resources, the group is retained on delete: renaming or removing a
+// function or an API leaves its logs in place, to expire with their retention. It is not
+// deleted before replacement there: a replacement under the same name cannot succeed while
+// the retained group exists, and creating first fails with the group still in the state,
+// where deleting (releasing) first would drop it from the state and then fail. Elsewhere the
+// group is deleted before it is replaced, since the writer finds it by name and a
+// replacement cannot coexist with it. It is never protected: a protected group would stop
+// every rename.
+func (s Scope) LogGroup() []pulumi.ResourceOption {
+	if s.Protect {
+		return []pulumi.ResourceOption{pulumi.RetainOnDelete(true)}
+	}
+	return []pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true)}
+}
+
 // Stateful returns the resource options of a stateful child: protected and retained on
 // delete when the scope protects stateful resources.
 func (s Scope) Stateful() []pulumi.ResourceOption {

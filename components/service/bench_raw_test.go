@@ -245,7 +245,7 @@ func (r *rawContext) function(name, codeHash string, failuresArn, tableArn pulum
 	}
 	logs, err := cloudwatch.NewLogGroup(r.ctx, name+"-logs", &cloudwatch.LogGroupArgs{
 		Name: pulumi.String("/aws/lambda/" + physical), RetentionInDays: pulumi.Int(30), KmsKeyId: r.keyArn, Tags: r.tags,
-	}, pulumi.DeleteBeforeReplace(true))
+	}, pulumi.RetainOnDelete(true))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -337,7 +337,7 @@ func (r *rawContext) api(name string, platform *pulumi.StackReference) (*apigate
 	logs, err := cloudwatch.NewLogGroup(r.ctx, name+"-access-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/aws/apigateway/" + r.prefix + "-" + name + "/access"),
 		RetentionInDays: pulumi.Int(30), KmsKeyId: r.keyArn, Tags: r.tags,
-	}, pulumi.DeleteBeforeReplace(true))
+	}, pulumi.RetainOnDelete(true))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -4,9 +4,12 @@
 // them; a component the service has no method for (an extension's) joins it through Add.
 //
 // Default settings:
-//   - a KMS key of the context (rotation on; key policy: the account root with exact actions,
-//     CloudWatch Logs of this region for log groups, SNS for queues that topics deliver to),
-//     protected in environments that protect stateful resources;
+//   - a KMS key of the context (components/key: rotation on; administered by
+//     Args.KeyAdministrators, by default the environment's CI deploy role; used by the
+//     context's roles only; CloudWatch Logs of this region for the context's log groups,
+//     `/aws/lambda/<org>-<env>-<context>-*` and `/aws/apigateway/<org>-<env>-<context>-*`;
+//     SNS for the environment's topics, `<org>-<env>-*`, which deliver to the context's
+//     encrypted queues), protected in environments that protect stateful resources;
 //   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
 //     key, its alarms sent to the platform alarm topic;
 //   - the platform stack's outputs (alarm topic, JWT issuer and audiences, permissions
@@ -65,6 +68,10 @@ type Args struct {
 	// Protect protects and retains stateful members (key, tables) and turns on deletion
 	// protection. Default: false.
 	Protect bool
+	// KeyAdministrators are the ARNs of the roles that administer the context's KMS key
+	// (components/key, Args.Administrators); the principal that deploys the context must be
+	// one. Default: the environment's CI deploy role.
+	KeyAdministrators []string
 	// HandlersDir holds one Go main package per function, named after the function.
 	// Default: `handlers` in the project directory (project.Dir).
 	HandlersDir string
@@ -141,13 +148,17 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("service %q: reading the region: %w", name, err)
 	}
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("service %q: reading the account: %w", name, err)
+	}
 	// The members' scope, completed below with the key and the platform's alarm topic.
 	sc := scope.Scope{Naming: args.Naming, Tags: args.Tags, LogRetentionDays: args.LogRetentionDays, Protect: args.Protect}
 	s.Key, err = key.New(ctx, "key", &key.Args{
-		Scope:       sc,
-		Description: args.Naming.Prefix() + " data",
-		// Log groups and queues that topics deliver to are encrypted with this key.
-		Services: []iam.Service{iam.LogsService(region.Name), iam.ServiceSNS},
+		Scope:          sc,
+		Description:    args.Naming.Prefix() + " data",
+		Administrators: args.KeyAdministrators,
+		Services:       keyServices(args.Naming, region.Name, identity.AccountId),
 	}, pulumi.Parent(s))
 	if err != nil {
 		return nil, fmt.Errorf("service %q: %w", name, err)
@@ -164,6 +175,24 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	sc.PermissionsBoundaryArn = platform.String(contract.PermissionsBoundaryArn)
 	s.Scope = sc
 	return s, nil
+}
+
+// keyServices are the AWS services that use the context's key: CloudWatch Logs for the log
+// groups of the context's functions and HTTP APIs, and SNS to deliver to the context's
+// encrypted queues (queue subscriptions and function subscriptions' dead-letter queues).
+// SNS's topics are this environment's, not the exact topics the queues subscribe to: the key
+// exists before any subscription, and a context subscribes to other contexts' topics. Each
+// queue's policy names its exact topics (aws:SourceArn), and SNS must pass it before it
+// uses the key.
+func keyServices(n naming.Scope, region, account string) []key.Service {
+	logGroup := func(prefix string) pulumi.StringInput {
+		return pulumi.Sprintf("arn:aws:logs:%s:%s:log-group:%s%s-*", region, account, prefix, n.Prefix())
+	}
+	return []key.Service{
+		{Principal: iam.LogsService(region), SourceArns: []pulumi.StringInput{logGroup("/aws/lambda/"), logGroup("/aws/apigateway/")}},
+		{Principal: iam.ServiceSNS, SourceArns: []pulumi.StringInput{
+			pulumi.Sprintf("arn:aws:sns:%s:%s:%s-%s-*", region, account, n.Org, n.Env)}},
+	}
 }
 
 // Function creates a function of the context. Scope is filled in; Source defaults to the

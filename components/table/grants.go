@@ -29,14 +29,14 @@ func streamActions() []string {
 }
 
 // The KMS actions on the scope's key. With a customer managed key, DynamoDB uses the key on
-// the caller's behalf, and the platform's key policy delegates its use to IAM (it has no
-// kms:ViaService statement for every principal of the account), so a caller needs the
-// actions in its own policy. Reading needs kms:Decrypt (of the table key). Writing also
-// gets kms:Encrypt and kms:GenerateDataKey, which AWS's key policy for DynamoDB callers
-// includes, so that a table key DynamoDB renews during a write cannot fail it; the caller
-// never needs kms:DescribeKey or kms:CreateGrant, which only creating or re-keying the table
-// (the deployer) uses. No kms:ViaService condition is added: the functions' other grants
-// already use the same key directly, so it would narrow nothing.
+// the caller's behalf, and the context's key policy lets the context's roles use it (and
+// nobody else of the account), so a caller needs the actions in its own policy. Reading needs
+// kms:Decrypt (of the table key). Writing also gets kms:Encrypt and kms:GenerateDataKey,
+// which AWS's key policy for DynamoDB callers includes, so that a table key DynamoDB renews
+// during a write cannot fail it; the caller never needs kms:DescribeKey or kms:CreateGrant,
+// which only creating or re-keying the table (the deployer) uses. The actions hold only
+// through DynamoDB (kms:ViaService; stream records too): a grant to read a table does not
+// let the role decrypt the context's other data with the same key.
 func readKeyActions() []string { return []string{"kms:Decrypt"} }
 
 func writeKeyActions() []string { return []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"} }
@@ -95,7 +95,8 @@ func (t *Table) key(what string, actions []string) iam.Statements {
 	if t.keyArn == nil {
 		return nil
 	}
-	return iam.Statements{{Sid: t.sid(what), Actions: slices.Clone(actions), Resources: []pulumi.StringInput{t.keyArn}}}
+	return iam.Statements{{Sid: t.sid(what), Actions: slices.Clone(actions), Resources: []pulumi.StringInput{t.keyArn},
+		Conditions: []iam.Condition{iam.ViaService("dynamodb", t.keyArn)}}}
 }
 
 // invalid returns the statement of a grant that cannot be made, carrying why.

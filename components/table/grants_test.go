@@ -50,7 +50,8 @@ var (
 		"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"}
 	writeTable = []string{"dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
 		"dynamodb:PutItem", "dynamodb:UpdateItem"}
-	key = []string{scopetest.KeyArn}
+	key         = []string{scopetest.KeyArn}
+	viaDynamoDB = map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"dynamodb.eu-west-1.amazonaws.com"}}}
 )
 
 func TestGrants(t *testing.T) {
@@ -73,12 +74,12 @@ func TestGrants(t *testing.T) {
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersRead", Effect: "Allow", Action: readTable, Resource: []string{tableArn}},
 		{Sid: "TableOrdersReadIndexes", Effect: "Allow", Action: []string{"dynamodb:Query", "dynamodb:Scan"}, Resource: indexes},
-		{Sid: "TableOrdersReadKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+		{Sid: "TableOrdersReadKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["read"].Statement)
 
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersWrite", Effect: "Allow", Action: writeTable, Resource: []string{tableArn}},
-		{Sid: "TableOrdersWriteKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key},
+		{Sid: "TableOrdersWriteKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["write"].Statement, "writes need no index ARN")
 
 	union := slices.Concat(readTable, writeTable)
@@ -86,7 +87,7 @@ func TestGrants(t *testing.T) {
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersReadWrite", Effect: "Allow", Action: slices.Compact(union), Resource: []string{tableArn}},
 		{Sid: "TableOrdersReadWriteIndexes", Effect: "Allow", Action: []string{"dynamodb:Query", "dynamodb:Scan"}, Resource: indexes},
-		{Sid: "TableOrdersReadWriteKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key},
+		{Sid: "TableOrdersReadWriteKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["readWrite"].Statement)
 
 	assert.Equal(t, []iam.ParsedStatement{
@@ -95,7 +96,7 @@ func TestGrants(t *testing.T) {
 			Resource: []string{streamArn}},
 		{Sid: "TableOrdersStreamList", Effect: "Allow", Action: []string{"dynamodb:ListStreams"},
 			Resource: []string{tableArn + "/stream/*"}},
-		{Sid: "TableOrdersStreamKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+		{Sid: "TableOrdersStreamKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["stream"].Statement)
 
 	for name, doc := range docs {
@@ -110,7 +111,7 @@ func TestGrantsWithoutIndexes(t *testing.T) {
 		map[string]func(*table.Table) iam.Statements{"read": (*table.Table).AllowRead})
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersRead", Effect: "Allow", Action: readTable, Resource: []string{tableArn}},
-		{Sid: "TableOrdersReadKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+		{Sid: "TableOrdersReadKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["read"].Statement)
 }
 
@@ -172,16 +173,16 @@ func TestAllowExactOperations(t *testing.T) {
 	})
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersOps", Effect: "Allow", Action: []string{"dynamodb:GetItem"}, Resource: []string{arn}},
-		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["get"].Statement)
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersIndexOps", Effect: "Allow", Action: []string{"dynamodb:Query"}, Resource: []string{arn + "/index/byCustomer"}},
-		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key},
+		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["index"].Statement)
 	assert.Equal(t, []iam.ParsedStatement{
 		{Sid: "TableOrdersOps", Effect: "Allow", Action: []string{"dynamodb:GetItem", "dynamodb:PutItem"}, Resource: []string{arn}},
 		{Sid: "TableOrdersIndexOps", Effect: "Allow", Action: []string{"dynamodb:Query"}, Resource: []string{arn + "/index/byCustomer"}},
-		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key},
+		{Sid: "TableOrdersOpsKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"}, Resource: key, Condition: viaDynamoDB},
 	}, docs["register"].Statement)
 }
 

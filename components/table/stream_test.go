@@ -89,9 +89,9 @@ func TestStreamConsumerMapsTheStreamToTheAlias(t *testing.T) {
 		{Sid: "TableOrdersStreamRead", Effect: "Allow", Action: []string{"dynamodb:DescribeStream", "dynamodb:GetRecords",
 			"dynamodb:GetShardIterator"}, Resource: []string{streamArn}},
 		{Sid: "TableOrdersStreamList", Effect: "Allow", Action: []string{"dynamodb:ListStreams"}, Resource: []string{tableArn + "/stream/*"}},
-		{Sid: "TableOrdersStreamKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{keyArn}},
+		{Sid: "TableOrdersStreamKey", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{keyArn}, Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"dynamodb.eu-west-1.amazonaws.com"}}}},
 		{Sid: "QueueFailedSend", Effect: "Allow", Action: []string{"sqs:SendMessage"}, Resource: []string{failedArn}},
-		{Sid: "QueueFailedSendKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{keyArn}},
+		{Sid: "QueueFailedSendKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{keyArn}, Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"sqs.eu-west-1.amazonaws.com"}}}},
 	}, doc.Statement)
 	assert.True(t, slices.Contains(m.Dependencies, grant.URN), "the mapping waits for the grant: %v", m.Dependencies)
 

@@ -95,6 +95,23 @@ func topicTLSOnly(arn string) iam.ParsedStatement {
 	}
 }
 
+// producersOnly is the statement that denies publishing to every principal but the context's
+// roles (acme-dev-orders-*) and the named publishers.
+func producersOnly(arn string, publishers ...string) iam.ParsedStatement {
+	allowed := append([]string{"arn:aws:iam::111111111111:role/acme-dev-orders-*"}, publishers...)
+	slices.Sort(allowed)
+	return iam.ParsedStatement{
+		Sid: "DenyPublishOutsideProducers", Effect: "Deny",
+		Principal: map[string][]string{"AWS": {"*"}},
+		Action:    []string{"sns:Publish"},
+		Resource:  []string{arn},
+		Condition: map[string]map[string][]string{
+			"ArnNotLike": {"aws:PrincipalArn": allowed},
+			"Bool":       {"aws:PrincipalIsAWSService": {"false"}},
+		},
+	}
+}
+
 // queuePolicy is the expected policy of a queue that the topics may deliver to.
 func queuePolicy(arn string, topics ...string) iam.Parsed {
 	deny := func(sid string, actions ...string) iam.ParsedStatement {

@@ -7,9 +7,12 @@
 //   - name `<org>-<env>-<context>-<name>`, the scope's tags;
 //   - encrypted with the scope's KMS key;
 //   - one topic policy, owned by the Topic: it denies every listed SNS action to anyone not
-//     using TLS (aws:SecureTransport false) and allows sns:Publish to the principals in
-//     Args.Publishers and to the AWS services in Args.ServicePublishers on behalf of one
-//     account (aws:SourceAccount), nobody else;
+//     using TLS (aws:SecureTransport false); it denies sns:Publish to every principal but the
+//     producing context's roles (`arn:aws:iam::<account>:role/<org>-<env>-<context>-*`) and
+//     the principals in Args.Publishers, whatever their IAM policies allow (aws:PrincipalArn),
+//     so that another context's role, an administrator or a user of the account cannot
+//     forge the context's events; and it allows sns:Publish to Args.Publishers and to the
+//     AWS services in Args.ServicePublishers on behalf of one account (aws:SourceAccount);
 //   - subscriptions deliver raw messages, optionally filtered on the message attribute
 //     `type`; a function subscription has its own encrypted dead-letter queue, alarmed when
 //     not empty.
@@ -31,6 +34,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -56,12 +60,11 @@ type Args struct {
 	// it can then deliver only to SQS queues. Default: false.
 	FIFO bool
 	// Publishers are IAM principal ARNs (roles or users) that the topic policy allows to call
-	// sns:Publish. It adds publishers and denies nobody: a principal of this account may
-	// publish when either its own IAM policy or the topic policy allows it, so the platform's
-	// functions need only AllowPublish and no entry here. A principal of another account
-	// needs both an entry here and an IAM allow in its account, and its use of the scope's
-	// key must be allowed by the key policy. Principals not listed and without an IAM allow
-	// in this account cannot publish. At most 200. Default: none.
+	// sns:Publish besides the scope's roles, which publish with their own IAM allow
+	// (AllowPublish) and need no entry here. Every other principal is denied sns:Publish,
+	// whatever its IAM policy says. A principal of another account needs both an entry here
+	// and an IAM allow in its account, and its use of the scope's key must be allowed by the
+	// key policy. At most 200. Default: none.
 	Publishers []pulumi.StringInput
 	// ServicePublishers are the AWS services the topic policy allows to call sns:Publish,
 	// each only on behalf of one account's resources (CloudWatch alarms of this account, for
@@ -201,7 +204,12 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("topic %q: %w", name, err)
 	}
 
-	doc, err := iam.Document(topicStatements(t.Topic.Arn, a.Publishers, a.ServicePublishers))
+	identity, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(t))
+	if err != nil {
+		return nil, fmt.Errorf("topic %q: reading the account: %w", name, err)
+	}
+	producers := fmt.Sprintf("arn:aws:iam::%s:role/%s-*", identity.AccountId, a.Scope.Naming.Prefix())
+	doc, err := iam.Document(topicStatements(t.Topic.Arn, producers, a.Publishers, a.ServicePublishers))
 	if err != nil {
 		return nil, fmt.Errorf("topic %q: topic policy: %w", name, err)
 	}
@@ -229,17 +237,31 @@ func insecureActions() []string {
 	}
 }
 
-// topicStatements is the topic policy: TLS only, and sns:Publish for the named publishers
-// and services. SNS wants a Sid on every statement.
-func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInput, services []ServicePublisher) iam.Statements {
+// topicStatements is the topic policy: TLS only, sns:Publish denied to every principal but
+// the producers (the ArnLike pattern of the scope's roles) and the named publishers, and
+// allowed to the named publishers and services. SNS wants a Sid on every statement.
+func topicStatements(topicArn pulumi.StringInput, producers string, publishers []pulumi.StringInput, services []ServicePublisher) iam.Statements {
+	everyone := []iam.Principal{{Type: iam.PrincipalAWS, Identifiers: []pulumi.StringInput{pulumi.String("*")}}}
 	stmts := iam.Statements{{
 		Sid:        "DenyInsecureTransport",
 		Effect:     iam.Deny,
-		Principals: []iam.Principal{{Type: iam.PrincipalAWS, Identifiers: []pulumi.StringInput{pulumi.String("*")}}},
+		Principals: everyone,
 		Actions:    insecureActions(),
 		Resources:  []pulumi.StringInput{topicArn},
 		Conditions: []iam.Condition{{Test: "Bool", Variable: "aws:SecureTransport",
 			Values: []pulumi.StringInput{pulumi.String("false")}}},
+	}, {
+		// A service principal has no aws:PrincipalArn, which ArnNotLike would deny: services
+		// are left to the allow statements, which name them with their source account.
+		Sid:        "DenyPublishOutsideProducers",
+		Effect:     iam.Deny,
+		Principals: everyone,
+		Actions:    []string{"sns:Publish"},
+		Resources:  []pulumi.StringInput{topicArn},
+		Conditions: []iam.Condition{
+			{Test: "ArnNotLike", Variable: "aws:PrincipalArn", Values: append([]pulumi.StringInput{pulumi.String(producers)}, publishers...)},
+			{Test: "Bool", Variable: "aws:PrincipalIsAWSService", Values: []pulumi.StringInput{pulumi.String("false")}},
+		},
 	}}
 	if len(publishers) > 0 {
 		stmts = append(stmts, iam.Statement{
@@ -267,8 +289,8 @@ func topicStatements(topicArn pulumi.StringInput, publishers []pulumi.StringInpu
 }
 
 // AllowPublish grants publishing to the topic, and the use of the scope's key that
-// publishing to an encrypted topic needs (for an Existing topic, the key it was given, if
-// any).
+// publishing to an encrypted topic needs, through SNS only (for an Existing topic, the key it
+// was given, if any).
 func (t *Topic) AllowPublish() iam.Statements {
 	stmts := iam.Statements{
 		{Sid: iam.GrantSid(TypeToken, t.name, "Publish"), Actions: []string{"sns:Publish"},
@@ -276,7 +298,8 @@ func (t *Topic) AllowPublish() iam.Statements {
 	}
 	if t.keyArn != nil {
 		stmts = append(stmts, iam.Statement{Sid: iam.GrantSid(TypeToken, t.name, "PublishKey"),
-			Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.keyArn}})
+			Actions: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resources: []pulumi.StringInput{t.keyArn},
+			Conditions: []iam.Condition{iam.ViaService("sns", t.keyArn)}})
 	}
 	return stmts
 }

@@ -48,14 +48,15 @@ func TestNewCreatesAnEncryptedTopicWithATLSOnlyPolicy(t *testing.T) {
 
 	policy := get(t, p, topicPolType, "events-policy")
 	assert.Equal(t, topicArn, policy.Inputs["arn"])
-	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{topicTLSOnly(topicArn)}},
-		parsePolicy(t, policy, "policy"), "no publisher but this account's IAM-granted principals")
+	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{topicTLSOnly(topicArn), producersOnly(topicArn)}},
+		parsePolicy(t, policy, "policy"), "no publisher but the context's roles with an IAM allow")
 }
 
 func TestPublishersMayPublish(t *testing.T) {
 	p := newTopic(t, topic.Args{Publishers: []pulumi.StringInput{pulumi.String(partnerRole), pulumi.String(auditRole)}})
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
 		topicTLSOnly(topicArn),
+		producersOnly(topicArn, partnerRole, auditRole),
 		{
 			Sid: "AllowNamedPublishers", Effect: "Allow",
 			Principal: map[string][]string{"AWS": {auditRole, partnerRole}},
@@ -89,7 +90,8 @@ func TestAllowPublishAndOutputs(t *testing.T) {
 	})
 	assert.Equal(t, iam.Parsed{Version: iam.Version, Statement: []iam.ParsedStatement{
 		{Sid: "TopicEventsPublish", Effect: "Allow", Action: []string{"sns:Publish"}, Resource: []string{topicArn}},
-		{Sid: "TopicEventsPublishKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn}},
+		{Sid: "TopicEventsPublishKey", Effect: "Allow", Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{scopeKeyArn},
+			Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {"sns.eu-west-1.amazonaws.com"}}}},
 	}}, parseOutput(t, p, "publish"))
 	assert.Equal(t, topicArn, p.Outputs["arn"])
 	assert.Equal(t, "acme-dev-orders-events", p.Outputs["name"])
@@ -174,4 +176,37 @@ func TestLongFIFOName(t *testing.T) {
 func TestGolden(t *testing.T) {
 	p := newTopic(t, topic.Args{Publishers: []pulumi.StringInput{pulumi.String(partnerRole)}})
 	plantest.Golden(t, "testdata/topic.plan.json", p)
+}
+
+// Only the producing context publishes: the topic policy denies sns:Publish to every other
+// principal of the account, whatever its IAM policy grants (another context's role, an
+// administrator with sns:* on "*"), which an allow-only policy could not do. AWS services
+// named as publishers (CloudWatch for the alarm topic) keep their allow, conditioned on
+// their source account; the deny leaves them out (aws:PrincipalIsAWSService), since a
+// service principal has no aws:PrincipalArn and ArnNotLike would deny it.
+func TestOnlyTheProducersPublish(t *testing.T) {
+	p := newTopic(t, topic.Args{ServicePublishers: []topic.ServicePublisher{
+		{Service: "cloudwatch.amazonaws.com", SourceAccount: pulumi.String("111111111111")},
+	}})
+	doc := parsePolicy(t, get(t, p, topicPolType, "events-policy"), "policy")
+	require.Len(t, doc.Statement, 3)
+	assert.Equal(t, producersOnly(topicArn), doc.Statement[1])
+	deny := doc.Statement[1].Condition["ArnNotLike"]["aws:PrincipalArn"]
+	for principal, denied := range map[string]bool{
+		"arn:aws:iam::111111111111:role/acme-dev-orders-register":    false,
+		"arn:aws:iam::111111111111:role/acme-dev-inventory-scan":     true,
+		"arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy": true,
+		"arn:aws:iam::111111111111:role/acme-dev-ordersx-register":   true,
+		"arn:aws:iam::111111111111:user/admin":                       true,
+	} {
+		matched := slices.ContainsFunc(deny, func(pattern string) bool { return iam.ArnLike(pattern, principal) })
+		assert.Equal(t, denied, !matched, principal)
+	}
+	assert.Equal(t, iam.ParsedStatement{
+		Sid: "ServiceCloudwatchPublish", Effect: "Allow",
+		Principal: map[string][]string{"Service": {"cloudwatch.amazonaws.com"}},
+		Action:    []string{"sns:Publish"},
+		Resource:  []string{topicArn},
+		Condition: map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {"111111111111"}}},
+	}, doc.Statement[2])
 }

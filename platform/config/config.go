@@ -69,6 +69,9 @@ type Config struct {
 	// PlatformStack is the fully qualified name of the platform stack for this environment,
 	// read through a stack reference by every context.
 	PlatformStack string
+	// KeyAdministrators are the ARNs of the roles that administer the project's KMS keys;
+	// nil means the default, the environment's CI deploy role.
+	KeyAdministrators []string
 	// CI is the platform project's CI identity (empty in every other project).
 	CI CI
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
@@ -165,6 +168,7 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.JWTIssuer = p.httpsURL(KeyJWTIssuer)
 	c.JWTAudiences = p.list(KeyJWTAudiences)
 	c.PlatformStack = p.match(KeyPlatformStack, true, stackPattern, "a stack name such as organization/platform/dev")
+	c.KeyAdministrators = p.keyAdministrators(KeyKeyAdministrators, c.AccountID)
 	c.CI = p.ci(project, stack)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
@@ -175,8 +179,8 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 // Keys lists every `stratum:` key, sorted.
 func Keys() []string {
 	return []string{KeyAccountID, KeyAlarmEmail, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
-		KeyJWTAudiences, KeyJWTIssuer, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyProtect,
-		KeyStateBucket, KeyStateKeyArn}
+		KeyJWTAudiences, KeyJWTIssuer, KeyKeyAdministrators, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack,
+		KeyProtect, KeyStateBucket, KeyStateKeyArn}
 }
 
 type parser struct {

@@ -1,5 +1,7 @@
 package contract
 
+import "github.com/stratum-platform/stratum/platform/naming"
+
 // PlatformProject is the Pulumi project name of the platform stack, the shared foundation
 // every context reads. Its outputs are declared here, beside the types, because platform and
 // components read them and may not import stacks.
@@ -24,3 +26,17 @@ var (
 	// AWS_PREVIEW_ROLE_ARN); only a non-production environment has one.
 	PreviewRoleArn = NewString(PlatformProject, "previewRoleArn")
 )
+
+// DeployRoleName is the name of environment env's CI deploy role (DeployRoleArn), which the
+// platform stack creates: `<org>-<env>-platform-ci-deploy`. The name is deterministic so that
+// what is created before or without the platform stack can name the role: every KMS key of
+// the environment is administered by it unless stratum:keyAdministrators names others.
+func DeployRoleName(org, env string) string {
+	return naming.Scope{Org: org, Env: env, Context: PlatformProject}.Physical(naming.IAMRole, "ci-deploy")
+}
+
+// CIRolePrefix is what the names of environment env's CI roles (deploy, preview) start with,
+// `<org>-<env>-platform-ci`: they deploy and preview, and never use a KMS key's data.
+func CIRolePrefix(org, env string) string {
+	return naming.Scope{Org: org, Env: env, Context: PlatformProject}.Prefix() + "-ci"
+}

@@ -163,6 +163,15 @@ func TestAssumeRole(t *testing.T) {
 	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["lambda.amazonaws.com"]},`+
 		`"Action":["sts:AssumeRole"],"Condition":{"StringEquals":{"aws:SourceAccount":["111111111111"]}}}]}`, got)
 
+	got, err = runDocument(t, func(*pulumi.Context) (pulumi.StringOutput, error) {
+		return AssumeRole(ServiceScheduler, pulumi.String("111111111111"),
+			pulumi.String("arn:aws:scheduler:eu-west-1:111111111111:schedule-group/default"))
+	})
+	require.NoError(t, err)
+	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["scheduler.amazonaws.com"]},`+
+		`"Action":["sts:AssumeRole"],"Condition":{"ArnEquals":{"aws:SourceArn":["arn:aws:scheduler:eu-west-1:111111111111:schedule-group/default"]},`+
+		`"StringEquals":{"aws:SourceAccount":["111111111111"]}}}]}`, got, "a source ARN narrows the account to one resource")
+
 	_, err = AssumeRole("", pulumi.String("1"))
 	assert.EqualError(t, err, "iam: assume role: service is empty")
 	_, err = AssumeRole(ServiceScheduler, nil)

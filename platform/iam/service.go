@@ -29,22 +29,24 @@ func LogsService(region string) Service {
 
 // AssumeRole returns the trust policy of a role that svc may assume, and only on behalf of
 // account (aws:SourceAccount), so that another account cannot make the service use the
-// role for its resources (the confused deputy problem).
-func AssumeRole(svc Service, account pulumi.StringInput) (pulumi.StringOutput, error) {
+// role for its resources (the confused deputy problem). sourceArns, where the service
+// documents aws:SourceArn for its roles, narrow that to those resources of the account
+// (ArnEquals): EventBridge Scheduler's schedule group, for example.
+func AssumeRole(svc Service, account pulumi.StringInput, sourceArns ...pulumi.StringInput) (pulumi.StringOutput, error) {
 	if svc == "" {
 		return pulumi.StringOutput{}, errors.New("iam: assume role: service is empty")
 	}
 	if account == nil {
 		return pulumi.StringOutput{}, errors.New("iam: assume role: account is nil")
 	}
+	conditions := []Condition{{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []pulumi.StringInput{account}}}
+	if len(sourceArns) > 0 {
+		conditions = append(conditions, Condition{Test: "ArnEquals", Variable: "aws:SourceArn", Values: sourceArns})
+	}
 	return Document(Statements{{
 		Effect:     Allow,
 		Principals: []Principal{{Type: PrincipalService, Identifiers: []pulumi.StringInput{pulumi.String(svc)}}},
 		Actions:    []string{"sts:AssumeRole"},
-		Conditions: []Condition{{
-			Test:     "StringEquals",
-			Variable: "aws:SourceAccount",
-			Values:   []pulumi.StringInput{account},
-		}},
+		Conditions: conditions,
 	}})
 }

@@ -39,31 +39,42 @@ func statefulProtection() Rule {
 		ID:       "stateful-protection",
 		Severity: Error,
 		Rationale: "In a protected environment every stateful resource survives mistakes: DynamoDB tables " +
-			"have deletionProtectionEnabled, and tables and KMS keys (data encrypted with a deleted key is " +
-			"lost) have Pulumi's protect and retainOnDelete, so neither a destroy, a replacement nor a " +
-			"resource removed from the program deletes data. The plan does not record config, so a plan " +
-			"is a protected environment when its stack is \"" + ProtectedStack + "\" (where stratum:protect " +
-			"defaults to true) or when any of its tables or keys is protected (its config turned protection " +
-			"on, so an unprotected one is an omission). A prod stack that turns protection off on purpose " +
-			"suppresses the findings with its reason.",
-		Types: []string{typeTable, typeKey},
+			"have deletionProtectionEnabled; tables, KMS keys (data encrypted with a deleted key is lost), " +
+			"secrets and the queues that hold failed messages and events (dead-letter queues and " +
+			"on-failure destinations) have Pulumi's protect and retainOnDelete, so neither a destroy, a " +
+			"replacement nor a resource removed from the program deletes data; log groups are retained on " +
+			"delete (retainOnDelete; not protected, so that a function or an API can still be renamed) and " +
+			"expire with their retention. The plan does not record config, so a plan is a protected " +
+			"environment when its stack is \"" + ProtectedStack + "\" (where stratum:protect defaults to true) " +
+			"or when any of its stateful resources is protected (its config turned protection on, so an " +
+			"unprotected one is an omission). A prod stack that turns protection off on purpose suppresses " +
+			"the findings with its reason.",
+		Types: []string{typeTable, typeKey, typeSecret, typeQueue, typeLogGroup},
 		Check: checkStatefulProtection,
 	}
 }
 
-func checkStatefulProtection(p *plan.Plan) []Violation {
-	stateful := ofType(p, typeTable, typeKey)
-	why := ""
-	if p.Stack == ProtectedStack {
-		why = fmt.Sprintf("stack %q protects stateful resources", ProtectedStack)
-	} else {
-		for _, r := range stateful {
-			if r.Protect {
-				why = "this plan protects stateful resources"
-				break
+// statefulResources returns the resources of p that hold data: tables, keys, secrets, log
+// groups, and the queues that something sends failed messages or events to.
+func statefulResources(p *plan.Plan) []plan.Resource {
+	targets := deadLetterTargets(p)
+	var out []plan.Resource
+	for _, r := range p.Resources {
+		switch r.Type {
+		case typeTable, typeKey, typeSecret, typeLogGroup:
+			out = append(out, r)
+		case typeQueue:
+			if targets[outputString(r, "arn")] {
+				out = append(out, r)
 			}
 		}
 	}
+	return out
+}
+
+func checkStatefulProtection(p *plan.Plan) []Violation {
+	stateful := statefulResources(p)
+	why := protectedPlan(p)
 	if why == "" {
 		return nil
 	}
@@ -73,7 +84,7 @@ func checkStatefulProtection(p *plan.Plan) []Violation {
 		if r.Type == typeTable && !inputTrue(r, "deletionProtectionEnabled") {
 			missing = append(missing, "deletionProtectionEnabled")
 		}
-		if !r.Protect {
+		if !r.Protect && r.Type != typeLogGroup {
 			missing = append(missing, "protect")
 		}
 		if !r.RetainOnDelete {

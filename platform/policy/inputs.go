@@ -25,6 +25,7 @@ const (
 	typeRole               = "aws:iam/role:Role"
 	typeRoute              = "aws:apigatewayv2/route:Route"
 	typeSchedule           = "aws:scheduler/schedule:Schedule"
+	typeSecret             = "aws:secretsmanager/secret:Secret"
 	typeStackReference     = "pulumi:pulumi:StackReference"
 	typeSubscription       = "aws:sns/topicSubscription:TopicSubscription"
 	typeTable              = "aws:dynamodb/table:Table"

@@ -8,9 +8,10 @@
 // error findings fail the plan:
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
 //     iam-role-boundary, function-own-role, lambda-permission-source, oidc-trust-pinned,
-//     secret-baseline;
+//     secret-baseline, key-policy-separation;
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
-//     stateful-protection (tables and keys in prod, or wherever the plan protects any);
+//     stateful-protection (tables, keys, secrets, dead-letter queues and log groups in prod, or
+//     wherever the plan protects any);
 //   - operations: alarm-coverage, alarm-actions, log-retention, required-tags, function-arm64.
 //
 // Warning findings are reported: function-on-failure (asynchronous callers may be outside
@@ -101,6 +102,7 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		iamNoAWSManagedPolicies(),
 		iamNoWildcards(extra),
 		iamRoleBoundary(),
+		keyPolicySeparation(),
 		lambdaPermissionSource(),
 		logRetention(),
 		oidcTrust(),

@@ -59,6 +59,35 @@ func TestStatefulProtection(t *testing.T) {
 	}
 }
 
+// Dead-letter queues, secrets and log groups hold data too: in a protected environment the
+// first two are protected and retained, log groups retained (not protected: a function or an
+// API can still be renamed); a queue nothing dead-letters to is not checked.
+func TestStatefulProtectionCoversQueuesSecretsAndLogGroups(t *testing.T) {
+	qs := queue("jobs")
+	work, dlq := qs[0], qs[3]
+	secret := res("aws:secretsmanager/secret:Secret", "signing-secret", map[string]any{"kmsKeyId": keyArn}, nil)
+	logs := res("aws:cloudwatch/logGroup:LogGroup", "api-logs", map[string]any{"retentionInDays": 30}, nil)
+	prod := func(rs ...plan.Resource) *plan.Plan {
+		p := newPlan(rs)
+		p.Stack = policy.ProtectedStack
+		return p
+	}
+	const why = ` not set although stack "prod" protects stateful resources`
+	assert.Equal(t, []policy.Violation{
+		{URN: dlq.URN, Message: "protect, retainOnDelete" + why},
+		{URN: secret.URN, Message: "protect, retainOnDelete" + why},
+		{URN: logs.URN, Message: "retainOnDelete" + why},
+	}, checkPlan(t, "stateful-protection", prod(work, dlq, secret, logs)), "the work queue is not checked")
+
+	for _, r := range []*plan.Resource{&dlq, &secret} {
+		r.Protect, r.RetainOnDelete = true, true
+	}
+	logs.RetainOnDelete = true
+	assert.Empty(t, checkPlan(t, "stateful-protection", prod(work, dlq, secret, logs)))
+	assert.Empty(t, checkPlan(t, "stateful-protection", newPlan([]plan.Resource{work, logs})),
+		"a dev plan that protects nothing is not checked")
+}
+
 func TestRequiredTags(t *testing.T) {
 	tp, tpp := topic("events")[0], topic("events")[1]
 	partial := map[string]any{"org": "acme", "env": "dev", "context": "orders", "managed-by": "stratum", "owner": "", "extra": "x"}

@@ -10,7 +10,6 @@ import (
 
 // Secrets Manager types the secret rules read.
 const (
-	typeSecret         = "aws:secretsmanager/secret:Secret"
 	typeSecretPolicy   = "aws:secretsmanager/secretPolicy:SecretPolicy"
 	typeSecretRotation = "aws:secretsmanager/secretRotation:SecretRotation"
 	typeSecretVersion  = "aws:secretsmanager/secretVersion:SecretVersion"
@@ -188,12 +187,12 @@ func secretReaders(p *plan.Plan) map[string][]string {
 }
 
 // protectedPlan says why the plan protects stateful resources, as stateful-protection
-// decides it (its stack, or a protected table, key or secret), or "".
+// decides it (its stack, or a protected stateful resource), or "".
 func protectedPlan(p *plan.Plan) string {
 	if p.Stack == ProtectedStack {
 		return fmt.Sprintf("stack %q protects stateful resources", ProtectedStack)
 	}
-	for _, r := range ofType(p, typeTable, typeKey, typeSecret) {
+	for _, r := range statefulResources(p) {
 		if r.Protect {
 			return "this plan protects stateful resources"
 		}

@@ -51,6 +51,8 @@ func Program(ctx *pulumi.Context) error {
 		PlatformStack:    cfg.PlatformStack,
 		LogRetentionDays: cfg.LogRetentionDays,
 		Protect:          cfg.Protect,
+		// The default (the environment's CI deploy role) unless stratum:keyAdministrators is set.
+		KeyAdministrators: cfg.KeyAdministrators,
 	})
 	if err != nil {
 		return err

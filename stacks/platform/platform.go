@@ -17,7 +17,6 @@ import (
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/contract"
-	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
@@ -38,19 +37,22 @@ func Program(ctx *pulumi.Context) error {
 	names := cfg.Scope()
 	defaultTags := cfg.Tags()
 
-	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key.
+	identity, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("platform key: reading the account: %w", err)
+	}
+	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key:
+	// for this environment's alarms only (every alarm is named <org>-<env>-...).
 	k, err := key.New(ctx, "platform", &key.Args{
-		Scope:    scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
-		Services: []iam.Service{"cloudwatch.amazonaws.com"},
+		Scope:          scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
+		Administrators: cfg.KeyAdministrators,
+		Services: []key.Service{{Principal: "cloudwatch.amazonaws.com", SourceArns: []pulumi.StringInput{
+			pulumi.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-%s-*", cfg.Region, identity.AccountId, cfg.Org, cfg.Env)}}},
 	})
 	if err != nil {
 		return err
 	}
 
-	identity, err := aws.GetCallerIdentity(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("alarm topic: reading the account: %w", err)
-	}
 	// Only CloudWatch alarms of this account may publish; the topic component adds the
 	// TLS-only statement. The topic creates no alarm, so its scope needs no alarm topic.
 	alarms, err := topic.New(ctx, "alarms", &topic.Args{

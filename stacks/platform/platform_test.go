@@ -44,14 +44,18 @@ func TestAlarmTopic(t *testing.T) {
 	require.NoError(t, err)
 	doc, err := iam.Parse(pol.String("policy"))
 	require.NoError(t, err)
-	// Exactly two statements: TLS only, and CloudWatch alarms of this account publish.
-	require.Len(t, doc.Statement, 2)
+	// Exactly three statements: TLS only, no principal but the platform's roles publishes,
+	// and CloudWatch alarms of this account publish.
+	require.Len(t, doc.Statement, 3)
 	deny := doc.Statement[0]
 	assert.Equal(t, "Deny", deny.Effect)
 	assert.Equal(t, []string{"*"}, deny.Principal["AWS"])
 	assert.Contains(t, deny.Action, "sns:Publish")
 	assert.Equal(t, []string{"false"}, deny.Condition["Bool"]["aws:SecureTransport"])
-	publish := doc.Statement[1]
+	producers := doc.Statement[1]
+	assert.Equal(t, "Deny", producers.Effect)
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:role/acme-prod-platform-*"}, producers.Condition["ArnNotLike"]["aws:PrincipalArn"])
+	publish := doc.Statement[2]
 	assert.Equal(t, "Allow", publish.Effect)
 	assert.Equal(t, []string{"sns:Publish"}, publish.Action)
 	assert.Equal(t, map[string][]string{"Service": {"cloudwatch.amazonaws.com"}}, publish.Principal)
@@ -75,11 +79,16 @@ func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
 	assert.False(t, key.Protect, "dev does not protect")
 	doc, err := iam.Parse(key.String("policy"))
 	require.NoError(t, err)
-	require.Len(t, doc.Statement, 2)
+	require.Len(t, doc.Statement, 5, "administration, administrators through services and grants, the platform's roles, CloudWatch")
 	assert.Equal(t, []string{"arn:aws:iam::111111111111:root"}, doc.Statement[0].Principal["AWS"])
 	assert.NotContains(t, doc.Actions(), "kms:*")
-	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, doc.Statement[1].Principal["Service"])
-	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, doc.Statement[1].Action)
+	cw := doc.Statement[4]
+	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, cw.Principal["Service"])
+	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, cw.Action)
+	assert.Equal(t, map[string]map[string][]string{
+		"ArnLike":      {"aws:SourceArn": {"arn:aws:cloudwatch:eu-west-1:111111111111:alarm:acme-dev-*"}},
+		"StringEquals": {"aws:SourceAccount": {"111111111111"}},
+	}, cw.Condition, "only this environment's alarms")
 }
 
 func TestIdentitySettingsAreRequired(t *testing.T) {
