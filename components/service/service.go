@@ -9,8 +9,10 @@
 //     protected in environments that protect stateful resources;
 //   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
 //     key, its alarms sent to the platform alarm topic;
-//   - the platform stack's outputs (alarm topic, JWT issuer and audiences) read through a
-//     typed stack reference; every HTTP API trusts the platform's JWT issuer;
+//   - the platform stack's outputs (alarm topic, JWT issuer and audiences, API domain) read
+//     through a typed stack reference; every HTTP API trusts the platform's JWT issuer, and
+//     is mapped onto the platform's custom domain at <context>/v<major version> when the
+//     platform has one;
 //   - function code built from `<project>/handlers/<function name>`;
 //   - asynchronous invocations that fail after their retries go to the context's `failures`
 //     queue (created with the first function) unless a function names its own destination;
@@ -85,6 +87,7 @@ type Service struct {
 	Failures *queue.Queue
 
 	ctx      *pulumi.Context
+	platform *stackref.Reference
 	name     string
 	handlers string
 	members  []Member
@@ -151,6 +154,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("service %q: %w", name, err)
 	}
+	s.platform = platform
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
 	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
@@ -226,12 +230,22 @@ func (s *Service) Subscribe(name string, t *topic.Topic, args topic.QueueSubscri
 	return sub, s.wrap(err)
 }
 
-// API creates an HTTP API of the context. Unless args.Authorizer is set, its routes trust
-// the platform's JWT issuer and audiences.
+// API creates an HTTP API of the context from its spec. Unless args.Authorizer is set, its
+// routes trust the platform's JWT issuer and audiences; unless args.Domain is set, it is
+// mapped onto the platform's custom domain when the platform has one.
 func (s *Service) API(name string, args httpapi.Args) (*httpapi.API, error) {
 	args.Scope = s.Scope
 	if args.Authorizer == nil {
 		args.Authorizer = &httpapi.JWT{Issuer: s.JWTIssuer, Audiences: s.JWTAudiences}
+	}
+	if args.Domain == nil {
+		domain, err := s.platform.Resolve(contract.APIDomainName)
+		if err != nil {
+			return nil, s.wrap(fmt.Errorf("api %q: %w", name, err))
+		}
+		if domain != "" {
+			args.Domain = &httpapi.Domain{Name: domain}
+		}
 	}
 	a, err := httpapi.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {

@@ -95,6 +95,7 @@ func platformOutputs(string) (map[string]any, error) {
 		"alarmTopicArn": "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms",
 		"jwtIssuer":     "https://login.acme.example/dev",
 		"jwtAudiences":  []any{"api://stratum-dev"},
+		"apiDomainName": "",
 	}, nil
 }
 
