@@ -162,12 +162,18 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	return s, nil
 }
 
+// Handler returns the directory of the handler package name, for a function whose name is
+// not its handler's (two major versions of an API served by one handler).
+func (s *Service) Handler(name string) string {
+	return filepath.Join(s.handlers, name)
+}
+
 // Function creates a function of the context. Scope is filled in; Source defaults to the
 // handler package named like the function, OnFailure to the context's failures queue.
 func (s *Service) Function(name string, args function.Args) (*function.Function, error) {
 	args.Scope = s.Scope
 	if args.Source == "" && args.Archive == "" {
-		args.Source = filepath.Join(s.handlers, name)
+		args.Source = s.Handler(name)
 	}
 	if args.OnFailure == nil {
 		if s.Failures == nil {

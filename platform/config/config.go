@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/tags"
@@ -71,6 +72,8 @@ type Config struct {
 	PlatformStack string
 	// CI is the platform project's CI identity (empty in every other project).
 	CI CI
+	// Domains are the platform project's custom domains (empty in every other project).
+	Domains Domains
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
 	// project itself interprets.
 	setting func(name string) (string, bool)
@@ -130,6 +133,7 @@ func defaults(env string) map[string]string {
 		KeyPlatformStack:    "organization/platform/" + env,
 		// Read only by the platform project (see ci).
 		KeyGitHubOIDCProvider: string(OIDCProviderCreate),
+		KeyPortalPublic:       "false",
 	}
 }
 
@@ -166,6 +170,7 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.JWTAudiences = p.list(KeyJWTAudiences)
 	c.PlatformStack = p.match(KeyPlatformStack, true, stackPattern, "a stack name such as organization/platform/dev")
 	c.CI = p.ci(project, stack)
+	c.Domains = p.domains(project == contract.PlatformProject)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
 	}
@@ -174,9 +179,9 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 
 // Keys lists every `stratum:` key, sorted.
 func Keys() []string {
-	return []string{KeyAccountID, KeyAlarmEmail, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
-		KeyJWTAudiences, KeyJWTIssuer, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyProtect,
-		KeyStateBucket, KeyStateKeyArn}
+	return []string{KeyAccountID, KeyAlarmEmail, KeyAPIDomain, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
+		KeyHostedZoneID, KeyJWTAudiences, KeyJWTIssuer, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack,
+		KeyPortalAllowedCIDRs, KeyPortalDomain, KeyPortalPublic, KeyProtect, KeyStateBucket, KeyStateKeyArn}
 }
 
 type parser struct {
