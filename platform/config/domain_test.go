@@ -90,7 +90,7 @@ func TestParseDomainsErrors(t *testing.T) {
 		},
 		{
 			name: "in a context", project: "accounts",
-			set:  map[string]string{config.KeyAPIDomain: "api.acme.example", config.KeyHostedZoneID: "Z1"},
+			set: map[string]string{config.KeyAPIDomain: "api.acme.example", config.KeyHostedZoneID: "Z1"},
 			want: []string{
 				"Pulumi.dev.yaml: stratum:apiDomain: is read only by the platform project; remove it from project accounts",
 				"Pulumi.dev.yaml: stratum:hostedZoneId: is read only by the platform project; remove it from project accounts",

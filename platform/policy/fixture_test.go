@@ -151,6 +151,7 @@ func table(name string) []plan.Resource {
 func api(name, id string) []plan.Resource {
 	a := res("aws:apigatewayv2/api:Api", name, map[string]any{
 		"name": physical(name), "protocolType": "HTTP", "tags": defaultTags(),
+		"body": `{"openapi":"3.0.1","paths":{}}`, "failOnWarnings": true,
 	}, map[string]any{"arn": "arn:aws:apigateway:eu-west-1::/apis/" + id,
 		"executionArn": "arn:aws:execute-api:eu-west-1:111111111111:" + id})
 	route := res("aws:apigatewayv2/route:Route", name+"-route-get-orders", map[string]any{

@@ -28,7 +28,7 @@ func TestRoutes(t *testing.T) {
 			api  string
 			spec []byte
 		}{
-		{"api", api.V1},
+			{"api", api.V1},
 		} {
 			t.Run(env+"/"+tc.api, func(t *testing.T) {
 				r, err := p.Get("aws:apigatewayv2/api:Api", tc.api)

@@ -32,8 +32,8 @@ func TestRoutes(t *testing.T) {
 			api  string
 			spec []byte
 		}{
-		{"api", api.V1},
-		{"api-v2", api.V2},
+			{"api", api.V1},
+			{"api-v2", api.V2},
 		} {
 			t.Run(env+"/"+tc.api, func(t *testing.T) {
 				r, err := p.Get("aws:apigatewayv2/api:Api", tc.api)

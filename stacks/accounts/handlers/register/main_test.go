@@ -173,10 +173,10 @@ func TestRegisterInvalid(t *testing.T) {
 		body string
 		want map[string]string
 	}{
-		"empty body":      {"", map[string]string{"body": "is required"}},
-		"not json":        {"{", map[string]string{"body": "is not valid JSON"}},
-		"role given":      {`{"name":"P","provider":"aws","externalAccountId":"123456789012","roleArn":"arn:aws:iam::1:role/x"}`, map[string]string{"roleArn": "is not a known field"}},
-		"wrong type":      {`{"name":1}`, map[string]string{"name": "must be a string, got 1", "provider": "is required", "externalAccountId": "is required"}},
+		"empty body": {"", map[string]string{"body": "is required"}},
+		"not json":   {"{", map[string]string{"body": "is not valid JSON"}},
+		"role given": {`{"name":"P","provider":"aws","externalAccountId":"123456789012","roleArn":"arn:aws:iam::1:role/x"}`, map[string]string{"roleArn": "is not a known field"}},
+		"wrong type": {`{"name":1}`, map[string]string{"name": "must be a string, got 1", "provider": "is required", "externalAccountId": "is required"}},
 		"invalid fields": {`{"name":"","provider":"gcp","externalAccountId":"1234"}`, map[string]string{
 			"name":              `must have at least 1 character, got ""; must match the pattern ` + namePattern + `, got ""`,
 			"provider":          `must be one of "aws", got "gcp"`,
