@@ -56,8 +56,27 @@ func TestAPIDomain(t *testing.T) {
 	}
 }
 
+func TestPortalIsNotHostedYet(t *testing.T) {
+	raw := baseConfig()
+	raw["stratum:hostedZoneId"] = config.Setting{Value: "Z0123456789ABCDEFGHIJ"}
+	raw["stratum:portalDomain"] = config.Setting{Value: "developer.dev.acme.example"}
+	raw["stratum:portalPublic"] = config.Setting{Value: "true"}
+	_, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw}, platform.Program)
+	assert.ErrorContains(t, err, "stratum:portalDomain: the platform does not host the developer portal yet")
+}
+
 func TestNoDomainConfigured(t *testing.T) {
-	raw := config.Raw{
+	p, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: baseConfig()}, platform.Program)
+	require.NoError(t, err)
+	for _, typ := range []string{"aws:acm/certificate:Certificate", "aws:apigatewayv2/domainName:DomainName", "aws:route53/record:Record"} {
+		assert.Zero(t, p.CountByType()[typ], typ)
+	}
+	assert.Equal(t, "", p.Outputs[contract.APIDomainName.Name()], "contexts keep their default endpoints")
+}
+
+// baseConfig is a platform stack's config without domains.
+func baseConfig() config.Raw {
+	return config.Raw{
 		"aws:region": {Value: "eu-west-1"}, "stratum:org": {Value: "acme"},
 		"stratum:owner": {Value: "o"}, "stratum:costCentre": {Value: "c"},
 		"stratum:githubRepository": {Value: "acme/stratum"}, "stratum:stateBucket": {Value: "acme-pulumi-state"},
@@ -65,10 +84,4 @@ func TestNoDomainConfigured(t *testing.T) {
 		"stratum:jwtIssuer":    {Value: "https://login.acme.example/dev"},
 		"stratum:jwtAudiences": {Value: `["api://stratum-dev"]`},
 	}
-	p, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw}, platform.Program)
-	require.NoError(t, err)
-	for _, typ := range []string{"aws:acm/certificate:Certificate", "aws:apigatewayv2/domainName:DomainName", "aws:route53/record:Record"} {
-		assert.Zero(t, p.CountByType()[typ], typ)
-	}
-	assert.Equal(t, "", p.Outputs[contract.APIDomainName.Name()], "contexts keep their default endpoints")
 }
