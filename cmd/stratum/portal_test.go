@@ -88,7 +88,7 @@ func TestPortalInChromium(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	specs, err := repoSpecs(root)
+	specs, err := portal.Read(root)
 	require.NoError(t, err)
 	require.NotEmpty(t, specs)
 	index, logs := dumpDOM(t, browser, srv.URL+"/index.html")

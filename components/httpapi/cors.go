@@ -19,7 +19,7 @@ func corsConfiguration(s settings) apigatewayv2.ApiCorsConfigurationPtrInput {
 	}
 	methods := c.AllowMethods
 	if len(methods) == 0 {
-		methods = routeMethods(s.routes)
+		methods = routeMethods(s.spec)
 	}
 	headers := c.AllowHeaders
 	if len(headers) == 0 {

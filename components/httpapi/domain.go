@@ -10,34 +10,23 @@ import (
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
-// domain serves the stage on the custom domain: a regional domain name that accepts TLS 1.2
-// and above, mapped at its root.
-func (a *API) domain(ctx *pulumi.Context, name string, s settings, parent pulumi.ResourceOption) error {
-	args := override.Apply(&apigatewayv2.DomainNameArgs{Tags: s.Scope.TagMap()}, s.Overrides.DomainName, func(da *apigatewayv2.DomainNameArgs) {
-		da.DomainName = pulumi.String(s.Domain.Name)
-		da.DomainNameConfiguration = &apigatewayv2.DomainNameDomainNameConfigurationArgs{
-			CertificateArn: s.Domain.CertificateArn,
-			EndpointType:   pulumi.String("REGIONAL"),
-			SecurityPolicy: pulumi.String("TLS_1_2"),
-		}
+// mapping serves the stage on the platform's custom domain at the Domain's path, so that
+// each major version of each context's API has its own prefix on one domain.
+func (a *API) mapping(ctx *pulumi.Context, name string, s settings, parent pulumi.ResourceOption) error {
+	args := override.Apply(&apigatewayv2.ApiMappingArgs{}, s.Overrides.Mapping, func(ma *apigatewayv2.ApiMappingArgs) {
+		ma.ApiId = a.API.ID()
+		ma.DomainName = pulumi.String(s.Domain.Name)
+		ma.Stage = a.Stage.Name
+		ma.ApiMappingKey = pulumi.String(s.Domain.Path)
 	})
-	// A domain name exists once per region and account, and a mapping once per domain and
-	// path: replacements must not coexist with the originals.
+	// A mapping exists once per domain and path: a replacement must not coexist with it.
 	var err error
-	a.DomainName, err = apigatewayv2.NewDomainName(ctx, naming.Child(name, "domain"), args, parent,
+	a.Mapping, err = apigatewayv2.NewApiMapping(ctx, naming.Child(name, "mapping"), args, parent,
 		pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return err
 	}
-	a.Mapping, err = apigatewayv2.NewApiMapping(ctx, naming.Child(name, "domain-mapping"), &apigatewayv2.ApiMappingArgs{
-		ApiId:      a.API.ID(),
-		DomainName: a.DomainName.ID(),
-		Stage:      a.Stage.Name,
-	}, parent, pulumi.DeleteBeforeReplace(true))
-	if err != nil {
-		return err
-	}
-	a.URL = pulumi.Sprintf("https://%s", a.DomainName.DomainName)
+	a.URL = pulumi.Sprintf("https://%s/%s", s.Domain.Name, s.Domain.Path)
 	return nil
 }
 
@@ -55,6 +44,20 @@ func domainName(name string) bool {
 			if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// mappingPath reports whether path is an API mapping key API Gateway accepts: segments of
+// letters, digits and . _ - ~, at most 300 characters, neither starting nor ending with /.
+func mappingPath(path string) bool {
+	if path == "" || len(path) > 300 {
+		return false
+	}
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "" || !literal(seg) {
+			return false
 		}
 	}
 	return true

@@ -1,20 +1,37 @@
-// Package httpapi provides API: an API Gateway HTTP API whose routes invoke functions, every
-// route behind a JWT authorizer unless it says it is public.
+// Package httpapi provides API: an API Gateway HTTP API defined by its OpenAPI contract. The
+// component renders the gateway's definition from the spec (platform/apidef) at plan and
+// deploy time and creates the API from it (Body, FailOnWarnings): every operation a route,
+// with its Lambda integration and its authorization, and nothing about them outside the spec
+// and the Go binding of each operationId to the function that serves it.
+//
+// One model, the spec, for every API: there is no Go route list beside it. A route list
+// would be a second description of the same API that the handlers' validation, the
+// breaking-change gate and the portal could not read, and an API built from both Route
+// resources and a Body is the provider's to overwrite one with the other on every update.
+// An API needs a spec of a few lines at least, which is its public contract anyway.
 //
 // Default settings:
-//   - protocol HTTP, one `$default` stage deployed automatically on every change;
-//   - every route authorized by the JWT authorizer (identity source the Authorization
-//     header), with the route's required scopes; only routes marked Public are open;
-//   - one Lambda proxy integration (payload format 2.0) per route, invoking the function's
-//     `live` alias, and one lambda.Permission per route whose SourceArn is that route's
+//   - protocol HTTP, created from the rendered definition with FailOnWarnings, so that
+//     anything API Gateway would ignore fails the deploy; one `$default` stage deployed
+//     automatically on every change;
+//   - every operation a route (its route key "METHOD /path" and operationId), with a Lambda
+//     proxy integration (payload format 2.0) to its function's `live` alias (the alias's
+//     invoke ARN), and one lambda.Permission per route whose SourceArn is that route's
 //     method and path only, never the whole API;
-//   - access logs as one JSON object per request (request id, source ip, time, method,
-//     route, status, protocol, response length, latencies, integration and authorizer
-//     errors, the caller's `sub` claim) in a log group with the scope's retention and KMS
-//     key;
-//   - default route throttling: burst 100, 50 requests per second;
-//   - no CORS; the execute-api endpoint stays enabled unless a custom domain asks to
-//     disable it; custom domains are regional with TLS 1.2;
+//   - an operation with security is authorized by the JWT authorizer (identity source the
+//     Authorization header) with its scopes as the route's authorization scopes; API Gateway
+//     accepts any one of them and the handler kit checks all, and an operation with more
+//     than one security requirement is refused; an operation without security is public;
+//   - access logs as one JSON object per request (request id, API id, source ip, time,
+//     method, route, status, protocol, response length, latencies, integration and
+//     authorizer errors, the caller's `sub` and `client_id` claims) in a log group with the
+//     scope's retention and KMS key, and a metric filter counting the requests of each
+//     caller (`Requests` in `Stratum/HttpApi` by ApiId and Caller): who still calls a
+//     version;
+//   - route throttling: burst 100, 50 requests per second for every route, and per route
+//     where RouteThrottles says so (the stage's limit is shared by all callers of a route);
+//   - no CORS; with a Domain, the stage mapped at `<context>/v<major version>` of the
+//     platform's custom domain, and the execute-api endpoint kept;
 //   - alarms to the scope's alarm topic: at least 5 server errors (5xx) in 5 minutes, p99
 //     latency above 3s for 10 minutes.
 package httpapi
@@ -31,6 +48,7 @@ import (
 	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/components/override"
 	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/platform/lambdakit/openapi"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/tokens"
 )
@@ -53,39 +71,33 @@ type Args struct {
 	// Scope names the API and supplies its key, tags, log retention and alarm topic.
 	// Required.
 	Scope scope.Scope
-	// Routes are the API's routes, at least one, at most 300. Required.
-	Routes []Route
-	// Authorizer validates the JWT of every route that is not Public.
-	// Default: none, which is only valid when every route is Public.
+	// Spec is the API's OpenAPI 3.0 contract (a context's api.V1): its operations are the
+	// API's routes, their security the routes' authorization. Required.
+	Spec []byte
+	// Operations bind each operationId of Spec to the function that serves it, which the
+	// route invokes through its live alias; every operation needs one, and every binding
+	// an operation. Required.
+	Operations map[string]*function.Function
+	// Authorizer validates the JWT of every operation with security.
+	// Default: none, which is only valid when no operation has security.
 	Authorizer *JWT
 	// CORS lets browsers on other origins call the API. Default: none (no CORS headers).
 	CORS *CORS
 	// Throttle limits the requests of every route. Default: burst 100, rate 50 per second.
 	Throttle Throttle
+	// RouteThrottles limit some routes otherwise than Throttle, by operationId: a stage's
+	// limits are shared by every caller of a route, so an expensive route may need a lower
+	// one. Default: none.
+	RouteThrottles map[string]Throttle
 	// LatencyThreshold is the p99 latency above which the latency alarm fires, 1ms to 30s.
 	// Default: 3s.
 	LatencyThreshold time.Duration
-	// Domain serves the API on a custom domain name.
+	// Domain maps the API onto a custom domain that the platform owns.
 	// Default: none (only the execute-api URL).
 	Domain *Domain
 	// Overrides change the children's arguments before the component re-applies the fields
-	// it owns (names, wiring, authorization, logging, throttling, TLS). Default: none.
+	// it owns (names, the definition, logging, throttling, the mapping). Default: none.
 	Overrides Overrides
-}
-
-// Route sends the requests matching Key to a function.
-type Route struct {
-	// Key is "METHOD /path": METHOD one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS,
-	// ANY; path segments literal or a {parameter}, the last may be greedy ({proxy+}).
-	// Required.
-	Key string
-	// Function handles the route through its live alias. Required.
-	Function *function.Function
-	// Scopes are the OAuth scopes the caller's token must hold, any one of them.
-	// Default: none (any valid token).
-	Scopes []string
-	// Public opens the route to everyone, without a token. Default: false (authorized).
-	Public bool
 }
 
 // JWT configures the JWT authorizer.
@@ -101,7 +113,7 @@ type CORS struct {
 	// AllowOrigins are the origins allowed to call the API: https://host[:port],
 	// http://localhost[:port] for development, or "*" (not with AllowCredentials). Required.
 	AllowOrigins []string
-	// AllowMethods are the methods browsers may use. Default: the routes' methods.
+	// AllowMethods are the methods browsers may use. Default: the operations' methods.
 	AllowMethods []string
 	// AllowHeaders are the request headers browsers may send. Default: Authorization and
 	// Content-Type.
@@ -115,7 +127,7 @@ type CORS struct {
 	MaxAge time.Duration
 }
 
-// Throttle is the steady and burst request rate every route is limited to.
+// Throttle is the steady and burst request rate of a route.
 type Throttle struct {
 	// Burst is the bucket size, in requests. Default: DefaultBurst.
 	Burst int
@@ -123,69 +135,46 @@ type Throttle struct {
 	Rate float64
 }
 
-// Domain is a custom domain name for the API.
+// Domain is where the API is served on the platform's custom domain.
 type Domain struct {
-	// Name is the fully qualified domain name, for example api.orders.example.com. Required.
+	// Name is the custom domain, which the platform stack creates with its certificate
+	// (its apiDomainName output). Required.
 	Name string
-	// CertificateArn is the ACM certificate for Name, in the API's region. Required.
-	CertificateArn pulumi.StringInput
-	// DisableExecuteAPIEndpoint turns the default execute-api URL off, so that clients can
-	// only come through the domain. Default: false.
-	DisableExecuteAPIEndpoint bool
+	// Path is the API mapping's key, the first segments of every URL of the API on the
+	// domain. Default: "<context>/v<major version of the spec>", as "inventory/v2".
+	Path string
 }
 
 // Overrides are hooks on the children's arguments.
 type Overrides struct {
 	// API changes the apigatewayv2.ApiArgs. Default: none.
 	API func(*apigatewayv2.ApiArgs)
-	// Stage changes the apigatewayv2.StageArgs (route settings, detailed metrics).
-	// Default: none.
+	// Stage changes the apigatewayv2.StageArgs (detailed metrics). Default: none.
 	Stage func(*apigatewayv2.StageArgs)
 	// LogGroup changes the access log group's cloudwatch.LogGroupArgs. Default: none.
 	LogGroup func(*cloudwatch.LogGroupArgs)
-	// Authorizer changes the apigatewayv2.AuthorizerArgs. Default: none.
-	Authorizer func(*apigatewayv2.AuthorizerArgs)
-	// Integration changes the apigatewayv2.IntegrationArgs of the route with the given key
-	// (for example its timeout). Default: none.
-	Integration func(key string, args *apigatewayv2.IntegrationArgs)
-	// Route changes the apigatewayv2.RouteArgs of the route with the given key (for example
-	// its operation name). Default: none.
-	Route func(key string, args *apigatewayv2.RouteArgs)
-	// DomainName changes the apigatewayv2.DomainNameArgs. Default: none.
-	DomainName func(*apigatewayv2.DomainNameArgs)
+	// Mapping changes the apigatewayv2.ApiMappingArgs of the Domain. Default: none.
+	Mapping func(*apigatewayv2.ApiMappingArgs)
 }
 
-// RouteResources are the children created for one route.
-type RouteResources struct {
-	// Key is the route's key, as given.
-	Key string
-	// Integration invokes the route's function.
-	Integration *apigatewayv2.Integration
-	// Route is the API Gateway route.
-	Route *apigatewayv2.Route
-	// Permission lets API Gateway invoke the function's live alias for this route only.
-	Permission *lambda.Permission
-}
-
-// API is an HTTP API with its stage, access logs, authorizer, routes and alarms.
+// API is an HTTP API with its stage, access logs, permissions and alarms.
 type API struct {
 	pulumi.ResourceState
 
-	// API is the HTTP API.
+	// API is the HTTP API, created from the rendered definition.
 	API *apigatewayv2.Api
 	// Stage is the `$default` stage.
 	Stage *apigatewayv2.Stage
 	// LogGroup holds the access logs.
 	LogGroup *cloudwatch.LogGroup
-	// Authorizer is the JWT authorizer; nil when every route is Public.
-	Authorizer *apigatewayv2.Authorizer
-	// Routes are the routes' children, in the order of Args.Routes.
-	Routes []RouteResources
-	// DomainName and Mapping serve the API on the custom domain; nil without one.
-	DomainName *apigatewayv2.DomainName
-	Mapping    *apigatewayv2.ApiMapping
+	// Callers counts each caller's requests from the access logs.
+	Callers *cloudwatch.LogMetricFilter
+	// Permissions let API Gateway invoke each route's function, by operationId.
+	Permissions map[string]*lambda.Permission
+	// Mapping serves the stage on the Domain; nil without one.
+	Mapping *apigatewayv2.ApiMapping
 
-	// URL is where clients call the API: https://<domain> with a custom domain, otherwise
+	// URL is where clients call the API: https://<domain>/<path> with a Domain, otherwise
 	// the stage's invoke URL.
 	URL pulumi.StringOutput
 	// InvokeURL is the stage's execute-api URL.
@@ -194,18 +183,20 @@ type API struct {
 	APIID pulumi.StringOutput
 	// ExecutionArn is the API's execute-api ARN, the prefix of its routes' source ARNs.
 	ExecutionArn pulumi.StringOutput
+	// Body is the rendered definition the API is created from.
+	Body pulumi.StringOutput
 
 	name string
 }
 
-// settings are Args with the defaults filled in and the route keys parsed.
+// settings are Args with the defaults filled in and the spec loaded.
 type settings struct {
 	Args
-	routes []parsedRoute
-	slugs  []string
+	spec  *openapi.Spec
+	major int
 }
 
-// withDefaults returns the Args with every default filled in and the route keys parsed.
+// withDefaults returns the Args with every default filled in and the spec loaded.
 func (a *Args) withDefaults() settings {
 	s := settings{Args: *a}
 	if s.Throttle.Burst == 0 {
@@ -217,13 +208,13 @@ func (a *Args) withDefaults() settings {
 	if s.LatencyThreshold == 0 {
 		s.LatencyThreshold = DefaultLatencyThreshold
 	}
-	keys := make([]string, 0, len(s.Routes))
-	for _, r := range s.Routes {
-		p, _ := parseRouteKey(r.Key) // validated
-		s.routes = append(s.routes, p)
-		keys = append(keys, r.Key)
+	s.spec, _ = openapi.Load(a.Spec) // validated
+	s.major, _ = majorVersion(s.spec)
+	if s.Domain != nil && s.Domain.Path == "" {
+		d := *s.Domain
+		d.Path = fmt.Sprintf("%s/v%d", s.Scope.Naming.Context, s.major)
+		s.Domain = &d
 	}
-	s.slugs = slugs(keys, s.routes)
 	return s
 }
 
@@ -256,17 +247,20 @@ func (a *API) children(ctx *pulumi.Context, name string, s settings) error {
 	parent := pulumi.Parent(a)
 	apiName := s.Scope.Name(naming.APIGatewayAPI, name)
 
+	a.Body = definition(s, apiName)
 	apiArgs := override.Apply(&apigatewayv2.ApiArgs{Tags: s.Scope.TagMap()}, s.Overrides.API, func(aa *apigatewayv2.ApiArgs) {
 		aa.Name = pulumi.String(apiName)
 		aa.ProtocolType = pulumi.String("HTTP")
+		aa.Body = a.Body
+		aa.FailOnWarnings = pulumi.Bool(true)
 		aa.CorsConfiguration = corsConfiguration(s)
-		aa.DisableExecuteApiEndpoint = pulumi.Bool(s.Domain != nil && s.Domain.DisableExecuteAPIEndpoint)
-		// Quick create would add a default route and integration outside the component's
-		// authorization; an OpenAPI body or credentials would bypass the routes' wiring.
-		aa.Target, aa.RouteKey, aa.CredentialsArn, aa.Body = nil, nil, nil, nil
+		aa.DisableExecuteApiEndpoint = pulumi.Bool(false)
+		// Quick create would add a default route and integration outside the definition;
+		// credentials would let API Gateway call the functions with a role of its own.
+		aa.Target, aa.RouteKey, aa.CredentialsArn = nil, nil, nil
 	})
 	var err error
-	if a.API, err = apigatewayv2.NewApi(ctx, name, apiArgs, parent); err != nil {
+	if a.API, err = apigatewayv2.NewApi(ctx, name, apiArgs, parent, pulumi.DependsOn(aliases(s))); err != nil {
 		return err
 	}
 	a.APIID = a.API.ID().ToStringOutput()
@@ -275,54 +269,21 @@ func (a *API) children(ctx *pulumi.Context, name string, s settings) error {
 	if a.LogGroup, err = newLogGroup(ctx, name, s, "/aws/apigateway/"+apiName+"/access", parent); err != nil {
 		return fmt.Errorf("access log group: %w", err)
 	}
+	if a.Callers, err = newCallerMetric(ctx, name, a.LogGroup, parent); err != nil {
+		return fmt.Errorf("caller metric: %w", err)
+	}
 	if a.Stage, err = newStage(ctx, name, s, a.API, a.LogGroup, parent); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
 	a.InvokeURL = a.Stage.InvokeUrl
 	a.URL = a.InvokeURL
-
-	if needsAuthorizer(s.Routes) {
-		if a.Authorizer, err = newAuthorizer(ctx, name, s, a.API, parent); err != nil {
-			return fmt.Errorf("authorizer: %w", err)
-		}
-	}
-	for i, r := range s.Routes {
-		res, err := a.route(ctx, name, s, i, r)
-		if err != nil {
-			return fmt.Errorf("route %q: %w", r.Key, err)
-		}
-		a.Routes = append(a.Routes, res)
+	if a.Permissions, err = a.permissions(ctx, name, s); err != nil {
+		return err
 	}
 	if s.Domain != nil {
-		if err := a.domain(ctx, name, s, parent); err != nil {
+		if err := a.mapping(ctx, name, s, parent); err != nil {
 			return fmt.Errorf("domain %q: %w", s.Domain.Name, err)
 		}
 	}
 	return a.alarms(ctx, name, s)
-}
-
-func needsAuthorizer(routes []Route) bool {
-	for _, r := range routes {
-		if !r.Public {
-			return true
-		}
-	}
-	return false
-}
-
-func newAuthorizer(ctx *pulumi.Context, name string, s settings, api *apigatewayv2.Api,
-	parent pulumi.ResourceOption) (*apigatewayv2.Authorizer, error) {
-	args := override.Apply(&apigatewayv2.AuthorizerArgs{}, s.Overrides.Authorizer, func(aa *apigatewayv2.AuthorizerArgs) {
-		aa.ApiId = api.ID()
-		aa.Name = pulumi.String("jwt")
-		aa.AuthorizerType = pulumi.String("JWT")
-		aa.IdentitySources = pulumi.StringArray{pulumi.String("$request.header.Authorization")}
-		aa.JwtConfiguration = &apigatewayv2.AuthorizerJwtConfigurationArgs{
-			Issuer:    s.Authorizer.Issuer,
-			Audiences: s.Authorizer.Audiences,
-		}
-		// Only request authorizers call a function; a JWT authorizer must not have one.
-		aa.AuthorizerUri, aa.AuthorizerCredentialsArn = nil, nil
-	})
-	return apigatewayv2.NewAuthorizer(ctx, naming.Child(name, "authorizer"), args, parent)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stratum-platform/stratum/components/httpapi"
 	"github.com/stratum-platform/stratum/components/scope"
 	"github.com/stratum-platform/stratum/components/scope/scopetest"
+	"github.com/stratum-platform/stratum/platform/apidef"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/platform/stackref"
@@ -25,8 +26,8 @@ import (
 const (
 	apiType         = "aws:apigatewayv2/api:Api"
 	stageType       = "aws:apigatewayv2/stage:Stage"
-	authorizerType  = "aws:apigatewayv2/authorizer:Authorizer"
 	integrationType = "aws:apigatewayv2/integration:Integration"
+	filterType      = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 	routeType       = "aws:apigatewayv2/route:Route"
 	permissionType  = "aws:lambda/permission:Permission"
 	logGroupType    = "aws:cloudwatch/logGroup:LogGroup"
@@ -99,42 +100,93 @@ func names(rs []plan.Resource) []string {
 	return out
 }
 
+// bind binds the test spec's operations: the reads and writes to accounts, the health check
+// to health.
+func bind(accounts, health *function.Function) map[string]*function.Function {
+	return map[string]*function.Function{"getAccount": accounts, "register": accounts, "health": health}
+}
+
+// defaults are the args of an API of the test spec with the authorizer.
+func defaults(t *testing.T, accounts, health *function.Function) httpapi.Args {
+	return httpapi.Args{Spec: spec(t), Operations: bind(accounts, health), Authorizer: jwt()}
+}
+
+// definition parses the body the API was created from.
+func definition(t *testing.T, p *plan.Plan) *apidef.Definition {
+	t.Helper()
+	d, err := apidef.Parse(get(t, p, apiType, "public").Inputs["body"].(string))
+	require.NoError(t, err)
+	return d
+}
+
 func TestDefaults(t *testing.T) {
-	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer: jwt(),
-			Routes:     []httpapi.Route{{Key: "GET /accounts/{id}", Function: accounts}},
-		}
-	})
+	p := run(t, func(accounts, health *function.Function) httpapi.Args { return defaults(t, accounts, health) })
 
 	want := []string{
 		apiType + " public",
 		stageType + " public-stage",
 		logGroupType + " public-access-logs",
-		authorizerType + " public-authorizer",
-		integrationType + " public-route-get-accounts-id-integration",
-		routeType + " public-route-get-accounts-id",
-		permissionType + " public-route-get-accounts-id-permission",
+		filterType + " public-callers",
+		permissionType + " public-getAccount-permission",
+		permissionType + " public-health-permission",
+		permissionType + " public-register-permission",
 		alarmType + " public-alarm-5xx",
 		alarmType + " public-alarm-latency",
 	}
 	slices.Sort(want)
 	assert.Equal(t, want, names(p.Children(componentURN)))
+	assert.Empty(t, p.Find(routeType, ""), "the body defines the routes")
+	assert.Empty(t, p.Find(integrationType, ""), "the body defines the integrations")
 
 	api := get(t, p, apiType, "public")
+	body := api.Inputs["body"].(string)
+	delete(api.Inputs, "body")
 	assert.Equal(t, map[string]any{
 		"name":                      "acme-dev-orders-public",
 		"protocolType":              "HTTP",
+		"failOnWarnings":            true,
 		"disableExecuteApiEndpoint": false,
 		"tags":                      scopeTags,
 	}, api.Inputs)
+	assert.Contains(t, api.Dependencies, "urn:pulumi:dev::test::stratum:function:Function$aws:lambda/alias:Alias::accounts-alias",
+		"the definition names the aliases, which must exist first")
 	apiID := api.Outputs["executionArn"].(string)[len("arn:aws:execute-api:eu-west-1:111111111111:"):]
+
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &doc), "the body is JSON")
+	assert.Equal(t, map[string]any{"title": "acme-dev-orders-public", "version": "2.1.0"}, doc["info"])
+	assert.Equal(t, map[string]any{
+		"operationId": "getAccount",
+		"security":    []any{map[string]any{"jwt": []any{"accounts:admin", "accounts:read"}}},
+		"responses":   map[string]any{"default": map[string]any{"description": "The function's response."}},
+		"x-amazon-apigateway-integration": map[string]any{
+			"type": "aws_proxy", "httpMethod": "POST", "payloadFormatVersion": "2.0",
+			"uri": "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" + accountsAlias + "/invocations",
+		},
+	}, doc["paths"].(map[string]any)["/accounts/{id}"].(map[string]any)["get"])
+	assert.Equal(t, map[string]any{"jwt": map[string]any{
+		"type": "oauth2", "flows": map[string]any{},
+		"x-amazon-apigateway-authorizer": map[string]any{
+			"type": "jwt", "identitySource": "$request.header.Authorization",
+			"jwtConfiguration": map[string]any{"issuer": issuer, "audience": []any{"orders-api"}},
+		},
+	}}, doc["components"].(map[string]any)["securitySchemes"])
 
 	logs := get(t, p, logGroupType, "public-access-logs")
 	assert.Equal(t, map[string]any{
 		"name": logGroupName, "retentionInDays": 30.0, "kmsKeyId": scopetest.KeyArn, "tags": scopeTags,
 	}, logs.Inputs)
 	assert.True(t, logs.DeleteBeforeReplace)
+
+	assert.Equal(t, map[string]any{
+		"logGroupName": logGroupName,
+		"name":         "requests-by-caller",
+		"pattern":      "{ $.requestId = * }",
+		"metricTransformation": map[string]any{
+			"namespace": "Stratum/HttpApi", "name": "Requests", "value": "1", "unit": "Count",
+			"dimensions": map[string]any{"ApiId": "$.apiId", "Caller": "$.clientId"},
+		},
+	}, get(t, p, filterType, "public-callers").Inputs)
 
 	stage := get(t, p, stageType, "public-stage")
 	settings := stage.Inputs["accessLogSettings"].(map[string]any)
@@ -143,6 +195,7 @@ func TestDefaults(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(settings["format"].(string)), &format), "the access log is JSON")
 	assert.Equal(t, map[string]string{
 		"requestId":          "$context.requestId",
+		"apiId":              "$context.apiId",
 		"ip":                 "$context.identity.sourceIp",
 		"requestTime":        "$context.requestTime",
 		"httpMethod":         "$context.httpMethod",
@@ -155,6 +208,7 @@ func TestDefaults(t *testing.T) {
 		"integrationError":   "$context.integrationErrorMessage",
 		"authorizerError":    "$context.authorizer.error",
 		"sub":                "$context.authorizer.claims.sub",
+		"clientId":           "$context.authorizer.claims.client_id",
 	}, format)
 	delete(stage.Inputs, "accessLogSettings")
 	assert.Equal(t, map[string]any{
@@ -165,24 +219,6 @@ func TestDefaults(t *testing.T) {
 		"tags":                 scopeTags,
 	}, stage.Inputs)
 
-	assert.Equal(t, map[string]any{
-		"apiId":           apiID,
-		"name":            "jwt",
-		"authorizerType":  "JWT",
-		"identitySources": []any{"$request.header.Authorization"},
-		"jwtConfiguration": map[string]any{
-			"issuer": issuer, "audiences": []any{"orders-api"},
-		},
-	}, get(t, p, authorizerType, "public-authorizer").Inputs)
-
-	assert.Equal(t, map[string]any{
-		"apiId":                apiID,
-		"integrationType":      "AWS_PROXY",
-		"integrationMethod":    "POST",
-		"integrationUri":       accountsAlias,
-		"payloadFormatVersion": "2.0",
-	}, get(t, p, integrationType, "public-route-get-accounts-id-integration").Inputs)
-
 	execArn := "arn:aws:execute-api:eu-west-1:111111111111:" + apiID
 	assert.Equal(t, map[string]any{
 		"url":          "https://" + apiID + ".execute-api.eu-west-1.amazonaws.com/",
@@ -192,65 +228,33 @@ func TestDefaults(t *testing.T) {
 	}, p.Outputs)
 }
 
-func TestRoutesAreAuthorizedUnlessPublic(t *testing.T) {
-	p := run(t, func(accounts, health *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer: jwt(),
-			Routes: []httpapi.Route{
-				{Key: "GET /accounts/{id}", Function: accounts, Scopes: []string{"accounts:read", "accounts:admin"}},
-				{Key: "POST /accounts", Function: accounts},
-				{Key: "ANY /accounts/{id}/files/{path+}", Function: accounts},
-				{Key: "GET /", Function: health, Public: true},
-				{Key: "GET /health", Function: health, Public: true},
-			},
-		}
-	})
-	api := get(t, p, apiType, "public")
-	execArn := api.Outputs["executionArn"].(string)
-	authorizerID := "jwt-" // the mocks' ids start with the physical name
-	auth := get(t, p, authorizerType, "public-authorizer")
+func TestRoutesAndPermissions(t *testing.T) {
+	p := run(t, func(accounts, health *function.Function) httpapi.Args { return defaults(t, accounts, health) })
+	execArn := get(t, p, apiType, "public").Outputs["executionArn"].(string)
+	d := definition(t, p)
 
 	tests := []struct {
-		slug, key, fn, sourceArn string
-		public                   bool
-		scopes                   []any
+		id, key, fn, sourceArn, auth string
+		scopes                       []string
 	}{
-		{"get-accounts-id", "GET /accounts/{id}", "accounts", execArn + "/*/GET/accounts/*", false,
-			[]any{"accounts:read", "accounts:admin"}},
-		{"post-accounts", "POST /accounts", "accounts", execArn + "/*/POST/accounts", false, nil},
-		{"any-accounts-id-files-path", "ANY /accounts/{id}/files/{path+}", "accounts", execArn + "/*/*/accounts/*/files/*", false, nil},
-		{"get-root", "GET /", "health", execArn + "/*/GET/", true, nil},
-		{"get-health", "GET /health", "health", execArn + "/*/GET/health", true, nil},
+		{"getAccount", "GET /accounts/{id}", "accounts", execArn + "/*/GET/accounts/*", "JWT", []string{"accounts:admin", "accounts:read"}},
+		{"register", "POST /accounts", "accounts", execArn + "/*/POST/accounts", "JWT", []string{"accounts:write"}},
+		{"health", "GET /health", "health", execArn + "/*/GET/health", "NONE", nil},
 	}
-	require.Len(t, p.Find(routeType, ""), len(tests))
-	require.Len(t, p.Find(integrationType, ""), len(tests))
+	require.Len(t, d.Routes, len(tests))
 	require.Len(t, p.Find(permissionType, ""), len(tests))
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
-			integration := get(t, p, integrationType, "public-route-"+tt.slug+"-integration")
-			assert.Equal(t, "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-orders-"+tt.fn+":live",
-				integration.Inputs["integrationUri"])
+			i := slices.IndexFunc(d.Routes, func(r apidef.Route) bool { return r.Key == tt.key })
+			require.GreaterOrEqual(t, i, 0)
+			r := d.Routes[i]
+			assert.Equal(t, tt.id, r.OperationID)
+			assert.Equal(t, tt.auth, d.AuthorizationType(r))
+			assert.Equal(t, tt.scopes, r.Scopes)
+			assert.Equal(t, "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-orders-"+
+				tt.fn+":live/invocations", r.Integration.URI)
 
-			route := get(t, p, routeType, "public-route-"+tt.slug)
-			assert.Equal(t, componentURN, route.Parent)
-			assert.Equal(t, tt.key, route.Inputs["routeKey"])
-			assert.Contains(t, route.Dependencies, integration.URN)
-			assert.Regexp(t, `^integrations/public-route-`+tt.slug+`-integration-[0-9a-f]{8}$`, route.Inputs["target"])
-			if tt.public {
-				assert.Equal(t, "NONE", route.Inputs["authorizationType"])
-				assert.NotContains(t, route.Inputs, "authorizerId")
-			} else {
-				assert.Equal(t, "JWT", route.Inputs["authorizationType"])
-				assert.Contains(t, route.Inputs["authorizerId"], authorizerID)
-				assert.Contains(t, route.Dependencies, auth.URN)
-			}
-			if tt.scopes == nil {
-				assert.NotContains(t, route.Inputs, "authorizationScopes")
-			} else {
-				assert.Equal(t, tt.scopes, route.Inputs["authorizationScopes"])
-			}
-
-			perm := get(t, p, permissionType, "public-route-"+tt.slug+"-permission")
+			perm := get(t, p, permissionType, "public-"+tt.id+"-permission")
 			assert.Equal(t, componentURN, perm.Parent)
 			assert.Equal(t, map[string]any{
 				"action":    "lambda:InvokeFunction",
@@ -266,32 +270,27 @@ func TestRoutesAreAuthorizedUnlessPublic(t *testing.T) {
 	}
 }
 
-func TestEveryRoutePublicNeedsNoAuthorizer(t *testing.T) {
+func TestOnlyPublicOperationsNeedNoAuthorizer(t *testing.T) {
 	p := run(t, func(_, health *function.Function) httpapi.Args {
-		return httpapi.Args{Routes: []httpapi.Route{{Key: "GET /health", Function: health, Public: true}}}
+		return httpapi.Args{
+			Spec: []byte(`openapi: 3.0.3
+info: {title: Health, version: 1.0.0}
+paths: {/health: {get: {operationId: health, responses: {'200': {description: Healthy.}}}}}
+`),
+			Operations: map[string]*function.Function{"health": health},
+		}
 	})
-	assert.Empty(t, p.Find(authorizerType, ""))
-	assert.Equal(t, "NONE", get(t, p, routeType, "public-route-get-health").Inputs["authorizationType"])
-}
-
-func TestSimilarRoutesGetDistinctNames(t *testing.T) {
-	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
-		return httpapi.Args{Authorizer: jwt(), Routes: []httpapi.Route{
-			{Key: "GET /a/{id}", Function: accounts},
-			{Key: "GET /a/id", Function: accounts},
-		}}
-	})
-	assert.Equal(t, []string{routeType + " public-route-get-a-id", routeType + " public-route-get-a-id-efe9cea7"}, // sha256("GET /a/id")
-		names(p.Find(routeType, "")))
+	d := definition(t, p)
+	assert.Empty(t, d.Authorizers)
+	require.Len(t, d.Routes, 1)
+	assert.Equal(t, "NONE", d.AuthorizationType(d.Routes[0]))
 }
 
 func TestAlarms(t *testing.T) {
-	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer:       jwt(),
-			Routes:           []httpapi.Route{{Key: "GET /accounts", Function: accounts}},
-			LatencyThreshold: 1500 * time.Millisecond,
-		}
+	p := run(t, func(accounts, health *function.Function) httpapi.Args {
+		a := defaults(t, accounts, health)
+		a.LatencyThreshold = 1500 * time.Millisecond
+		return a
 	})
 	apiID := get(t, p, stageType, "public-stage").Inputs["apiId"]
 	dims := map[string]any{"ApiId": apiID, "Stage": "$default"}
@@ -320,27 +319,26 @@ func TestAlarms(t *testing.T) {
 }
 
 func TestThrottleAndCORS(t *testing.T) {
-	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer: jwt(),
-			Routes: []httpapi.Route{
-				{Key: "PUT /accounts/{id}", Function: accounts},
-				{Key: "GET /accounts/{id}", Function: accounts},
-				{Key: "GET /accounts", Function: accounts},
-			},
-			Throttle: httpapi.Throttle{Burst: 20, Rate: 2.5},
-			CORS: &httpapi.CORS{
-				AllowOrigins:     []string{"https://app.example.com", "http://localhost:3000"},
-				AllowCredentials: true,
-				MaxAge:           time.Hour,
-			},
+	p := run(t, func(accounts, health *function.Function) httpapi.Args {
+		a := defaults(t, accounts, health)
+		a.Throttle = httpapi.Throttle{Burst: 20, Rate: 2.5}
+		a.RouteThrottles = map[string]httpapi.Throttle{"register": {Burst: 5, Rate: 1}, "getAccount": {Rate: 10}}
+		a.CORS = &httpapi.CORS{
+			AllowOrigins:     []string{"https://app.example.com", "http://localhost:3000"},
+			AllowCredentials: true,
+			MaxAge:           time.Hour,
 		}
+		return a
 	})
-	assert.Equal(t, map[string]any{"throttlingBurstLimit": 20.0, "throttlingRateLimit": 2.5},
-		get(t, p, stageType, "public-stage").Inputs["defaultRouteSettings"])
+	stage := get(t, p, stageType, "public-stage").Inputs
+	assert.Equal(t, map[string]any{"throttlingBurstLimit": 20.0, "throttlingRateLimit": 2.5}, stage["defaultRouteSettings"])
+	assert.Equal(t, []any{
+		map[string]any{"routeKey": "POST /accounts", "throttlingBurstLimit": 5.0, "throttlingRateLimit": 1.0},
+		map[string]any{"routeKey": "GET /accounts/{id}", "throttlingBurstLimit": 20.0, "throttlingRateLimit": 10.0},
+	}, stage["routeSettings"], "a route's own limit; what it leaves out is the stage's")
 	assert.Equal(t, map[string]any{
 		"allowOrigins":     []any{"https://app.example.com", "http://localhost:3000"},
-		"allowMethods":     []any{"GET", "PUT"},
+		"allowMethods":     []any{"GET", "POST"},
 		"allowHeaders":     []any{"Authorization", "Content-Type"},
 		"allowCredentials": true,
 		"maxAge":           3600.0,
@@ -348,108 +346,78 @@ func TestThrottleAndCORS(t *testing.T) {
 }
 
 func TestDomain(t *testing.T) {
-	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer: jwt(),
-			Routes:     []httpapi.Route{{Key: "GET /accounts", Function: accounts}},
-			Domain: &httpapi.Domain{
-				Name:                      "api.orders.example.com",
-				CertificateArn:            pulumi.String("arn:aws:acm:eu-west-1:111111111111:certificate/abc"),
-				DisableExecuteAPIEndpoint: true,
-			},
-		}
+	p := run(t, func(accounts, health *function.Function) httpapi.Args {
+		a := defaults(t, accounts, health)
+		a.Domain = &httpapi.Domain{Name: "api.example.com"}
+		return a
 	})
-	api := get(t, p, apiType, "public")
-	assert.Equal(t, true, api.Inputs["disableExecuteApiEndpoint"])
-
-	domain := get(t, p, domainType, "public-domain")
-	assert.Equal(t, componentURN, domain.Parent)
-	assert.True(t, domain.DeleteBeforeReplace)
-	assert.Equal(t, map[string]any{
-		"domainName": "api.orders.example.com",
-		"domainNameConfiguration": map[string]any{
-			"certificateArn": "arn:aws:acm:eu-west-1:111111111111:certificate/abc",
-			"endpointType":   "REGIONAL",
-			"securityPolicy": "TLS_1_2",
-		},
-		"tags": scopeTags,
-	}, domain.Inputs)
-
-	mapping := get(t, p, mappingType, "public-domain-mapping")
+	assert.Equal(t, false, get(t, p, apiType, "public").Inputs["disableExecuteApiEndpoint"],
+		"the execute-api URL stays, for the smoke checks of a deploy")
+	mapping := get(t, p, mappingType, "public-mapping")
 	assert.Equal(t, componentURN, mapping.Parent)
+	assert.True(t, mapping.DeleteBeforeReplace)
 	assert.Equal(t, map[string]any{
-		"apiId": get(t, p, stageType, "public-stage").Inputs["apiId"], "domainName": "api.orders.example.com", "stage": "$default",
-	}, mapping.Inputs)
-	assert.Equal(t, "https://api.orders.example.com", p.Outputs["url"])
-}
+		"apiId":         get(t, p, stageType, "public-stage").Inputs["apiId"],
+		"domainName":    "api.example.com",
+		"stage":         "$default",
+		"apiMappingKey": "orders/v2",
+	}, mapping.Inputs, "the path is the context and the spec's major version")
+	assert.Equal(t, "https://api.example.com/orders/v2", p.Outputs["url"])
+	assert.Empty(t, p.Find(domainType, ""), "the platform owns the domain")
 
-func TestDomainKeepsExecuteAPIEndpointByDefault(t *testing.T) {
-	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer: jwt(),
-			Routes:     []httpapi.Route{{Key: "GET /accounts", Function: accounts}},
-			Domain: &httpapi.Domain{Name: "api.orders.example.com",
-				CertificateArn: pulumi.String("arn:aws:acm:eu-west-1:111111111111:certificate/abc")},
-		}
+	p = run(t, func(accounts, health *function.Function) httpapi.Args {
+		a := defaults(t, accounts, health)
+		a.Domain = &httpapi.Domain{Name: "api.example.com", Path: "legacy/orders"}
+		return a
 	})
-	assert.Equal(t, false, get(t, p, apiType, "public").Inputs["disableExecuteApiEndpoint"])
+	assert.Equal(t, "legacy/orders", get(t, p, mappingType, "public-mapping").Inputs["apiMappingKey"])
 }
 
 func TestOverrides(t *testing.T) {
 	ran := map[string]bool{}
-	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer: jwt(),
-			Routes:     []httpapi.Route{{Key: "GET /accounts", Function: accounts, Scopes: []string{"accounts:read"}}},
-			Overrides: httpapi.Overrides{
-				API: func(a *apigatewayv2.ApiArgs) {
-					ran["api"] = true
-					a.Description = pulumi.String("Accounts API")
-					a.Name = pulumi.String("renamed")
-					a.Target = pulumi.String("arn:aws:lambda:eu-west-1:111111111111:function:other")
-					a.DisableExecuteApiEndpoint = pulumi.Bool(true)
-				},
-				Stage: func(a *apigatewayv2.StageArgs) {
-					ran["stage"] = true
-					a.AutoDeploy = pulumi.Bool(false)
-					a.AccessLogSettings = nil
-					a.DefaultRouteSettings = &apigatewayv2.StageDefaultRouteSettingsArgs{
-						DetailedMetricsEnabled: pulumi.Bool(true),
-						ThrottlingBurstLimit:   pulumi.Int(100000),
-					}
-				},
-				LogGroup: func(a *cloudwatch.LogGroupArgs) {
-					ran["logs"] = true
-					a.RetentionInDays = pulumi.Int(1)
-					a.KmsKeyId = nil
-					a.LogGroupClass = pulumi.String("STANDARD")
-				},
-				Authorizer: func(a *apigatewayv2.AuthorizerArgs) {
-					ran["authorizer"] = true
-					a.AuthorizerType = pulumi.String("REQUEST")
-				},
-				Integration: func(key string, a *apigatewayv2.IntegrationArgs) {
-					ran["integration "+key] = true
-					a.TimeoutMilliseconds = pulumi.Int(5000)
-					a.IntegrationUri = pulumi.String("arn:aws:lambda:eu-west-1:111111111111:function:other")
-					a.CredentialsArn = pulumi.String("arn:aws:iam::111111111111:role/broad")
-				},
-				Route: func(key string, a *apigatewayv2.RouteArgs) {
-					ran["route "+key] = true
-					a.OperationName = pulumi.String("listAccounts")
-					a.AuthorizationType = pulumi.String("NONE")
-					a.AuthorizationScopes = pulumi.ToStringArray([]string{"other"})
-				},
+	p := run(t, func(accounts, health *function.Function) httpapi.Args {
+		a := defaults(t, accounts, health)
+		a.Domain = &httpapi.Domain{Name: "api.example.com"}
+		a.Overrides = httpapi.Overrides{
+			API: func(a *apigatewayv2.ApiArgs) {
+				ran["api"] = true
+				a.Description = pulumi.String("Accounts API")
+				a.Name = pulumi.String("renamed")
+				a.Body = pulumi.String("{}")
+				a.FailOnWarnings = pulumi.Bool(false)
+				a.Target = pulumi.String("arn:aws:lambda:eu-west-1:111111111111:function:other")
+				a.DisableExecuteApiEndpoint = pulumi.Bool(true)
+			},
+			Stage: func(a *apigatewayv2.StageArgs) {
+				ran["stage"] = true
+				a.AutoDeploy = pulumi.Bool(false)
+				a.AccessLogSettings = nil
+				a.DefaultRouteSettings = &apigatewayv2.StageDefaultRouteSettingsArgs{
+					DetailedMetricsEnabled: pulumi.Bool(true),
+					ThrottlingBurstLimit:   pulumi.Int(100000),
+				}
+			},
+			LogGroup: func(a *cloudwatch.LogGroupArgs) {
+				ran["logs"] = true
+				a.RetentionInDays = pulumi.Int(1)
+				a.KmsKeyId = nil
+				a.LogGroupClass = pulumi.String("STANDARD")
+			},
+			Mapping: func(a *apigatewayv2.ApiMappingArgs) {
+				ran["mapping"] = true
+				a.ApiMappingKey = pulumi.String("elsewhere")
 			},
 		}
+		return a
 	})
-	assert.Equal(t, map[string]bool{"api": true, "stage": true, "logs": true, "authorizer": true,
-		"integration GET /accounts": true, "route GET /accounts": true}, ran)
+	assert.Equal(t, map[string]bool{"api": true, "stage": true, "logs": true, "mapping": true}, ran)
 
 	api := get(t, p, apiType, "public").Inputs
 	assert.Equal(t, "Accounts API", api["description"], "kept")
 	assert.Equal(t, "acme-dev-orders-public", api["name"])
 	assert.NotContains(t, api, "target", "quick create would add an unauthorized default route")
+	assert.Equal(t, true, api["failOnWarnings"])
+	assert.Contains(t, api["body"], `"operationId":"getAccount"`)
 	assert.Equal(t, false, api["disableExecuteApiEndpoint"])
 
 	stage := get(t, p, stageType, "public-stage").Inputs
@@ -463,17 +431,7 @@ func TestOverrides(t *testing.T) {
 	assert.Equal(t, 30.0, logs["retentionInDays"])
 	assert.Equal(t, scopetest.KeyArn, logs["kmsKeyId"])
 
-	assert.Equal(t, "JWT", get(t, p, authorizerType, "public-authorizer").Inputs["authorizerType"])
-
-	integration := get(t, p, integrationType, "public-route-get-accounts-integration").Inputs
-	assert.Equal(t, 5000.0, integration["timeoutMilliseconds"], "kept")
-	assert.Equal(t, accountsAlias, integration["integrationUri"])
-	assert.NotContains(t, integration, "credentialsArn")
-
-	route := get(t, p, routeType, "public-route-get-accounts").Inputs
-	assert.Equal(t, "listAccounts", route["operationName"], "kept")
-	assert.Equal(t, "JWT", route["authorizationType"])
-	assert.Equal(t, []any{"accounts:read"}, route["authorizationScopes"])
+	assert.Equal(t, "orders/v2", get(t, p, mappingType, "public-mapping").Inputs["apiMappingKey"])
 }
 
 func TestNewRefusesInvalidArgs(t *testing.T) {
@@ -482,7 +440,7 @@ func TestNewRefusesInvalidArgs(t *testing.T) {
 		return err
 	})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `httpapi "public": Routes: at least one route is required`)
+	assert.Contains(t, err.Error(), `httpapi "public": Spec: is required`)
 
 	err = plantest.RunErr(func(ctx *pulumi.Context) error {
 		_, err := httpapi.New(ctx, "public", nil)
@@ -494,17 +452,11 @@ func TestNewRefusesInvalidArgs(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	p := run(t, func(accounts, health *function.Function) httpapi.Args {
-		return httpapi.Args{
-			Authorizer: jwt(),
-			Routes: []httpapi.Route{
-				{Key: "GET /accounts/{id}", Function: accounts, Scopes: []string{"accounts:read"}},
-				{Key: "POST /accounts", Function: accounts, Scopes: []string{"accounts:write"}},
-				{Key: "GET /health", Function: health, Public: true},
-			},
-			CORS: &httpapi.CORS{AllowOrigins: []string{"https://app.example.com"}},
-			Domain: &httpapi.Domain{Name: "api.orders.example.com",
-				CertificateArn: pulumi.String("arn:aws:acm:eu-west-1:111111111111:certificate/abc")},
-		}
+		a := defaults(t, accounts, health)
+		a.CORS = &httpapi.CORS{AllowOrigins: []string{"https://app.example.com"}}
+		a.RouteThrottles = map[string]httpapi.Throttle{"register": {Burst: 10, Rate: 5}}
+		a.Domain = &httpapi.Domain{Name: "api.example.com"}
+		return a
 	})
 	plantest.Golden(t, "testdata/httpapi.plan.json", withoutFunctions(p))
 }

@@ -26,7 +26,7 @@ func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string,
 }
 
 // newStage creates the `$default` stage: deployed on every change, logging every request,
-// every route throttled.
+// every route throttled, some (RouteThrottles) otherwise than the rest.
 func newStage(ctx *pulumi.Context, name string, s settings, api *apigatewayv2.Api, logs *cloudwatch.LogGroup,
 	parent pulumi.ResourceOption) (*apigatewayv2.Stage, error) {
 	args := override.Apply(&apigatewayv2.StageArgs{Tags: s.Scope.TagMap()}, s.Overrides.Stage, func(sa *apigatewayv2.StageArgs) {
@@ -46,16 +46,42 @@ func newStage(ctx *pulumi.Context, name string, s settings, api *apigatewayv2.Ap
 		routeSettings.ThrottlingBurstLimit = pulumi.Int(s.Throttle.Burst)
 		routeSettings.ThrottlingRateLimit = pulumi.Float64(s.Throttle.Rate)
 		sa.DefaultRouteSettings = routeSettings
+		sa.RouteSettings = routeThrottles(s)
 	})
 	return apigatewayv2.NewStage(ctx, naming.Child(name, "stage"), args, parent)
 }
 
+// routeThrottles are the stage's settings of the routes whose throttle is their own, by route
+// key; nil when every route has the default.
+func routeThrottles(s settings) apigatewayv2.StageRouteSettingArray {
+	var out apigatewayv2.StageRouteSettingArray
+	for _, op := range s.spec.Operations() {
+		t, ok := s.RouteThrottles[op.ID]
+		if !ok {
+			continue
+		}
+		if t.Burst == 0 {
+			t.Burst = s.Throttle.Burst
+		}
+		if t.Rate == 0 {
+			t.Rate = s.Throttle.Rate
+		}
+		out = append(out, apigatewayv2.StageRouteSettingArgs{
+			RouteKey:             pulumi.String(op.RouteKey()),
+			ThrottlingBurstLimit: pulumi.Int(t.Burst),
+			ThrottlingRateLimit:  pulumi.Float64(t.Rate),
+		})
+	}
+	return out
+}
+
 // accessLogFormat is the access log line: one JSON object per request. API Gateway
 // substitutes the $context variables; values are strings so that a missing one ("-")
-// still gives valid JSON.
+// still gives valid JSON. apiId and clientId are the caller metric's dimensions.
 func accessLogFormat() string {
 	type line struct {
 		RequestID          string `json:"requestId"`
+		APIID              string `json:"apiId"`
 		IP                 string `json:"ip"`
 		RequestTime        string `json:"requestTime"`
 		HTTPMethod         string `json:"httpMethod"`
@@ -68,9 +94,11 @@ func accessLogFormat() string {
 		IntegrationError   string `json:"integrationError"`
 		AuthorizerError    string `json:"authorizerError"`
 		Sub                string `json:"sub"`
+		ClientID           string `json:"clientId"`
 	}
 	b, _ := json.Marshal(line{ // a struct of strings always marshals
 		RequestID:          "$context.requestId",
+		APIID:              "$context.apiId",
 		IP:                 "$context.identity.sourceIp",
 		RequestTime:        "$context.requestTime",
 		HTTPMethod:         "$context.httpMethod",
@@ -83,6 +111,8 @@ func accessLogFormat() string {
 		IntegrationError:   "$context.integrationErrorMessage",
 		AuthorizerError:    "$context.authorizer.error",
 		Sub:                "$context.authorizer.claims.sub",
+		// The OAuth client the token was issued to (RFC 9068): which application calls.
+		ClientID: "$context.authorizer.claims.client_id",
 	})
 	return string(b)
 }

@@ -3,12 +3,16 @@ package httpapi
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/platform/lambdakit/openapi"
 )
 
 // API Gateway's limits that Validate checks.
@@ -28,65 +32,23 @@ func (a *Args) Validate() error {
 		errs = append(errs, err)
 	}
 
+	spec, secured := a.validateSpec(fail)
 	switch {
-	case len(a.Routes) == 0:
-		fail("Routes", "at least one route is required")
-	case len(a.Routes) > maxRoutes:
-		fail("Routes", "%d routes; at most %d allowed", len(a.Routes), maxRoutes)
-	}
-	shapes := map[string]int{}
-	var authorized []string
-	for i, r := range a.Routes {
-		field := fmt.Sprintf("Routes[%d]", i)
-		p, problems := parseRouteKey(r.Key)
-		for _, msg := range problems {
-			fail(field+".Key", "%s", msg)
-		}
-		if len(problems) == 0 {
-			if first, dup := shapes[p.shape()]; dup {
-				fail(field+".Key", "%q is the same route as Routes[%d] (%q); API Gateway ignores parameter names",
-					r.Key, first, a.Routes[first].Key)
-			} else {
-				shapes[p.shape()] = i
-			}
-		}
-		if r.Function == nil {
-			fail(field+".Function", "is required")
-		}
-		if r.Public && len(r.Scopes) > 0 {
-			fail(field+".Scopes", "are set on a Public route, which takes no token; remove them or Public")
-		}
-		seen := map[string]int{}
-		for j, sc := range r.Scopes {
-			f := fmt.Sprintf("%s.Scopes[%d]", field, j)
-			switch first, dup := seen[sc]; {
-			case sc == "" || strings.ContainsAny(sc, " \t\n"):
-				fail(f, "%q is not a scope; a scope is one non-empty word", sc)
-			case dup:
-				fail(f, "%q is also Scopes[%d]; list a scope once", sc, first)
-			default:
-				seen[sc] = j
-			}
-		}
-		if !r.Public {
-			authorized = append(authorized, r.Key)
-		}
-	}
-
-	switch {
-	case a.Authorizer == nil && len(authorized) > 0:
-		fail("Authorizer", "is required because these routes are not Public: %s", quoteList(authorized))
+	case a.Authorizer == nil && len(secured) > 0:
+		fail("Authorizer", "is required because these operations have security: %s", quoteList(secured))
 	case a.Authorizer != nil:
 		errs = append(errs, a.Authorizer.validate()...)
 	}
 	if a.CORS != nil {
 		errs = append(errs, a.CORS.validate()...)
 	}
-	if a.Throttle.Burst < 0 {
-		fail("Throttle.Burst", "%d is not greater than 0", a.Throttle.Burst)
-	}
-	if r := a.Throttle.Rate; r < 0 || math.IsNaN(r) || math.IsInf(r, 0) {
-		fail("Throttle.Rate", "%v is not a number of requests per second greater than 0", r)
+	errs = append(errs, a.Throttle.validate("Throttle")...)
+	for _, id := range slices.Sorted(maps.Keys(a.RouteThrottles)) {
+		field := fmt.Sprintf("RouteThrottles[%q]", id)
+		if _, ok := operation(spec, id); spec != nil && !ok {
+			fail(field, "the spec has no operation %q (operations: %s)", id, operationIDs(spec))
+		}
+		errs = append(errs, a.RouteThrottles[id].validate(field)...)
 	}
 	if l := a.LatencyThreshold; l < 0 || l > maxLatency || (l > 0 && l%time.Millisecond != 0) {
 		fail("LatencyThreshold", "%s is not whole milliseconds between 1ms and %s (the longest an HTTP API waits for an integration)",
@@ -97,13 +59,98 @@ func (a *Args) Validate() error {
 			fail("Domain.Name", "%q is not a fully qualified domain name (lowercase labels of [a-z0-9-], at least two, at most 253 characters)",
 				a.Domain.Name)
 		}
-		if a.Domain.CertificateArn == nil {
-			fail("Domain.CertificateArn", "is required (an ACM certificate for the domain, in the API's region)")
-		} else if lit, ok := a.Domain.CertificateArn.(pulumi.String); ok && !strings.HasPrefix(string(lit), "arn:") {
-			fail("Domain.CertificateArn", "%q is not an ARN", string(lit))
+		if a.Domain.Path != "" && !mappingPath(a.Domain.Path) {
+			fail("Domain.Path", "%q is not a mapping path: segments of [A-Za-z0-9._~-] separated by /, at most 300 characters",
+				a.Domain.Path)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateSpec checks the spec and the bindings of its operations, and returns the loaded
+// spec (nil when it does not load) and the operations that have security.
+func (a *Args) validateSpec(fail func(field, format string, args ...any)) (*openapi.Spec, []string) {
+	if len(a.Spec) == 0 {
+		fail("Spec", "is required (the API's OpenAPI 3.0 contract, such as the context's api.V1)")
+		return nil, nil
+	}
+	spec, err := openapi.Load(a.Spec)
+	if err != nil {
+		fail("Spec", "%v", err)
+		return nil, nil
+	}
+	ops := spec.Operations()
+	switch {
+	case len(ops) == 0:
+		fail("Spec", "has no operation; an API serves one at least")
+	case len(ops) > maxRoutes:
+		fail("Spec", "%d operations; at most %d routes allowed", len(ops), maxRoutes)
+	}
+	if _, err := majorVersion(spec); err != nil {
+		fail("Spec", "%v", err)
+	}
+	var secured []string
+	shapes := map[string]string{}
+	for _, op := range ops {
+		for _, p := range pathProblems(op.Method, op.Path) {
+			fail("Spec", "%s: %s", op.RouteKey(), p)
+		}
+		if first, dup := shapes[shape(op.Method, op.Path)]; dup {
+			fail("Spec", "%s is the same route as %s; API Gateway ignores parameter names", op.RouteKey(), first)
+		} else {
+			shapes[shape(op.Method, op.Path)] = op.RouteKey()
+		}
+		if !op.Public {
+			secured = append(secured, op.ID)
+			if op.Requirements() > 1 {
+				fail("Spec", "operation %q (%s) has %d security requirements; an API Gateway route has one list of "+
+					"scopes, of which it accepts any one, so give the operation one requirement", op.ID, op.RouteKey(), op.Requirements())
+			}
+		}
+		if fn, ok := a.Operations[op.ID]; !ok {
+			fail("Operations", "operation %q (%s) has no function; bind it to the function that serves it", op.ID, op.RouteKey())
+		} else if fn == nil {
+			fail(fmt.Sprintf("Operations[%q]", op.ID), "is nil")
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(a.Operations)) {
+		if _, ok := operation(spec, id); !ok {
+			fail(fmt.Sprintf("Operations[%q]", id), "the spec has no operation %q (operations: %s)", id, operationIDs(spec))
+		}
+	}
+	return spec, secured
+}
+
+func operation(spec *openapi.Spec, id string) (*openapi.Operation, bool) {
+	if spec == nil {
+		return nil, false
+	}
+	for _, op := range spec.Operations() {
+		if op.ID == id {
+			return op, true
+		}
+	}
+	return nil, false
+}
+
+func operationIDs(spec *openapi.Spec) string {
+	var ids []string
+	for _, op := range spec.Operations() {
+		ids = append(ids, op.ID)
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, ", ")
+}
+
+func (t Throttle) validate(field string) []error {
+	var errs []error
+	if t.Burst < 0 {
+		errs = append(errs, fmt.Errorf("%s.Burst: %d is not greater than 0", field, t.Burst))
+	}
+	if r := t.Rate; r < 0 || math.IsNaN(r) || math.IsInf(r, 0) {
+		errs = append(errs, fmt.Errorf("%s.Rate: %v is not a number of requests per second greater than 0", field, r))
+	}
+	return errs
 }
 
 func (j *JWT) validate() []error {

@@ -65,11 +65,9 @@ func raw(n int) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		api, authorizer, err := r.api("api", platform)
-		if err != nil {
-			return err
-		}
 		var fnNames, queueNames []any
+		var fns []*lambda.Function
+		var aliases []*lambda.Alias
 		for i := range n {
 			name := fmt.Sprintf("fn%d", i)
 			fn, alias, role, err := r.function(name, codeHash, failures.Arn, tbl.Arn)
@@ -83,10 +81,17 @@ func raw(n int) pulumi.RunFunc {
 			if err := r.consumer(fmt.Sprintf("q%d-%s", i, name), q, alias, role); err != nil {
 				return err
 			}
-			if err := r.route(fmt.Sprintf("api-route-get-items%d", i), fmt.Sprintf("items%d", i), api, authorizer, fn, alias); err != nil {
+			fns, aliases = append(fns, fn), append(aliases, alias)
+			fnNames, queueNames = append(fnNames, fn.Name), append(queueNames, q.Name)
+		}
+		api, err := r.api("api", platform, aliases)
+		if err != nil {
+			return err
+		}
+		for i, fn := range fns {
+			if err := r.permission(fmt.Sprintf("api-items%d-permission", i), fmt.Sprintf("items%d", i), api, fn, aliases[i]); err != nil {
 				return err
 			}
-			fnNames, queueNames = append(fnNames, fn.Name), append(queueNames, q.Name)
 		}
 		return r.dashboard(tbl.Name, failures.Name, api.ID(), fnNames, queueNames)
 	}
@@ -327,68 +332,72 @@ func (r *rawContext) consumer(name string, q *sqs.Queue, alias *lambda.Alias, ro
 }
 
 // api is the HTTP API with its access logs, stage, JWT authorizer and alarms.
-func (r *rawContext) api(name string, platform *pulumi.StackReference) (*apigatewayv2.Api, *apigatewayv2.Authorizer, error) {
+func (r *rawContext) api(name string, platform *pulumi.StackReference, aliases []*lambda.Alias) (*apigatewayv2.Api, error) {
+	values := []any{platform.GetStringOutput(pulumi.String("jwtIssuer")), platform.GetOutput(pulumi.String("jwtAudiences"))}
+	deps := make([]pulumi.Resource, 0, len(aliases))
+	for _, a := range aliases {
+		values, deps = append(values, a.InvokeArn), append(deps, a)
+	}
+	body := pulumi.All(values...).ApplyT(func(v []any) (string, error) {
+		paths := map[string]any{}
+		for i, uri := range v[2:] {
+			paths[fmt.Sprintf("/items%d", i)] = map[string]any{"get": map[string]any{
+				"operationId": fmt.Sprintf("items%d", i),
+				"security":    []any{map[string]any{"jwt": []string{}}},
+				"x-amazon-apigateway-integration": map[string]any{"type": "aws_proxy", "httpMethod": "POST",
+					"uri": uri, "payloadFormatVersion": "2.0"},
+			}}
+		}
+		b, err := json.Marshal(map[string]any{
+			"openapi": "3.0.1", "info": map[string]any{"title": r.prefix + "-" + name, "version": "1.0.0"}, "paths": paths,
+			"components": map[string]any{"securitySchemes": map[string]any{"jwt": map[string]any{
+				"type": "oauth2", "flows": map[string]any{}, "x-amazon-apigateway-authorizer": map[string]any{
+					"type": "jwt", "identitySource": "$request.header.Authorization",
+					"jwtConfiguration": map[string]any{"issuer": v[0], "audience": v[1]}}}}},
+		})
+		return string(b), err
+	}).(pulumi.StringOutput)
 	api, err := apigatewayv2.NewApi(r.ctx, name, &apigatewayv2.ApiArgs{
-		Name: pulumi.String(r.prefix + "-" + name), ProtocolType: pulumi.String("HTTP"),
-		DisableExecuteApiEndpoint: pulumi.Bool(false), Tags: r.tags})
+		Name: pulumi.String(r.prefix + "-" + name), ProtocolType: pulumi.String("HTTP"), Body: body,
+		FailOnWarnings: pulumi.Bool(true), DisableExecuteApiEndpoint: pulumi.Bool(false), Tags: r.tags},
+		pulumi.DependsOn(deps))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	logs, err := cloudwatch.NewLogGroup(r.ctx, name+"-access-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/aws/apigateway/" + r.prefix + "-" + name + "/access"),
 		RetentionInDays: pulumi.Int(30), KmsKeyId: r.keyArn, Tags: r.tags,
 	}, pulumi.RetainOnDelete(true))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	if _, err := cloudwatch.NewLogMetricFilter(r.ctx, name+"-callers", &cloudwatch.LogMetricFilterArgs{
+		LogGroupName: logs.Name, Name: pulumi.String("requests-by-caller"), Pattern: pulumi.String("{ $.requestId = * }"),
+		MetricTransformation: &cloudwatch.LogMetricFilterMetricTransformationArgs{
+			Namespace: pulumi.String("Stratum/HttpApi"), Name: pulumi.String("Requests"), Value: pulumi.String("1"),
+			Dimensions: pulumi.StringMap{"ApiId": pulumi.String("$.apiId"), "Caller": pulumi.String("$.clientId")}},
+	}); err != nil {
+		return nil, err
 	}
 	if _, err := apigatewayv2.NewStage(r.ctx, name+"-stage", &apigatewayv2.StageArgs{
 		ApiId: api.ID(), Name: pulumi.String("$default"), AutoDeploy: pulumi.Bool(true), Tags: r.tags,
 		AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logs.Arn,
-			Format: pulumi.String(`{"requestId":"$context.requestId","status":"$context.status","routeKey":"$context.routeKey"}`)},
+			Format: pulumi.String(`{"requestId":"$context.requestId","apiId":"$context.apiId","status":"$context.status","routeKey":"$context.routeKey"}`)},
 		DefaultRouteSettings: &apigatewayv2.StageDefaultRouteSettingsArgs{
 			ThrottlingBurstLimit: pulumi.Int(100), ThrottlingRateLimit: pulumi.Float64(50)},
 	}); err != nil {
-		return nil, nil, err
-	}
-	audiences := platform.GetOutput(pulumi.String("jwtAudiences")).ApplyT(func(v any) []string {
-		var out []string
-		for _, a := range v.([]any) {
-			out = append(out, a.(string))
-		}
-		return out
-	}).(pulumi.StringArrayOutput)
-	authorizer, err := apigatewayv2.NewAuthorizer(r.ctx, name+"-authorizer", &apigatewayv2.AuthorizerArgs{
-		ApiId: api.ID(), Name: pulumi.String("jwt"), AuthorizerType: pulumi.String("JWT"),
-		IdentitySources: pulumi.StringArray{pulumi.String("$request.header.Authorization")},
-		JwtConfiguration: &apigatewayv2.AuthorizerJwtConfigurationArgs{
-			Issuer: platform.GetStringOutput(pulumi.String("jwtIssuer")), Audiences: audiences},
-	})
-	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	dims := pulumi.StringMap{"ApiId": api.ID().ToStringOutput(), "Stage": pulumi.String("$default")}
 	if err := r.alarm(name+"-5xx", "AWS/ApiGateway", "5xx", "Sum", dims, 5); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return api, authorizer, r.alarm(name+"-latency", "AWS/ApiGateway", "Latency", "p99", dims, 3000)
+	return api, r.alarm(name+"-latency", "AWS/ApiGateway", "Latency", "p99", dims, 3000)
 }
 
-// route is the integration, the route and the permission of "GET /<path>".
-func (r *rawContext) route(name, path string, api *apigatewayv2.Api, authorizer *apigatewayv2.Authorizer,
-	fn *lambda.Function, alias *lambda.Alias) error {
-	integ, err := apigatewayv2.NewIntegration(r.ctx, name+"-integration", &apigatewayv2.IntegrationArgs{
-		ApiId: api.ID(), IntegrationType: pulumi.String("AWS_PROXY"), IntegrationMethod: pulumi.String("POST"),
-		IntegrationUri: alias.Arn, PayloadFormatVersion: pulumi.String("2.0")})
-	if err != nil {
-		return err
-	}
-	if _, err := apigatewayv2.NewRoute(r.ctx, name, &apigatewayv2.RouteArgs{
-		ApiId: api.ID(), RouteKey: pulumi.String("GET /" + path), Target: pulumi.Sprintf("integrations/%s", integ.ID()),
-		AuthorizationType: pulumi.String("JWT"), AuthorizerId: authorizer.ID(),
-	}); err != nil {
-		return err
-	}
-	_, err = lambda.NewPermission(r.ctx, name+"-permission", &lambda.PermissionArgs{
+// permission lets the API invoke fn's alias from "GET /<path>" only.
+func (r *rawContext) permission(name, path string, api *apigatewayv2.Api, fn *lambda.Function, alias *lambda.Alias) error {
+	_, err := lambda.NewPermission(r.ctx, name, &lambda.PermissionArgs{
 		Action: pulumi.String("lambda:InvokeFunction"), Principal: pulumi.String("apigateway.amazonaws.com"),
 		Function: fn.Name, Qualifier: pulumi.String("live"),
 		SourceArn: pulumi.Sprintf("%s/*/GET/%s", api.ExecutionArn, path),

@@ -51,7 +51,7 @@ func synthetic(n int) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		routes := make([]httpapi.Route, 0, n)
+		operations := make(map[string]*function.Function, n)
 		for i := range n {
 			name := fmt.Sprintf("fn%d", i)
 			fn, err := svc.Function(name, function.Args{Archive: benchArchive, Grants: items.AllowRead()})
@@ -65,13 +65,27 @@ func synthetic(n int) pulumi.RunFunc {
 			if _, err := svc.Consumer(fmt.Sprintf("q%d-%s", i, name), q, queue.ConsumerArgs{Function: fn}); err != nil {
 				return err
 			}
-			routes = append(routes, httpapi.Route{Key: fmt.Sprintf("GET /items%d", i), Function: fn})
+			operations[fmt.Sprintf("items%d", i)] = fn
 		}
-		if _, err := svc.API("api", httpapi.Args{Routes: routes}); err != nil {
+		if _, err := svc.API("api", httpapi.Args{Spec: syntheticSpec(n), Operations: operations}); err != nil {
 			return err
 		}
 		return svc.Finish()
 	}
+}
+
+// syntheticSpec is the contract of the synthetic context: "GET /items<i>" for each function,
+// operationId "items<i>", every one needing a token.
+func syntheticSpec(n int) []byte {
+	var b strings.Builder
+	b.WriteString("openapi: 3.0.3\ninfo: {title: Synthetic, version: 1.0.0}\npaths:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  /items%d:\n    get:\n      operationId: items%d\n      security: [{oauth2: []}]\n"+
+			"      responses: {'200': {description: Items.}}\n", i, i)
+	}
+	b.WriteString("components:\n  securitySchemes:\n    oauth2: {type: oauth2, flows: {clientCredentials: " +
+		"{tokenUrl: 'https://login.acme.example/token', scopes: {}}}}\n")
+	return []byte(b.String())
 }
 
 func benchOptions() plan.Options {

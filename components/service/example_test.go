@@ -1,6 +1,8 @@
 package service_test
 
 import (
+	"os"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
@@ -10,8 +12,8 @@ import (
 	"github.com/stratum-platform/stratum/platform/naming"
 )
 
-// A bounded context with a table, a function that writes it and an API route to the
-// function; the function's code is built from handlers/create.
+// A bounded context with a table, a function that writes it and an API whose contract's
+// operation the function serves; the function's code is built from handlers/create.
 func Example() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		svc, err := service.New(ctx, "orders", &service.Args{
@@ -32,9 +34,13 @@ func Example() {
 		if err != nil {
 			return err
 		}
-		if _, err := svc.API("api", httpapi.Args{Routes: []httpapi.Route{
-			{Key: "POST /orders", Function: create, Scopes: []string{"orders:write"}},
-		}}); err != nil {
+		// A context embeds its contract in its api package (api.V1); its operation "create"
+		// is served by the function of the same name.
+		spec, err := os.ReadFile("api/v1.yaml")
+		if err != nil {
+			return err
+		}
+		if _, err := svc.API("api", httpapi.Args{Spec: spec, Operations: map[string]*function.Function{"create": create}}); err != nil {
 			return err
 		}
 		return svc.Finish()

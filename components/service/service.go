@@ -13,9 +13,11 @@
 //   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
 //     key, its alarms sent to the platform alarm topic;
 //   - the platform stack's outputs (alarm topic, JWT issuer and audiences, permissions
-//     boundary, deploy role) read through a typed stack reference; every HTTP API trusts the
-//     platform's JWT issuer; every role a member creates carries the platform's permissions
-//     boundary; the deploy role administers the context's secrets;
+//     boundary, deploy role, API domain) read through a typed stack reference; every HTTP API
+//     trusts the platform's JWT issuer, and is mapped onto the platform's custom domain at
+//     <context>/v<major version> when the platform has one; every role a member creates
+//     carries the platform's permissions boundary; the deploy role administers the context's
+//     secrets;
 //   - function code built from `<project>/handlers/<function name>`;
 //   - asynchronous invocations that fail after their retries go to the context's `failures`
 //     queue (created with the first function) unless a function names its own destination;
@@ -97,6 +99,7 @@ type Service struct {
 	Failures *queue.Queue
 
 	ctx      *pulumi.Context
+	platform *stackref.Reference
 	name     string
 	handlers string
 	members  []Member
@@ -167,6 +170,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("service %q: %w", name, err)
 	}
+	s.platform = platform
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
 	s.DeployRoleArn = platform.String(contract.DeployRoleArn)
@@ -195,12 +199,18 @@ func keyServices(n naming.Scope, region, account string) []key.Service {
 	}
 }
 
+// Handler returns the directory of the handler package name, for a function whose name is
+// not its handler's (two major versions of an API served by one handler).
+func (s *Service) Handler(name string) string {
+	return filepath.Join(s.handlers, name)
+}
+
 // Function creates a function of the context. Scope is filled in; Source defaults to the
 // handler package named like the function, OnFailure to the context's failures queue.
 func (s *Service) Function(name string, args function.Args) (*function.Function, error) {
 	args.Scope = s.Scope
 	if args.Source == "" && args.Archive == "" {
-		args.Source = filepath.Join(s.handlers, name)
+		args.Source = s.Handler(name)
 	}
 	if args.OnFailure == nil {
 		q, err := s.failures()
@@ -272,12 +282,22 @@ func (s *Service) Subscribe(name string, t *topic.Topic, args topic.QueueSubscri
 	return sub, s.wrap(err)
 }
 
-// API creates an HTTP API of the context. Unless args.Authorizer is set, its routes trust
-// the platform's JWT issuer and audiences.
+// API creates an HTTP API of the context from its spec. Unless args.Authorizer is set, its
+// routes trust the platform's JWT issuer and audiences; unless args.Domain is set, it is
+// mapped onto the platform's custom domain when the platform has one.
 func (s *Service) API(name string, args httpapi.Args) (*httpapi.API, error) {
 	args.Scope = s.Scope
 	if args.Authorizer == nil {
 		args.Authorizer = &httpapi.JWT{Issuer: s.JWTIssuer, Audiences: s.JWTAudiences}
+	}
+	if args.Domain == nil {
+		domain, err := s.platform.Resolve(contract.APIDomainName)
+		if err != nil {
+			return nil, s.wrap(fmt.Errorf("api %q: %w", name, err))
+		}
+		if domain != "" {
+			args.Domain = &httpapi.Domain{Name: domain}
+		}
 	}
 	a, err := httpapi.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {

@@ -3,6 +3,7 @@ package service_test
 import (
 	"encoding/json"
 	"maps"
+	"os"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/stratum-platform/stratum/components/service"
 	"github.com/stratum-platform/stratum/components/table"
 	"github.com/stratum-platform/stratum/components/topic"
+	"github.com/stratum-platform/stratum/platform/apidef"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/plan"
@@ -34,6 +36,7 @@ var refs = map[string]map[string]any{platformStack: {
 	"jwtAudiences":           []any{"api://stratum-dev"},
 	"permissionsBoundaryArn": boundary,
 	"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
+	"apiDomainName":          "",
 }}
 
 func args() *service.Args {
@@ -77,9 +80,11 @@ func orders(ctx *pulumi.Context) error {
 	if _, err := svc.Consumer("jobs-place", jobs, queue.ConsumerArgs{Function: place}); err != nil {
 		return err
 	}
-	if _, err := svc.API("api", httpapi.Args{Routes: []httpapi.Route{
-		{Key: "POST /orders", Function: place, Scopes: []string{"orders:write"}},
-	}}); err != nil {
+	spec, err := os.ReadFile("testdata/orders.yaml")
+	if err != nil {
+		return err
+	}
+	if _, err := svc.API("api", httpapi.Args{Spec: spec, Operations: map[string]*function.Function{"place": place}}); err != nil {
 		return err
 	}
 	return svc.Finish()
@@ -140,12 +145,14 @@ func TestService(t *testing.T) {
 		assert.Equal(t, boundary, r.Inputs["permissionsBoundary"], r.Name)
 	}
 
-	// The API trusts the platform's issuer.
-	auth := p.Find("aws:apigatewayv2/authorizer:Authorizer", "")
-	require.Len(t, auth, 1)
-	jwt := auth[0].Inputs["jwtConfiguration"].(map[string]any)
-	assert.Equal(t, "https://login.acme.example/dev", jwt["issuer"])
-	assert.Equal(t, []any{"api://stratum-dev"}, jwt["audiences"])
+	// The API trusts the platform's issuer, and the platform has no domain to map it onto.
+	api, err := p.Get("aws:apigatewayv2/api:Api", "api")
+	require.NoError(t, err)
+	d, err := apidef.Parse(api.String("body"))
+	require.NoError(t, err)
+	assert.Equal(t, "https://login.acme.example/dev", d.Authorizers["jwt"].Issuer)
+	assert.Equal(t, []string{"api://stratum-dev"}, d.Authorizers["jwt"].Audiences)
+	assert.Empty(t, p.Find("aws:apigatewayv2/apiMapping:ApiMapping", ""))
 
 	dash, err := p.Get("aws:cloudwatch/dashboard:Dashboard", "orders-dashboard")
 	require.NoError(t, err)
@@ -166,6 +173,16 @@ func TestService(t *testing.T) {
 	assert.Equal(t, []string{"Table items", "Queue failures", "Function place", "Queue jobs", "API api"}, titles)
 	assert.Equal(t, []any{"AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", "acme-dev-orders-items",
 		map[string]any{"stat": "Sum"}}, body.Widgets[0].Properties.Metrics[0])
+}
+
+func TestAPIOnThePlatformDomain(t *testing.T) {
+	withDomain := map[string]map[string]any{platformStack: maps.Clone(refs[platformStack])}
+	withDomain[platformStack]["apiDomainName"] = "api.dev.acme.example"
+	p := plantest.RunWithReferences(t, withDomain, orders)
+	mapping, err := p.Get("aws:apigatewayv2/apiMapping:ApiMapping", "api-mapping")
+	require.NoError(t, err)
+	assert.Equal(t, "api.dev.acme.example", mapping.Inputs["domainName"])
+	assert.Equal(t, "orders/v1", mapping.Inputs["apiMappingKey"], "the context and the spec's major version")
 }
 
 func TestServiceGolden(t *testing.T) {

@@ -30,7 +30,7 @@ func (b *Bucket) children(ctx *pulumi.Context, name string, a Args) error {
 	if err != nil {
 		return fmt.Errorf("reading the region: %w", err)
 	}
-	physical := a.Scope.Name(Kind(), name+"-"+identity.AccountId+"-"+region.Name)
+	physical := PhysicalName(a.Scope, name, identity.AccountId, region.Name)
 	bucketArgs := override.Apply(&s3.BucketV2Args{Tags: a.Scope.TagMap()}, a.Overrides.Bucket, func(ba *s3.BucketV2Args) {
 		// A hook may set the tags and object lock; every other setting of BucketV2 is an
 		// inline copy (deprecated) of a configuration resource, which it would fight.

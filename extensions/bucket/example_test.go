@@ -97,6 +97,7 @@ func platformOutputs(string) (map[string]any, error) {
 		"jwtAudiences":           []any{"api://stratum-dev"},
 		"permissionsBoundaryArn": "arn:aws:iam::111111111111:policy/acme-dev-boundary",
 		"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
+		"apiDomainName":          "",
 	}, nil
 }
 

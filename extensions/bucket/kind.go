@@ -1,6 +1,16 @@
 package bucket
 
-import "github.com/stratum-platform/stratum/platform/naming"
+import (
+	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/platform/naming"
+)
+
+// PhysicalName is the name New gives bucket name of scope in account and region. A resource
+// that must name the bucket before it exists (the CloudFront distribution whose ARN the
+// bucket's policy names) reads it here.
+func PhysicalName(s scope.Scope, name, account, region string) string {
+	return s.Name(Kind(), name+"-"+account+"-"+region)
+}
 
 // Kind is the naming rule of S3 general purpose buckets, declared here because the
 // platform has none: 3 to 63 characters, lowercase letters, digits and hyphens, starting

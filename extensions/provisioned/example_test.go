@@ -42,9 +42,10 @@ func Example() {
 		if err := svc.Add(quote); err != nil {
 			return err
 		}
-		if _, err := svc.API("api", httpapi.Args{Routes: []httpapi.Route{
-			{Key: "GET /quotes", Function: quote.Function, Scopes: []string{"quotes:read"}},
-		}}); err != nil {
+		if _, err := svc.API("api", httpapi.Args{
+			Spec:       []byte(quotesV1), // the context's contract (api.V1): GET /quotes is operation "quote"
+			Operations: map[string]*function.Function{"quote": quote.Function},
+		}); err != nil {
 			return err
 		}
 		return svc.Finish()
@@ -64,6 +65,22 @@ func Example() {
 	// 4 map[size:2048]
 }
 
+// quotesV1 stands for the context's OpenAPI contract, which its api package embeds.
+const quotesV1 = `openapi: 3.0.3
+info: {title: Quotes API, version: 1.0.0}
+paths:
+  /quotes:
+    get:
+      operationId: quote
+      security: [{oauth2: [quotes:read]}]
+      responses: {'200': {description: A quote.}}
+components:
+  securitySchemes:
+    oauth2:
+      type: oauth2
+      flows: {clientCredentials: {tokenUrl: 'https://login.acme.example/token', scopes: {quotes:read: Read quotes.}}}
+`
+
 // platformOutputs answers the reference to the platform stack, as its golden plan would.
 func platformOutputs(string) (map[string]any, error) {
 	return map[string]any{
@@ -72,5 +89,6 @@ func platformOutputs(string) (map[string]any, error) {
 		"jwtAudiences":           []any{"api://stratum-dev"},
 		"permissionsBoundaryArn": "arn:aws:iam::111111111111:policy/acme-dev-boundary",
 		"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
+		"apiDomainName":          "",
 	}, nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stratum-platform/stratum/platform/contract"
@@ -54,7 +55,8 @@ func (c *Config) Production() bool {
 
 // platformKeys lists the keys only the platform project reads, sorted.
 func platformKeys() []string {
-	return []string{KeyGitHubOIDCProvider, KeyGitHubRepository, KeyStateBucket, KeyStateKeyArn}
+	return slices.Sorted(slices.Values(append([]string{KeyGitHubOIDCProvider, KeyGitHubRepository, KeyStateBucket,
+		KeyStateKeyArn}, domainKeys()...)))
 }
 
 // ci parses the CI settings of the platform project and refuses them in any other project.

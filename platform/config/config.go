@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/tags"
@@ -74,6 +75,8 @@ type Config struct {
 	KeyAdministrators []string
 	// CI is the platform project's CI identity (empty in every other project).
 	CI CI
+	// Domains are the platform project's custom domains (empty in every other project).
+	Domains Domains
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
 	// project itself interprets.
 	setting func(name string) (string, bool)
@@ -133,6 +136,7 @@ func defaults(env string) map[string]string {
 		KeyPlatformStack:    "organization/platform/" + env,
 		// Read only by the platform project (see ci).
 		KeyGitHubOIDCProvider: string(OIDCProviderCreate),
+		KeyPortalPublic:       "false",
 	}
 }
 
@@ -170,6 +174,7 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.PlatformStack = p.match(KeyPlatformStack, true, stackPattern, "a stack name such as organization/platform/dev")
 	c.KeyAdministrators = p.keyAdministrators(KeyKeyAdministrators, c.AccountID)
 	c.CI = p.ci(project, stack)
+	c.Domains = p.domains(project == contract.PlatformProject)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
 	}
@@ -178,9 +183,9 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 
 // Keys lists every `stratum:` key, sorted.
 func Keys() []string {
-	return []string{KeyAccountID, KeyAlarmEmail, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
-		KeyJWTAudiences, KeyJWTIssuer, KeyKeyAdministrators, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack,
-		KeyProtect, KeyStateBucket, KeyStateKeyArn}
+	return []string{KeyAccountID, KeyAlarmEmail, KeyAPIDomain, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
+		KeyHostedZoneID, KeyJWTAudiences, KeyJWTIssuer, KeyKeyAdministrators, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack,
+		KeyPortalAllowedCIDRs, KeyPortalDomain, KeyPortalPublic, KeyProtect, KeyStateBucket, KeyStateKeyArn}
 }
 
 type parser struct {

@@ -16,6 +16,9 @@ var (
 	JWTIssuer = NewString(PlatformProject, "jwtIssuer")
 	// JWTAudiences are the audiences every HTTP API's JWT authorizer accepts.
 	JWTAudiences = NewStringList(PlatformProject, "jwtAudiences")
+	// APIDomainName is the environment's custom domain for HTTP APIs ("" without one): a
+	// context maps each major version of its API onto it at <context>/v<N>.
+	APIDomainName = NewString(PlatformProject, "apiDomainName")
 	// PermissionsBoundaryArn is the managed policy every role a deploy creates carries as its
 	// permissions boundary: the CI deploy role may create and change only roles that carry it.
 	PermissionsBoundaryArn = NewString(PlatformProject, "permissionsBoundaryArn")

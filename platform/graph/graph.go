@@ -35,6 +35,7 @@ const (
 
 // Type tokens of the AWS resources that wire members together.
 const (
+	typeAPI          = "aws:apigatewayv2/api:Api"
 	typeESM          = "aws:lambda/eventSourceMapping:EventSourceMapping"
 	typeIntegration  = "aws:apigatewayv2/integration:Integration"
 	typeInvokeConfig = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
@@ -76,7 +77,7 @@ func rawKind(typ string) string {
 		return kindQueue
 	case "aws:sns/topic:Topic":
 		return kindTopic
-	case "aws:apigatewayv2/api:Api":
+	case typeAPI:
 		return kindAPI
 	case typeSchedule:
 		return kindSchedule

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/stratum-platform/stratum/platform/apidef"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan"
 )
@@ -51,6 +52,12 @@ func (m *model) links() []link {
 		case typeRoute:
 			if fn, ok := m.routeTarget(r); ok {
 				out = append(out, link{from: r.URN, to: fn, kind: linkRoute})
+			}
+		case typeAPI:
+			for _, d := range definitionRoutes(r) {
+				if fn, ok := m.resolveFunction(lambdaFromURI(d.Integration.URI)); ok && d.Integration.URI != "" {
+					out = append(out, link{from: routeEndpoint(r.URN, d.Key), to: fn, kind: linkRoute})
+				}
 			}
 		case typeESM:
 			from, ok := m.resolve(r.String("eventSourceArn"))
@@ -212,6 +219,19 @@ func (m *model) routeTarget(r plan.Resource) (string, bool) {
 	}
 	return "", false
 }
+
+// definitionRoutes returns the routes of the definition an API is created from; none for an
+// API without a body, or with one the plan does not know or that cannot be read.
+func definitionRoutes(api plan.Resource) []apidef.Route {
+	d, err := apidef.Parse(api.String("body"))
+	if err != nil {
+		return nil
+	}
+	return d.Routes
+}
+
+// routeEndpoint is the endpoint of a route of an API's definition, which has no URN of its own.
+func routeEndpoint(apiURN, key string) string { return apiURN + "#" + key }
 
 // lambdaFromURI returns the function ARN of an integration URI, which is either that ARN or
 // an API Gateway invocation URI wrapping it.

@@ -43,10 +43,9 @@ func Stack(p *plan.Plan) string {
 		}
 		b.WriteString("  subgraph " + ids.next(kindAPI, name) + "[" + quote(name+" (HTTP API)") + "]\n")
 		for _, r := range routes {
-			key := r.String("routeKey")
-			nodes[r.URN] = ids.next("route", name+"_"+key)
-			b.WriteString("    " + nodes[r.URN] + "[" + quote(key) + "]\n")
-			cls.add("route", nodes[r.URN])
+			nodes[r.endpoint] = ids.next("route", name+"_"+r.key)
+			b.WriteString("    " + nodes[r.endpoint] + "[" + quote(r.key) + "]\n")
+			cls.add("route", nodes[r.endpoint])
 		}
 		b.WriteString("  end\n")
 	}
@@ -97,16 +96,31 @@ func (m *model) sortedMembers() []string {
 	return out
 }
 
+// route is one route of an API: a Route resource, or a route of the definition the API is
+// created from.
+type route struct {
+	key      string // the route key, "GET /orders"
+	endpoint string // the Route's URN, or routeEndpoint of the API and the key
+}
+
 // routes returns the routes of an API, sorted by route key.
-func (m *model) routes(api string) []plan.Resource {
-	var out []plan.Resource
+func (m *model) routes(api string) []route {
+	var out []route
 	for _, r := range m.plan.Resources {
-		if r.Type == typeRoute && m.owner[r.URN] == api {
-			out = append(out, r)
+		if m.owner[r.URN] != api {
+			continue
+		}
+		switch r.Type {
+		case typeRoute:
+			out = append(out, route{key: r.String("routeKey"), endpoint: r.URN})
+		case typeAPI:
+			for _, d := range definitionRoutes(r) {
+				out = append(out, route{key: d.Key, endpoint: routeEndpoint(r.URN, d.Key)})
+			}
 		}
 	}
-	slices.SortFunc(out, func(a, b plan.Resource) int {
-		return cmp.Or(cmp.Compare(a.String("routeKey"), b.String("routeKey")), cmp.Compare(a.URN, b.URN))
+	slices.SortFunc(out, func(a, b route) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.endpoint, b.endpoint))
 	})
 	return out
 }

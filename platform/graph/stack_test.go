@@ -2,6 +2,7 @@ package graph
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stratum-platform/stratum/platform/plan"
@@ -190,5 +191,29 @@ func TestDeterministic(t *testing.T) {
 	}
 	if got, _ := Platform(plans); got != want {
 		t.Errorf("Platform() depends on the order of plans:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestStackDrawsTheRoutesOfADefinition draws the routes of an API created from a definition,
+// which has no Route resources, with edges to the functions their integrations invoke.
+func TestStackDrawsTheRoutesOfADefinition(t *testing.T) {
+	f := newFixture(t, "orders")
+	place := f.function("place")
+	api := f.add(tokens.HTTPAPI, "api", f.service, false, nil, nil)
+	body := `{"openapi":"3.0.1","paths":{"/orders":{"post":{"operationId":"placeOrder",` +
+		`"x-amazon-apigateway-integration":{"type":"aws_proxy","payloadFormatVersion":"2.0",` +
+		`"uri":"arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/` + place + `/invocations"}},` +
+		`"get":{"operationId":"listOrders"}}}}`
+	f.add("aws:apigatewayv2/api:Api", "api", api, true, map[string]any{"body": body},
+		map[string]any{"arn": "arn:aws:apigateway:eu-west-1::/apis/abc"})
+	got := Stack(f.p)
+	for _, want := range []string{
+		`route_api_GET_orders["GET /orders"]`,
+		`route_api_POST_orders["POST /orders"]`,
+		`route_api_POST_orders --> fn_place`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the graph lacks %s:\n%s", want, got)
+		}
 	}
 }

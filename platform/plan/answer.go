@@ -182,10 +182,6 @@ func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, 
 		return name, map[string]any{"invokeUrl": "https://" + api + ".execute-api." + r + ".amazonaws.com/" + path,
 			"executionArn": "arn:aws:execute-api:" + r + ":" + a + ":" + api + "/" + name,
 			"arn":          "arn:aws:apigateway:" + r + "::/apis/" + api + "/stages/" + name}, nil
-	case "aws:apigatewayv2/domainName:DomainName":
-		n := str("domainName")
-		return n, map[string]any{"apiMappingSelectionExpression": "$request.basepath",
-			"arn": "arn:aws:apigateway:" + r + "::/domainnames/" + n}, nil
 	case "aws:scheduler/schedule:Schedule":
 		group := str("groupName")
 		if group == "" {
@@ -201,6 +197,9 @@ func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, 
 	case "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig":
 		// The provider's id since its state schema version 1.
 		return str("functionName") + "," + str("qualifier"), map[string]any{}, nil
+	}
+	if id, out, ok := answerEdge(typ, hash(urn, 16), in, r, a); ok {
+		return id, out, nil
 	}
 	if id, out, ok := answerStorage(typ, name, in, r); ok {
 		return id, out, nil

@@ -2,9 +2,11 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
+	"github.com/stratum-platform/stratum/platform/apidef"
 	"github.com/stratum-platform/stratum/platform/plan"
 )
 
@@ -45,8 +47,9 @@ func routeAuthorization() Rule {
 			"authorizer was lost, so every route without authorization is reported, and a suppression " +
 			"records why it is public (a health check, a webhook that verifies its own signature, ...). " +
 			"A JWT authorizer names its issuer and at least one audience: without an audience it accepts " +
-			"the tokens the issuer signs for any client.",
-		Types: []string{typeRoute, typeAuthorizer},
+			"the tokens the issuer signs for any client. The routes and authorizers of an API created from " +
+			"a definition are read from its body.",
+		Types: []string{typeRoute, typeAuthorizer, typeAPI},
 		Check: checkRouteAuthorization,
 	}
 }
@@ -67,6 +70,41 @@ func checkRouteAuthorization(p *plan.Plan) []Violation {
 		if inputString(r, "jwtConfiguration", "issuer") == "" || len(asStrings(input(r, "jwtConfiguration", "audiences"))) == 0 {
 			out = append(out, Violation{URN: r.URN, Message: "the JWT authorizer lacks jwtConfiguration.issuer or " +
 				"audiences: name the issuer and the audiences whose tokens the API accepts"})
+		}
+	}
+	for _, r := range ofType(p, typeAPI) {
+		out = append(out, definitionAuthorization(r)...)
+	}
+	return out
+}
+
+// definitionAuthorization checks the routes and JWT authorizers of the definition an API is
+// created from, as checkRouteAuthorization checks Route and Authorizer resources.
+func definitionAuthorization(r plan.Resource) []Violation {
+	body := inputString(r, "body")
+	switch body {
+	case "":
+		return nil
+	case plan.Unknown:
+		return []Violation{{URN: r.URN, Message: "body is [unknown] in the plan, so its routes cannot be checked"}}
+	}
+	d, err := apidef.Parse(body)
+	if err != nil {
+		return []Violation{{URN: r.URN, Message: fmt.Sprintf("body cannot be read, so its routes cannot be checked: %v", err)}}
+	}
+	var out []Violation
+	for _, route := range d.Routes {
+		if d.AuthorizationType(route) == "NONE" {
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("route %q takes requests without a "+
+				"token (no security requirement the definition makes an authorizer of); suppress with the "+
+				"reason it is public", route.Key)})
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(d.Authorizers)) {
+		a := d.Authorizers[name]
+		if strings.EqualFold(a.Type, "jwt") && (a.Issuer == "" || len(a.Audiences) == 0) {
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("the JWT authorizer %q lacks an issuer "+
+				"or audiences: name the issuer and the audiences whose tokens the API accepts", name)})
 		}
 	}
 	return out

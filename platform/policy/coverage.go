@@ -91,9 +91,12 @@ func reviewedTypes() Rule {
 		"Lambda alias are names that point at a key and a function version, an API mapping maps a path of a "+
 		"custom domain to a stage, an HTTP API integration names the function a route invokes (who may "+
 		"invoke it is lambda-permission-source's), a dashboard only draws metrics, and an auto-scaling "+
-		"target and policy only change a table's capacity. Listing them here, with this review, keeps the "+
+		"target and policy only change a table's capacity, a log metric filter only counts log events "+
+		"into a metric, a DNS record only points a name (the domain and certificate it points at are "+
+		"custom-domain-tls's), and a certificate validation only waits for ACM to issue the certificate. Listing them here, with this review, keeps the "+
 		"policy-coverage warning for the types nobody has looked at.",
 		"aws:kms/alias:Alias", "aws:lambda/alias:Alias", "aws:apigatewayv2/apiMapping:ApiMapping",
 		typeIntegration, "aws:cloudwatch/dashboard:Dashboard", "aws:appautoscaling/target:Target",
-		"aws:appautoscaling/policy:Policy")
+		"aws:appautoscaling/policy:Policy", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+		"aws:route53/record:Record", "aws:acm/certificateValidation:CertificateValidation")
 }

@@ -152,12 +152,30 @@ func table(name string) []plan.Resource {
 func api(name, id string) []plan.Resource {
 	a := res("aws:apigatewayv2/api:Api", name, map[string]any{
 		"name": physical(name), "protocolType": "HTTP", "tags": defaultTags(),
+		"body":           definition(map[string]any{"jwt": []any{"orders:read"}}, "https://login.acme.example/dev"),
+		"failOnWarnings": true,
 	}, map[string]any{"arn": "arn:aws:apigateway:eu-west-1::/apis/" + id,
 		"executionArn": "arn:aws:execute-api:eu-west-1:111111111111:" + id})
 	route := res("aws:apigatewayv2/route:Route", name+"-route-get-orders", map[string]any{
 		"apiId": id, "authorizationType": "JWT", "authorizerId": "jwt", "routeKey": "GET /orders",
 	}, nil)
 	return []plan.Resource{a, route, alarm(name+"-alarm-5xx", map[string]any{"ApiId": id, "Stage": "$default"})}
+}
+
+// definition renders an API definition with one route, GET /orders, whose operation has the
+// given security requirement (nil for none), and a JWT authorizer of issuer.
+func definition(security map[string]any, issuer string) string {
+	op := map[string]any{"operationId": "listOrders",
+		"x-amazon-apigateway-integration": map[string]any{"type": "aws_proxy", "payloadFormatVersion": "2.0",
+			"uri": "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/" + functionArn("api") + ":live/invocations"}}
+	if security != nil {
+		op["security"] = []any{security}
+	}
+	b, _ := json.Marshal(map[string]any{"openapi": "3.0.1", "paths": map[string]any{"/orders": map[string]any{"get": op}},
+		"components": map[string]any{"securitySchemes": map[string]any{"jwt": map[string]any{"type": "oauth2",
+			"x-amazon-apigateway-authorizer": map[string]any{"type": "jwt", "identitySource": "$request.header.Authorization",
+				"jwtConfiguration": map[string]any{"issuer": issuer, "audience": []any{"api://orders"}}}}}}})
+	return string(b)
 }
 
 func schedule(name, fn string) []plan.Resource {

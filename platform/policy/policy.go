@@ -94,7 +94,9 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 	rules := []Rule{
 		alarmActions(),
 		alarmCoverage(),
+		apiFromDefinition(),
 		asyncDeadLetter(),
+		customDomainTLS(),
 		encryptionAtRest(),
 		functionArm64(),
 		functionOnFailure(),

@@ -158,3 +158,21 @@ func TestFunctionArm64(t *testing.T) {
 			Message: `architectures is ["x86_64"]; set it to ["arm64"]`}}},
 	})
 }
+
+func TestRouteAuthorizationInDefinition(t *testing.T) {
+	a := api("public", "a1b2c3d4e5")[0]
+	runCases(t, "route-authorization", []ruleCase{
+		{"JWT with scopes", [][]plan.Resource{one(a)}, nil},
+		{"no body: its routes are resources", [][]plan.Resource{one(with(a, map[string]any{"body": nil}))}, nil},
+		{"route without security", [][]plan.Resource{one(with(a, map[string]any{"body": definition(nil, "https://login.acme.example/dev")}))},
+			[]policy.Violation{{URN: a.URN, Message: `route "GET /orders" takes requests without a token (no security requirement the definition makes an authorizer of); suppress with the reason it is public`}}},
+		{"anonymous requirement", [][]plan.Resource{one(with(a, map[string]any{"body": definition(map[string]any{}, "https://login.acme.example/dev")}))},
+			[]policy.Violation{{URN: a.URN, Message: `route "GET /orders" takes requests without a token (no security requirement the definition makes an authorizer of); suppress with the reason it is public`}}},
+		{"JWT authorizer without issuer", [][]plan.Resource{one(with(a, map[string]any{"body": definition(map[string]any{"jwt": []any{}}, "")}))},
+			[]policy.Violation{{URN: a.URN, Message: `the JWT authorizer "jwt" lacks an issuer or audiences: name the issuer and the audiences whose tokens the API accepts`}}},
+		{"unknown body", [][]plan.Resource{one(with(a, map[string]any{"body": plan.Unknown}))},
+			[]policy.Violation{{URN: a.URN, Message: "body is [unknown] in the plan, so its routes cannot be checked"}}},
+		{"unreadable body", [][]plan.Resource{one(with(a, map[string]any{"body": "openapi: 3.0.1"}))},
+			[]policy.Violation{{URN: a.URN, Message: "body cannot be read, so its routes cannot be checked: api definition: not a JSON OpenAPI document: invalid character 'o' looking for beginning of value"}}},
+	})
+}

@@ -147,3 +147,29 @@ func (r *Reference) lookup(outs map[string]any, project, name string) (any, erro
 	}
 	return v, nil
 }
+
+// Resolve waits for a string output's value: for a decision a program takes before it
+// declares resources (whether the platform has a custom domain to map an API onto), which
+// an Output cannot drive. It fails, as String does, for an output of another project or one
+// the stack does not export.
+func (r *Reference) Resolve(out contract.String) (string, error) {
+	if out.Project() != r.project {
+		return "", fmt.Errorf("stack %s: output %q is declared by project %s, not %s", r.name, out.Name(), out.Project(), r.project)
+	}
+	details, err := r.ref.GetOutputDetails(out.Name())
+	if err != nil {
+		return "", fmt.Errorf("stack %s: output %q: %w", r.name, out.Name(), err)
+	}
+	v := details.Value
+	if v == nil {
+		v = details.SecretValue
+	}
+	if v == nil {
+		return "", fmt.Errorf("stack %s does not export %q; deploy a version of it that declares the output", r.name, out.Name())
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("stack %s: output %q is %T, not a string", r.name, out.Name(), v)
+	}
+	return s, nil
+}

@@ -19,8 +19,16 @@ import (
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/stackref"
+	accountsapi "github.com/stratum-platform/stratum/stacks/accounts/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
+
+// Bindings maps each operationId of version 1 of the accounts API (api.V1) to the handler
+// that serves it, which is also its function's name: the program binds the routes with it,
+// and a test holds it to the spec and to the handlers both ways.
+func Bindings() map[string]string {
+	return map[string]string{"register": "register", "list": "list", "get": "get", "remove": "remove"}
+}
 
 // Program deploys the accounts context.
 func Program(ctx *pulumi.Context) error {
@@ -132,12 +140,13 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	api, err := svc.API("api", httpapi.Args{Routes: []httpapi.Route{
-		{Key: "POST /accounts", Function: register, Scopes: []string{"accounts:write"}},
-		{Key: "GET /accounts", Function: list, Scopes: []string{"accounts:read"}},
-		{Key: "GET /accounts/{accountId}", Function: get, Scopes: []string{"accounts:read"}},
-		{Key: "DELETE /accounts/{accountId}", Function: remove, Scopes: []string{"accounts:write"}},
-	}})
+	// The API is its contract: each operation is served by the function Bindings names.
+	functions := map[string]*function.Function{"register": register, "get": get, "list": list, "remove": remove}
+	operations := map[string]*function.Function{}
+	for id, handler := range Bindings() {
+		operations[id] = functions[handler]
+	}
+	api, err := svc.API("api", httpapi.Args{Spec: accountsapi.V1, Operations: operations})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/platform/apidef"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/accounts"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
@@ -112,15 +113,19 @@ func TestOutputs(t *testing.T) {
 
 func TestRoutesAreAuthorized(t *testing.T) {
 	p := plantest.ProjectPlan(t, ".", "dev", accounts.Program)
-	routes := p.Find("aws:apigatewayv2/route:Route", "")
-	require.Len(t, routes, 4)
-	scopes := map[string]any{}
-	for _, r := range routes {
-		assert.Equal(t, "JWT", r.Inputs["authorizationType"], r.Inputs["routeKey"])
-		scopes[r.String("routeKey")] = r.Inputs["authorizationScopes"]
+	assert.Empty(t, p.Find("aws:apigatewayv2/route:Route", ""), "the routes are the definition's")
+	a, err := p.Get("aws:apigatewayv2/api:Api", "api")
+	require.NoError(t, err)
+	d, err := apidef.Parse(a.String("body"))
+	require.NoError(t, err)
+	require.Len(t, d.Routes, 4)
+	scopes := map[string][]string{}
+	for _, r := range d.Routes {
+		assert.Equal(t, "JWT", d.AuthorizationType(r), r.Key)
+		scopes[r.Key] = r.Scopes
 	}
-	assert.Equal(t, map[string]any{
-		"POST /accounts": []any{"accounts:write"}, "GET /accounts": []any{"accounts:read"},
-		"GET /accounts/{accountId}": []any{"accounts:read"}, "DELETE /accounts/{accountId}": []any{"accounts:write"},
+	assert.Equal(t, map[string][]string{
+		"POST /accounts": {"accounts:write"}, "GET /accounts": {"accounts:read"},
+		"GET /accounts/{accountId}": {"accounts:read"}, "DELETE /accounts/{accountId}": {"accounts:write"},
 	}, scopes)
 }

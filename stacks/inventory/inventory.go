@@ -7,6 +7,7 @@
 package inventory
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	accounts "github.com/stratum-platform/stratum/stacks/accounts/contract"
+	inventoryapi "github.com/stratum-platform/stratum/stacks/inventory/api"
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
 )
 
@@ -38,6 +40,42 @@ const (
 	dispatchTimeout = time.Minute
 	scanTimeout     = 5 * time.Minute
 )
+
+// handlerAPI is the handler of every major version of the API.
+const handlerAPI = "api"
+
+// Bindings maps each operationId of a major version of the inventory API ("1", "2") to the
+// handler that serves it: the program binds the routes with it, and a test holds it to the
+// spec and to the handlers both ways.
+func Bindings(major string) map[string]string {
+	switch major {
+	case "1", "2":
+		return map[string]string{"listResources": handlerAPI}
+	}
+	return nil
+}
+
+// version is one major version of the API: its contract and the function that serves it.
+type version struct {
+	major, function string
+	spec            []byte
+}
+
+// versions are the major versions served side by side; v1 keeps its function's and API's
+// names from before v2.
+func versions() []version {
+	return []version{
+		{major: "1", function: "api", spec: inventoryapi.V1},
+		{major: "2", function: "api-v2", spec: inventoryapi.V2},
+	}
+}
+
+// withVersion returns env with API_VERSION set to major.
+func withVersion(env map[string]pulumi.StringInput, major string) map[string]pulumi.StringInput {
+	out := maps.Clone(env)
+	out["API_VERSION"] = pulumi.String(major)
+	return out
+}
 
 // Program deploys the inventory context.
 func Program(ctx *pulumi.Context) error {
@@ -198,23 +236,35 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	read, err := svc.Function("api", function.Args{
-		Description: "Serves an account's discovered resources.",
-		Environment: map[string]pulumi.StringInput{"ACCOUNTS_TABLE": known.Name, "RESOURCES_TABLE": resources.Name},
-		Grants:      apiGrants,
-	})
-	if err != nil {
-		return err
-	}
-	api, err := svc.API("api", httpapi.Args{Routes: []httpapi.Route{
-		{Key: "GET /accounts/{accountId}/resources", Function: read, Scopes: []string{"inventory:read"}},
-	}})
-	if err != nil {
-		return err
+	// Both major versions of the API are served side by side, each by its own function of
+	// the one handler (API_VERSION says which contract it answers), so that retiring v1 is
+	// deleting its function and API.
+	apiEnv := map[string]pulumi.StringInput{"ACCOUNTS_TABLE": known.Name, "RESOURCES_TABLE": resources.Name}
+	urls := map[string]pulumi.StringOutput{}
+	for _, v := range versions() {
+		fn, err := svc.Function(v.function, function.Args{
+			Description: "Serves an account's discovered resources (API version " + v.major + ").",
+			Source:      svc.Handler(handlerAPI),
+			Environment: withVersion(apiEnv, v.major),
+			Grants:      apiGrants,
+		})
+		if err != nil {
+			return err
+		}
+		operations := map[string]*function.Function{}
+		for id := range Bindings(v.major) {
+			operations[id] = fn
+		}
+		api, err := svc.API(v.function, httpapi.Args{Spec: v.spec, Operations: operations})
+		if err != nil {
+			return err
+		}
+		urls[v.major] = api.URL
 	}
 
 	stackref.ExportString(ctx, contract.EventsTopicArn, events.Arn)
-	stackref.ExportString(ctx, contract.APIURL, api.URL)
+	stackref.ExportString(ctx, contract.APIURL, urls["1"])
+	stackref.ExportString(ctx, contract.APIV2URL, urls["2"])
 	stackref.ExportString(ctx, contract.ScanRoleArn, scan.Role.Arn)
 	return svc.Finish()
 }

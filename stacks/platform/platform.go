@@ -72,7 +72,13 @@ func Program(ctx *pulumi.Context) error {
 		}
 	}
 
+	apiDomainName, err := apiDomain(ctx, cfg)
+	if err != nil {
+		return err
+	}
+
 	stackref.ExportString(ctx, contract.AlarmTopicArn, alarms.Arn)
+	stackref.ExportString(ctx, contract.APIDomainName, apiDomainName)
 	stackref.ExportString(ctx, contract.JWTIssuer, pulumi.String(cfg.JWTIssuer))
 	stackref.ExportStringList(ctx, contract.JWTAudiences, pulumi.ToStringArray(cfg.JWTAudiences))
 	return nil

@@ -24,14 +24,24 @@ type Handler func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGa
 
 // Wrap returns a handler that validates each request with ValidateRequest and calls h only
 // with a request that matches the spec; any other is answered with api.ErrorResponse (400
-// naming every invalid field, 403, or 500 for a deployment error, which is logged).
+// naming every invalid field, 403, or 500 for a deployment error, which is logged). Every
+// response of a deprecated operation with a sunset date, valid or not, carries its
+// Deprecation, Sunset and Link headers, so that a caller learns of the end whatever it sends.
 func (s *Spec) Wrap(h Handler) Handler {
 	return func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		if err := s.ValidateRequest(ctx, req); err != nil {
-			return api.ErrorResponse(ctx, err), nil
+		resp, err := s.serve(ctx, h, req)
+		if op, ok := s.operations[req.RouteKey]; ok && op.Deprecation != nil && err == nil {
+			resp = op.Deprecation.addHeaders(resp)
 		}
-		return h(ctx, req)
+		return resp, err
 	}
+}
+
+func (s *Spec) serve(ctx context.Context, h Handler, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	if err := s.ValidateRequest(ctx, req); err != nil {
+		return api.ErrorResponse(ctx, err), nil
+	}
+	return h(ctx, req)
 }
 
 // ValidateResponse checks resp, the answer to req, against the operation of req's route key:

@@ -36,6 +36,9 @@ type Operation struct {
 	Public bool
 	// Deprecated reports an operation marked deprecated.
 	Deprecated bool
+	// Deprecation is the announced end of a deprecated operation with a sunset date (x-sunset),
+	// whose responses carry the Deprecation, Sunset and Link headers; nil for any other.
+	Deprecation *Deprecation
 
 	route *routers.Route
 }
@@ -75,6 +78,9 @@ func Load(data []byte) (*Spec, error) {
 				problems = append(problems, fmt.Errorf("%s: operationId is required: it names the handler that serves the operation", o.RouteKey()))
 			}
 			o.Scopes, o.Public = scopes(o.security())
+			var sunset []error
+			o.Deprecation, sunset = o.deprecation()
+			problems = append(problems, sunset...)
 			s.operations[o.RouteKey()] = o
 		}
 	}
@@ -111,6 +117,12 @@ func methodOrder(method string) int {
 		return i
 	}
 	return 99
+}
+
+// Requirements returns how many security requirements apply to o, its own or the
+// document's; a caller needs to meet one of them. 0 for an operation without security.
+func (o *Operation) Requirements() int {
+	return len(o.security())
 }
 
 // security returns the requirements that apply to o: its own, or the document's.

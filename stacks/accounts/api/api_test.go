@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stratum-platform/stratum/platform/apidef"
 	"github.com/stratum-platform/stratum/platform/lambdakit/openapi/openapitest"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/stacks/accounts/api"
@@ -16,27 +17,30 @@ func TestExamples(t *testing.T) {
 	openapitest.CheckExamples(t, openapitest.Load(t, api.V1))
 }
 
-// TestRoutes keeps version 1 the contract of the routes the program deploys: the route keys
-// and scopes of the gateway in each golden plan are the spec's operations and their scopes.
+// TestRoutes keeps each version the contract of the API the program deploys: the routes and
+// scopes of the definition each API of the golden plans is created from are the spec's
+// operations and their scopes.
 func TestRoutes(t *testing.T) {
-	spec := openapitest.Load(t, api.V1)
 	for _, env := range []string{"dev", "prod"} {
-		t.Run(env, func(t *testing.T) {
-			p, err := plan.ReadGolden("../testdata/" + env + ".plan.json")
-			require.NoError(t, err)
-			routes := map[string][]string{}
-			for _, r := range p.Resources {
-				if r.Type != "aws:apigatewayv2/route:Route" {
-					continue
+		p, err := plan.ReadGolden("../testdata/" + env + ".plan.json")
+		require.NoError(t, err)
+		for _, tc := range []struct {
+			api  string
+			spec []byte
+		}{
+			{"api", api.V1},
+		} {
+			t.Run(env+"/"+tc.api, func(t *testing.T) {
+				r, err := p.Get("aws:apigatewayv2/api:Api", tc.api)
+				require.NoError(t, err)
+				d, err := apidef.Parse(r.String("body"))
+				require.NoError(t, err)
+				routes := map[string][]string{}
+				for _, route := range d.Routes {
+					routes[route.Key] = route.Scopes
 				}
-				var scopes []string
-				listed, _ := r.Inputs["authorizationScopes"].([]any) // none on a public route
-				for _, s := range listed {
-					scopes = append(scopes, s.(string))
-				}
-				routes[r.Inputs["routeKey"].(string)] = scopes
-			}
-			openapitest.CheckRoutes(t, spec, routes)
-		})
+				openapitest.CheckRoutes(t, openapitest.Load(t, tc.spec), routes)
+			})
+		}
 	}
 }

@@ -19,8 +19,10 @@ const Source = "stratum.inventory"
 var (
 	// EventsTopicArn is the topic InventoryChanged is published on.
 	EventsTopicArn = contract.NewString(Project, "eventsTopicArn")
-	// APIURL is the base URL of the inventory HTTP API.
+	// APIURL is the base URL of version 1 of the inventory HTTP API.
 	APIURL = contract.NewString(Project, "apiUrl")
+	// APIV2URL is the base URL of version 2 of the inventory HTTP API.
+	APIV2URL = contract.NewString(Project, "apiV2Url")
 	// ScanRoleArn is the role that assumes the customers' reader roles: the principal of
 	// their trust policy (accounts' contract.ReaderTrustPolicy).
 	ScanRoleArn = contract.NewString(Project, "scanRoleArn")

@@ -13,14 +13,21 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/platform/lambdakit/api"
+	"github.com/stratum-platform/stratum/platform/lambdakit/openapi"
+	accountsapi "github.com/stratum-platform/stratum/stacks/accounts/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/request"
 )
 
 func main() {
 	lambdakit.Main([]string{"TABLE_NAME"}, func(s lambdakit.Setup) (any, error) {
+		// Requests reach the handler only when they match the contract.
+		contract, err := openapi.Load(accountsapi.V1)
+		if err != nil {
+			return nil, err
+		}
 		h := &handler{db: dynamodb.NewFromConfig(s.AWS), table: s.Env["TABLE_NAME"]}
-		return h.Handle, nil
+		return contract.Wrap(h.Handle), nil
 	})
 }
 

@@ -42,19 +42,16 @@ func newHandler(t *testing.T) (*handler, *fake.Table) {
 }
 
 func get(scope, tenant, id string) events.APIGatewayV2HTTPRequest {
-	req := fake.Request(scope, tenant)
+	req := fake.Request("GET /accounts/{accountId}", scope, tenant)
 	req.PathParameters = map[string]string{"accountId": id}
 	return req
 }
 
+// handle serves req behind the API's contract, as main does, and fails the test when the
+// response does not match the contract.
 func handle(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, string) {
 	t.Helper()
-	ctx, logs := fake.Context()
-	resp, err := h.Handle(ctx, req)
-	if err != nil {
-		t.Fatalf("Handle() error = %v; an API handler answers errors with a response", err)
-	}
-	return resp, logs.String()
+	return fake.Serve(t, h.Handle, req)
 }
 
 func problem(t *testing.T, resp events.APIGatewayV2HTTPResponse) api.Problem {
@@ -94,9 +91,14 @@ func TestGetNotFound(t *testing.T) {
 
 func TestGetInvalid(t *testing.T) {
 	h, db := newHandler(t)
-	for _, id := range []string{"", "123456789012", "aws-1"} {
+	// The contract's validation answers before the handler runs.
+	for id, field := range map[string]string{
+		"":             "is required",
+		"123456789012": `must match the pattern ^aws-[0-9]{12}$, got "123456789012"`,
+		"aws-1":        `must match the pattern ^aws-[0-9]{12}$, got "aws-1"`,
+	} {
 		resp, _ := handle(t, h, get("accounts:read", "t-1", id))
-		want := map[string]string{"accountId": `must be "aws-" followed by 12 digits, got "` + id + `"`}
+		want := map[string]string{"accountId": field}
 		if p := problem(t, resp); resp.StatusCode != http.StatusBadRequest || !maps.Equal(p.Errors, want) {
 			t.Errorf("id %q: response = %d %s, want 400 %v", id, resp.StatusCode, resp.Body, want)
 		}

@@ -49,7 +49,7 @@ func newHandler() (*handler, *fake.Table) {
 }
 
 func post(tenant, body string) events.APIGatewayV2HTTPRequest {
-	req := fake.Request("accounts:write", tenant)
+	req := fake.Request("POST /accounts", "accounts:write", tenant)
 	req.Body = body
 	return req
 }
@@ -69,14 +69,11 @@ func wantAccount() account.Account {
 	}
 }
 
+// handle serves req behind the API's contract, as main does, and fails the test when the
+// response does not match the contract.
 func handle(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, string) {
 	t.Helper()
-	ctx, logs := fake.Context()
-	resp, err := h.Handle(ctx, req)
-	if err != nil {
-		t.Fatalf("Handle() error = %v; an API handler answers errors with a response", err)
-	}
-	return resp, logs.String()
+	return fake.Serve(t, h.Handle, req)
 }
 
 func decode[T any](t *testing.T, resp events.APIGatewayV2HTTPResponse) T {
@@ -166,17 +163,25 @@ func TestRegisterAnswersNeutrally(t *testing.T) {
 	}
 }
 
+// namePattern is the contract's pattern of an account's name: not only spaces, no control
+// characters.
+const namePattern = `^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$`
+
+// TestRegisterInvalid: the contract's validation answers before the handler runs.
 func TestRegisterInvalid(t *testing.T) {
 	tests := map[string]struct {
 		body string
 		want map[string]string
 	}{
-		"empty body":      {"", map[string]string{"body": "is required"}},
-		"not json":        {"{", map[string]string{"body": "is not valid JSON (it ends early)"}},
-		"role given":      {`{"name":"P","provider":"aws","externalAccountId":"123456789012","roleArn":"arn:aws:iam::1:role/x"}`, map[string]string{"body": `has unknown field "roleArn"`}},
-		"wrong type":      {`{"name":1}`, map[string]string{"name": "must be a string"}},
-		"invalid fields":  {`{"name":"","provider":"gcp","externalAccountId":"1234"}`, map[string]string{"name": "must have 1 to 100 characters, not only spaces", "provider": `must be "aws", got "gcp"`, "externalAccountId": `must be the 12 digits of an AWS account id, got "1234"`}},
-		"missing account": {`{"name":"P","provider":"aws"}`, map[string]string{"externalAccountId": `must be the 12 digits of an AWS account id, got ""`}},
+		"empty body": {"", map[string]string{"body": "is required"}},
+		"not json":   {"{", map[string]string{"body": "is not valid JSON"}},
+		"role given": {`{"name":"P","provider":"aws","externalAccountId":"123456789012","roleArn":"arn:aws:iam::1:role/x"}`, map[string]string{"roleArn": "is not a known field"}},
+		"wrong type": {`{"name":1}`, map[string]string{"name": "must be a string, got 1", "provider": "is required", "externalAccountId": "is required"}},
+		"invalid fields": {`{"name":"","provider":"gcp","externalAccountId":"1234"}`, map[string]string{
+			"name":              `must have at least 1 character, got ""; must match the pattern ` + namePattern + `, got ""`,
+			"provider":          `must be one of "aws", got "gcp"`,
+			"externalAccountId": `must match the pattern ^[0-9]{12}$, got "1234"`}},
+		"missing account": {`{"name":"P","provider":"aws"}`, map[string]string{"externalAccountId": "is required"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -195,7 +200,7 @@ func TestRegisterInvalid(t *testing.T) {
 
 func TestRegisterForbidden(t *testing.T) {
 	h, db := newHandler()
-	read := fake.Request("accounts:read", "t-1")
+	read := fake.Request("POST /accounts", "accounts:read", "t-1")
 	read.Body = body
 	for name, req := range map[string]events.APIGatewayV2HTTPRequest{
 		"read scope only": read,

@@ -15,17 +15,24 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
 	"github.com/stratum-platform/stratum/platform/lambdakit/api"
+	"github.com/stratum-platform/stratum/platform/lambdakit/openapi"
+	accountsapi "github.com/stratum-platform/stratum/stacks/accounts/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/account"
 	"github.com/stratum-platform/stratum/stacks/accounts/handlers/internal/request"
 )
 
 func main() {
 	lambdakit.Main([]string{"TABLE_NAME", "CLAIMS_TABLE"}, func(s lambdakit.Setup) (any, error) {
+		// Requests reach the handler only when they match the contract.
+		contract, err := openapi.Load(accountsapi.V1)
+		if err != nil {
+			return nil, err
+		}
 		h := &handler{
 			db:     dynamodb.NewFromConfig(s.AWS),
 			tables: account.Tables{Accounts: s.Env["TABLE_NAME"], Claims: s.Env["CLAIMS_TABLE"]},
 		}
-		return h.Handle, nil
+		return contract.Wrap(h.Handle), nil
 	})
 }
 

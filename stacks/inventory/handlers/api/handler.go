@@ -38,11 +38,12 @@ type database interface {
 	store.Querier
 }
 
-// handler serves GET /accounts/{accountId}/resources.
+// handler serves GET /accounts/{accountId}/resources of one major version of the API.
 type handler struct {
 	db             database
 	accountsTable  string
 	resourcesTable string
+	version        string
 }
 
 // resource is a resource as the API shows it.
@@ -74,6 +75,9 @@ func (h *handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	body, err := h.list(ctx, req)
 	if err != nil {
 		return api.ErrorResponse(ctx, err), nil
+	}
+	if h.version == version2 {
+		return api.JSON(http.StatusOK, grouped(body)), nil
 	}
 	return api.JSON(http.StatusOK, body), nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/openapi/openapitest"
 	"github.com/stratum-platform/stratum/stacks/inventory/handlers/internal/store"
 )
 
@@ -98,7 +100,7 @@ func newHandler() (*handler, *fakeDB) {
 			storedResource("t-2", "aws-444455556666", "arn:aws:s3:::z", map[string]string{}),
 		},
 	}
-	return &handler{db: db, accountsTable: "accounts", resourcesTable: "resources"}, db
+	return &handler{db: db, accountsTable: "accounts", resourcesTable: "resources", version: version1}, db
 }
 
 func request(accountID string, query map[string]string, claims map[string]string) events.APIGatewayV2HTTPRequest {
@@ -119,19 +121,27 @@ func reader(tenant string) map[string]string {
 	return map[string]string{"sub": "u-1", "scope": "inventory:read", "tenant": tenant}
 }
 
+// call serves req as the function of h's version does in Lambda, behind that version's
+// contract, and fails the test when the response does not match it.
 func call(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) (int, map[string]any) {
 	t.Helper()
-	// In Lambda the context carries the function's logger (lambdakit.Main); here it discards.
-	ctx := lambdakit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
-	resp, err := h.Handle(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := serve(t, h, req)
 	var body map[string]any
 	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
 		t.Fatalf("body %q: %v", resp.Body, err)
 	}
 	return resp.StatusCode, body
+}
+
+func serve(t *testing.T, h *handler, req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	contract, err := spec(h.version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In Lambda the context carries the function's logger (lambdakit.Main); here it discards.
+	ctx := lambdakit.WithLogger(context.Background(), slog.New(slog.DiscardHandler))
+	return openapitest.Serve(ctx, t, contract, h.Handle, req)
 }
 
 func TestListPages(t *testing.T) {
@@ -273,5 +283,61 @@ func TestListReadsOnlyTheCallersTenant(t *testing.T) {
 		if key := q.ExpressionAttributeValues[":k"].(*types.AttributeValueMemberS).Value; key != "t-9#"+x {
 			t.Fatalf("B's request queried the partition %q", key)
 		}
+	}
+}
+
+func TestVersion2GroupsByService(t *testing.T) {
+	h, db := newHandler()
+	h.version = version2
+	db.resources = append(db.resources,
+		store.Resource{AccountKey: store.PartitionKey("t-1", "aws-111122223333"), TenantID: "t-1", AccountID: "aws-111122223333",
+			ResourceArn: "arn:aws:sqs:eu-west-1:111122223333:q", ResourceType: "sqs:queue", DiscoveredAt: "2026-01-02T00:00:00Z"},
+		store.Resource{AccountKey: store.PartitionKey("t-1", "aws-111122223333"), TenantID: "t-1", AccountID: "aws-111122223333",
+			ResourceArn: "arn:aws:ec2:eu-west-1:111122223333:instance/i-1", ResourceType: "ec2:instance", DiscoveredAt: "2026-01-02T00:00:00Z"},
+	)
+	// The fake serves one ordered list: sort it as DynamoDB orders the partition's range key.
+	slices.SortFunc(db.resources, func(a, b store.Resource) int { return strings.Compare(a.ResourceArn, b.ResourceArn) })
+
+	resp := serve(t, h, request("aws-111122223333", map[string]string{"limit": "4"}, reader("t-1")))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
+	}
+	var got servicePage
+	if err := json.Unmarshal([]byte(resp.Body), &got); err != nil {
+		t.Fatal(err)
+	}
+	var services []string
+	for _, s := range got.Services {
+		var arns []string
+		for _, r := range s.Resources {
+			arns = append(arns, r.ARN)
+		}
+		services = append(services, s.Service+" "+strings.Join(arns, ","))
+	}
+	want := []string{"ec2 arn:aws:ec2:eu-west-1:111122223333:instance/i-1", "s3 arn:aws:s3:::a,arn:aws:s3:::b,arn:aws:s3:::c"}
+	if !slices.Equal(services, want) || got.Next == "" {
+		t.Fatalf("services = %q, next %q; want %q and a next page", services, got.Next, want)
+	}
+	if _, ok := resp.Headers["Deprecation"]; ok {
+		t.Error("version 2 is not deprecated")
+	}
+}
+
+func TestVersion1AnnouncesItsSunset(t *testing.T) {
+	h, _ := newHandler()
+	resp := serve(t, h, request("aws-111122223333", nil, reader("t-1")))
+	for _, header := range []string{"Deprecation", "Sunset", "Link"} {
+		if resp.Headers[header] == "" {
+			t.Errorf("version 1's response has no %s header: %v", header, resp.Headers)
+		}
+	}
+	if want := "Mon, 31 May 2027 00:00:00 GMT"; resp.Headers["Sunset"] != want {
+		t.Errorf("Sunset = %q, want %q", resp.Headers["Sunset"], want)
+	}
+}
+
+func TestUnknownVersion(t *testing.T) {
+	if _, err := spec("3"); err == nil || err.Error() != `API_VERSION "3" is not a version of the API; allowed 1, 2` {
+		t.Fatalf("spec(3) = %v", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func TestTenant(t *testing.T) {
-	got, err := request.Tenant(fake.Request("accounts:read accounts:write", "t-1"), request.ScopeWrite)
+	got, err := request.Tenant(fake.Request("GET /accounts", "accounts:read accounts:write", "t-1"), request.ScopeWrite)
 	if err != nil || got != "t-1" {
 		t.Fatalf("Tenant() = %q, %v; want t-1", got, err)
 	}
@@ -26,13 +26,13 @@ func TestTenant(t *testing.T) {
 		"blank tenant":   {scope: "accounts:write", tenant: " ", want: `token has no "tenant" claim: forbidden`},
 	}
 	for name, tt := range tests {
-		_, err := request.Tenant(fake.Request(tt.scope, tt.tenant), request.ScopeWrite)
+		_, err := request.Tenant(fake.Request("GET /accounts", tt.scope, tt.tenant), request.ScopeWrite)
 		if !errors.Is(err, lambdakit.ErrForbidden) || err.Error() != tt.want {
 			t.Errorf("%s: Tenant() = %v, want %s", name, err, tt.want)
 		}
 	}
 
-	req := fake.Request("accounts:write", "t-1")
+	req := fake.Request("GET /accounts", "accounts:write", "t-1")
 	req.RequestContext.Authorizer = nil
 	if _, err := request.Tenant(req, request.ScopeWrite); !errors.Is(err, api.ErrNoClaims) {
 		t.Errorf("Tenant() without authorizer = %v, want %v", err, api.ErrNoClaims)
@@ -40,7 +40,7 @@ func TestTenant(t *testing.T) {
 }
 
 func TestContext(t *testing.T) {
-	ctx := request.Context(context.Background(), fake.Request("accounts:read", "t-1"))
+	ctx := request.Context(context.Background(), fake.Request("GET /accounts", "accounts:read", "t-1"))
 	if got := lambdakit.CorrelationID(ctx); got != "req-1" {
 		t.Errorf("correlation id = %q, want req-1", got)
 	}
