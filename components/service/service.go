@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codedeploy"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
@@ -40,6 +41,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/project"
+	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
 	"github.com/stratum-platform/stratum/platform/tokens"
@@ -66,6 +68,13 @@ type Args struct {
 	// HandlersDir holds one Go main package per function, named after the function.
 	// Default: `handlers` in the project directory (project.Dir).
 	HandlersDir string
+	// Release is how the context's functions shift traffic to a new version through
+	// CodeDeploy, unless a function's Args.Release chooses. Default: all at once.
+	Release release.Traffic
+	// TableGenerations maps a table with a declared migration to the generation its
+	// functions read and write (Table.Name and Table.Arn). Default: the generation the
+	// migration starts from.
+	TableGenerations map[string]int
 }
 
 // Service is one bounded context's component; its members are its children.
@@ -89,6 +98,11 @@ type Service struct {
 	handlers string
 	members  []Member
 	finished bool
+
+	traffic     release.Traffic
+	releaser    pulumi.StringOutput
+	application *codedeploy.Application
+	generations map[string]int
 }
 
 // Validate reports every problem with args at once.
@@ -107,6 +121,9 @@ func (a *Args) Validate() error {
 		errs = append(errs, fmt.Errorf("LogRetentionDays: %d is not one of CloudWatch's retention values (%s)",
 			a.LogRetentionDays, logs.RetentionValues()))
 	}
+	if err := a.Release.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("Release: %w", err))
+	}
 	return errors.Join(errs...)
 }
 
@@ -121,7 +138,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	// Every function of the context builds on one Builder, so their builds share one bound on
 	// parallelism, unless the driver already gave one for every project it runs.
-	s := &Service{ctx: function.EnsureBuilder(ctx), name: name, handlers: args.HandlersDir}
+	s := &Service{ctx: function.EnsureBuilder(ctx), name: name, handlers: args.HandlersDir,
+		traffic: args.Release, generations: args.TableGenerations}
 	if s.handlers == "" {
 		dir, err := project.Dir(ctx)
 		if err != nil {
@@ -153,6 +171,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
+	s.releaser = platform.String(contract.ReleaseFunctionArn)
 	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
 	s.Scope = sc
 	return s, nil
@@ -176,6 +195,11 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 		}
 		args.OnFailure = s.Failures.Arn
 	}
+	rel, err := s.releaseOf(args.Release)
+	if err != nil {
+		return nil, s.wrap(fmt.Errorf("function %q: %w", name, err))
+	}
+	args.Release = rel
 	f, err := function.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {
 		return nil, s.wrap(err)

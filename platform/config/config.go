@@ -21,6 +21,7 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/platform/tags"
 )
 
@@ -71,6 +72,10 @@ type Config struct {
 	PlatformStack string
 	// CI is the platform project's CI identity (empty in every other project).
 	CI CI
+	// Release is how the context's functions shift traffic to a new version.
+	Release release.Traffic
+	// TableGenerations maps a migrating table to the generation its functions use.
+	TableGenerations map[string]int
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
 	// project itself interprets.
 	setting func(name string) (string, bool)
@@ -130,6 +135,7 @@ func defaults(env string) map[string]string {
 		KeyPlatformStack:    "organization/platform/" + env,
 		// Read only by the platform project (see ci).
 		KeyGitHubOIDCProvider: string(OIDCProviderCreate),
+		KeyRelease:            releaseDefault(env),
 	}
 }
 
@@ -166,6 +172,8 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.JWTAudiences = p.list(KeyJWTAudiences)
 	c.PlatformStack = p.match(KeyPlatformStack, true, stackPattern, "a stack name such as organization/platform/dev")
 	c.CI = p.ci(project, stack)
+	c.Release = p.traffic(KeyRelease)
+	c.TableGenerations = p.generations(KeyTableGenerations)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
 	}
@@ -176,7 +184,7 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 func Keys() []string {
 	return []string{KeyAccountID, KeyAlarmEmail, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
 		KeyJWTAudiences, KeyJWTIssuer, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyProtect,
-		KeyStateBucket, KeyStateKeyArn}
+		KeyRelease, KeyStateBucket, KeyStateKeyArn, KeyTableGenerations}
 }
 
 type parser struct {

@@ -23,4 +23,13 @@ var (
 	// PreviewRoleArn is the CI preview role pull requests assume (the repository's
 	// AWS_PREVIEW_ROLE_ARN); only a non-production environment has one.
 	PreviewRoleArn = NewString(PlatformProject, "previewRoleArn")
+	// ReleaseFunctionArn is the live alias of the platform's release function: every
+	// context's deploy invokes it (aws.lambda.Invocation) with each new version of a
+	// function, and it hands the version to CodeDeploy (platform/release).
+	ReleaseFunctionArn = NewString(PlatformProject, "releaseFunctionArn")
 )
+
+// PlatformHandlers is the directory, relative to the module root, of the handler mains the
+// platform shares with every context: release and smoke (the smoke-check hook a context's
+// functions release with), replicator and backfill (a table migration's functions).
+const PlatformHandlers = "stacks/platform/handlers"

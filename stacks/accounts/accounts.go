@@ -8,6 +8,7 @@
 package accounts
 
 import (
+	"net/http"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,9 +19,13 @@ import (
 	"github.com/stratum-platform/stratum/components/table"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
+
+// smokeTenant is the synthetic caller of the smoke checks: no registration has it as tenant.
+const smokeTenant = "stratum-smoke"
 
 // Program deploys the accounts context.
 func Program(ctx *pulumi.Context) error {
@@ -34,6 +39,8 @@ func Program(ctx *pulumi.Context) error {
 		PlatformStack:    cfg.PlatformStack,
 		LogRetentionDays: cfg.LogRetentionDays,
 		Protect:          cfg.Protect,
+		Release:          cfg.Release,
+		TableGenerations: cfg.TableGenerations,
 	})
 	if err != nil {
 		return err
@@ -90,6 +97,12 @@ func Program(ctx *pulumi.Context) error {
 		Description: "Lists the tenant's accounts, a page at a time.",
 		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
 		Grants:      accounts.Allow(table.Query),
+		// A release runs the handler's read path on the new version, as a tenant with no
+		// accounts: the table, the role and the configuration answer, or the release rolls back.
+		Release: &function.Release{Smoke: []release.Check{{
+			Method: "GET", Path: "/accounts?limit=1", ExpectedStatus: http.StatusOK,
+			Claims: map[string]string{"sub": smokeTenant, "scope": "accounts:read", "tenant": smokeTenant},
+		}}},
 	})
 	if err != nil {
 		return err

@@ -51,6 +51,8 @@ func Program(ctx *pulumi.Context) error {
 		PlatformStack:    cfg.PlatformStack,
 		LogRetentionDays: cfg.LogRetentionDays,
 		Protect:          cfg.Protect,
+		Release:          cfg.Release,
+		TableGenerations: cfg.TableGenerations,
 	})
 	if err != nil {
 		return err

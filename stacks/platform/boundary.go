@@ -12,7 +12,7 @@ import "github.com/stratum-platform/stratum/platform/iam"
 // What a context grants beyond the components (inventory's scan assuming a role in each
 // customer's account) is not here: such a function needs the boundary extended, with review.
 func (s ciScope) boundaryGrants() []grant {
-	return []grant{
+	return append([]grant{
 		{
 			sid: "WriteFunctionLogs", read: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			resources: []string{s.arn("logs", "log-group:/aws/lambda/"+s.prefix+"*")},
@@ -53,7 +53,7 @@ func (s ciScope) boundaryGrants() []grant {
 			sid: "ReadSecrets", read: []string{"secretsmanager:GetSecretValue"},
 			resources: []string{s.arn("secretsmanager", "secret:"+s.prefix+"*")},
 		},
-	}
+	}, s.releaseBoundaryGrants()...)
 }
 
 // guardrailGrants deny the deploy role what would let it escape its limits, whatever an

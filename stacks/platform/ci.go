@@ -34,6 +34,7 @@ func (s ciScope) policyGroups() []policyGroup {
 		{name: "storage", grants: s.storageGrants()},
 		{name: "observability", grants: s.observabilityGrants()},
 		{name: "apis", grants: s.apiGrants()},
+		{name: "releases", grants: s.releaseGrants()},
 	}
 }
 

@@ -38,10 +38,11 @@ func Program(ctx *pulumi.Context) error {
 	names := cfg.Scope()
 	defaultTags := cfg.Tags()
 
-	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key.
+	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key;
+	// CloudWatch Logs encrypts the release function's log group with it.
 	k, err := key.New(ctx, "platform", &key.Args{
 		Scope:    scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
-		Services: []iam.Service{"cloudwatch.amazonaws.com"},
+		Services: []iam.Service{"cloudwatch.amazonaws.com", iam.LogsService(cfg.Region)},
 	})
 	if err != nil {
 		return err
@@ -68,6 +69,11 @@ func Program(ctx *pulumi.Context) error {
 		}); err != nil {
 			return fmt.Errorf("alarm e-mail subscription: %w", err)
 		}
+	}
+
+	sc := scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, AlarmTopicArn: alarms.Arn, Protect: cfg.Protect}
+	if err := releaseFunction(ctx, cfg, sc, identity.AccountId); err != nil {
+		return err
 	}
 
 	stackref.ExportString(ctx, contract.AlarmTopicArn, alarms.Arn)
