@@ -122,11 +122,16 @@ func copyRepo(t *testing.T, root string) string {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			switch d.Name() {
-			case ".git", "bin", ".stratum", "node_modules":
+		switch d.Name() {
+		case ".git", "bin", ".stratum", "node_modules":
+			// In a linked worktree .git is a file naming the repository's git directory: a
+			// copy of it would let the test's git commands write to the real branch.
+			if d.IsDir() {
 				return filepath.SkipDir
 			}
+			return nil
+		}
+		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
 		}
 		if !d.Type().IsRegular() {
