@@ -178,8 +178,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // Function creates a function of the context. Scope is filled in; Source defaults to the
-// handler package named like the function, OnFailure to the context's failures queue.
+// handler package named like the function, OnFailure to the context's failures queue, and
+// Release to the context's release settings (releaseOf).
 func (s *Service) Function(name string, args function.Args) (*function.Function, error) {
+	return s.function(name, args)
+}
+
+// function is Function with resource options.
+func (s *Service) function(name string, args function.Args, opts ...pulumi.ResourceOption) (*function.Function, error) {
 	args.Scope = s.Scope
 	if args.Source == "" && args.Archive == "" {
 		args.Source = filepath.Join(s.handlers, name)
@@ -200,7 +206,7 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 		return nil, s.wrap(fmt.Errorf("function %q: %w", name, err))
 	}
 	args.Release = rel
-	f, err := function.New(s.ctx, name, &args, pulumi.Parent(s))
+	f, err := function.New(s.ctx, name, &args, append([]pulumi.ResourceOption{pulumi.Parent(s)}, opts...)...)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -208,14 +214,22 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 	return f, nil
 }
 
-// Table creates a DynamoDB table of the context.
+// Table creates a DynamoDB table of the context. A declared Migration is completed from the
+// context's tables.lock.json and Args.TableGenerations, and a replication gets its
+// replicator and backfill functions (migration.go).
 func (s *Service) Table(name string, args table.Args) (*table.Table, error) {
 	args.Scope = s.Scope
+	if err := s.declareMigration(name, &args); err != nil {
+		return nil, s.wrap(err)
+	}
 	t, err := table.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {
 		return nil, s.wrap(err)
 	}
 	s.members = append(s.members, t)
+	if err := s.migrationFunctions(name, t); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 

@@ -30,6 +30,8 @@ var refs = map[string]map[string]any{platformStack: {
 	"alarmTopicArn": alarmTopic,
 	"jwtIssuer":     "https://login.acme.example/dev",
 	"jwtAudiences":  []any{"api://stratum-dev"},
+	// The platform's release function, which every function's release invocation calls.
+	"releaseFunctionArn": "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-platform-release:live",
 }}
 
 func args() *service.Args {
