@@ -53,8 +53,8 @@ func (s *Service) declareMigration(name string, args *table.Args) error {
 		}
 		locked, ok := lock.Generation(name, c.From)
 		if !ok {
-			return fmt.Errorf("table %q: Migration.From: %s locks no generation %d of the table; run `stratum tables lock` "+
-				"on the commit that deployed it, or declare the generation the lock has", name, tablelock.FileName, c.From)
+			return fmt.Errorf("table %q: Migration.From: %s locks no generation %d of the table; declare the generation "+
+				"the lock has (`make golden` locks the tables of the program as it is)", name, tablelock.FileName, c.From)
 		}
 		c.FromHashKey = table.Key{Name: locked.HashKey.Name, Type: table.AttributeType(locked.HashKey.Type)}
 		if locked.RangeKey != nil {

@@ -31,7 +31,7 @@ const (
 	Restore Strategy = "restore"
 )
 
-// Migration declares generation From+1 of a table (named tablelock.GenerationName,
+// Migration declares generation From+1 of a table (named migration.GenerationName,
 // "<name>-g2"), created beside generation From with Args's key and settings, and how its
 // items get there. tables.lock.json must lock generation From; the lock check refuses a key
 // or name change without a migration. Functions keep reading and writing generation Serve

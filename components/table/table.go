@@ -222,7 +222,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 // newGeneration creates the DynamoDB table of one generation, with logical name logical
-// (tablelock.GenerationName) and the physical name derived from it.
+// (migration.GenerationName) and the physical name derived from it.
 // own sets what the component owns besides applyOwned's fields (a migration's restore
 // source and tags), or is nil.
 func (t *Table) newGeneration(ctx *pulumi.Context, logical string, a *Args, own func(*dynamodb.TableArgs),
