@@ -75,11 +75,14 @@ func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
 	assert.False(t, key.Protect, "dev does not protect")
 	doc, err := iam.Parse(key.String("policy"))
 	require.NoError(t, err)
-	require.Len(t, doc.Statement, 2)
+	// The account, CloudWatch (alarms to the encrypted topic) and CloudWatch Logs (the
+	// release function's log group).
+	require.Len(t, doc.Statement, 3)
 	assert.Equal(t, []string{"arn:aws:iam::111111111111:root"}, doc.Statement[0].Principal["AWS"])
 	assert.NotContains(t, doc.Actions(), "kms:*")
 	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, doc.Statement[1].Principal["Service"])
 	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, doc.Statement[1].Action)
+	assert.Equal(t, []string{"logs.eu-west-1.amazonaws.com"}, doc.Statement[2].Principal["Service"])
 }
 
 func TestIdentitySettingsAreRequired(t *testing.T) {
