@@ -95,6 +95,8 @@ func platformOutputs(string) (map[string]any, error) {
 		"alarmTopicArn": "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms",
 		"jwtIssuer":     "https://login.acme.example/dev",
 		"jwtAudiences":  []any{"api://stratum-dev"},
+		// The platform's release function, which every function's release invocation calls.
+		"releaseFunctionArn": "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-platform-release:live",
 	}, nil
 }
 
