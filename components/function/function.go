@@ -132,10 +132,11 @@ type Function struct {
 
 	// Releasing holds what hands each new version to CodeDeploy; nil without Args.Release.
 	Releasing *Releasing
+	// Alarms are the function's errors, throttles and duration alarms.
+	Alarms []*cloudwatch.MetricAlarm
 
 	name      string
 	wildcards []iam.WildcardAction
-	alarmList []*cloudwatch.MetricAlarm
 }
 
 // executionPolicyName is the inline policy holding the function's own permissions and Grants.

@@ -80,7 +80,7 @@ func (f *Function) alarms(ctx *pulumi.Context, name string, s settings) error {
 		if err != nil {
 			return err
 		}
-		f.alarmList = append(f.alarmList, a)
+		f.Alarms = append(f.Alarms, a)
 	}
 	return nil
 }

@@ -150,7 +150,7 @@ func (f *Function) release(ctx *pulumi.Context, name string, s settings) error {
 			return fmt.Errorf("release: smoke hook: %w", err)
 		}
 	}
-	alarms := slices.Concat(f.alarmList, rel.VersionAlarms)
+	alarms := slices.Concat(f.Alarms, rel.VersionAlarms)
 	if rel.Role, err = f.serviceRole(ctx, name, s, pulumi.String(identity.AccountId), groupArn, alarms, rel.Smoke); err != nil {
 		return fmt.Errorf("release: service role: %w", err)
 	}

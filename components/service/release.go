@@ -30,7 +30,7 @@ func (s *Service) releaseOf(r *function.Release) (*function.Release, error) {
 	if out.Traffic == (release.Traffic{}) {
 		out.Traffic = s.traffic
 	}
-	if s.application == nil {
+	if s.Application == nil {
 		app, err := codedeploy.NewApplication(s.ctx, applicationName, &codedeploy.ApplicationArgs{
 			Name:            pulumi.String(s.Scope.Name(release.ApplicationKind(), applicationName)),
 			ComputePlatform: pulumi.String("Lambda"),
@@ -39,10 +39,10 @@ func (s *Service) releaseOf(r *function.Release) (*function.Release, error) {
 		if err != nil {
 			return nil, fmt.Errorf("release application: %w", err)
 		}
-		s.application = app
+		s.Application = app
 	}
 	if out.Application == nil {
-		out.Application = s.application.Name
+		out.Application = s.Application.Name
 	}
 	if out.Releaser == nil {
 		out.Releaser = s.releaser

@@ -92,6 +92,9 @@ type Service struct {
 	// Failures receives the asynchronous invocations of member functions that failed after
 	// their retries; nil until the first function.
 	Failures *queue.Queue
+	// Application is the context's CodeDeploy application, which every function's deployment
+	// group belongs to; nil until the first function.
+	Application *codedeploy.Application
 
 	ctx      *pulumi.Context
 	name     string
@@ -101,7 +104,6 @@ type Service struct {
 
 	traffic     release.Traffic
 	releaser    pulumi.StringOutput
-	application *codedeploy.Application
 	generations map[string]int
 }
 

@@ -82,9 +82,9 @@ func throttles(name, metric, what string, dims pulumi.StringMap) alarm.Spec {
 // throttled requests of its newest generation, which a switch of the generation in use does
 // not change.
 func (t *Table) Widgets() []dashboard.Widget {
-	name := t.Name
-	if t.newest != nil {
-		name = t.newest.Name
+	var name pulumi.StringInput = t.Name
+	if t.newestName != nil {
+		name = t.newestName
 	}
 	return []dashboard.Widget{{Title: "Table " + t.name, Namespace: "AWS/DynamoDB",
 		Dimensions: []dashboard.Dimension{{Name: "TableName", Value: name}},

@@ -46,9 +46,12 @@ type Migration struct {
 	// Transform names the transform the migration functions apply to every item, registered
 	// in their main (migration.Transforms). Default: "identity", the item as it is.
 	Transform string
-	// FromHashKey and FromRangeKey are generation From's keys, as locked; the service fills
-	// them from tables.lock.json. FromHashKey is required; FromRangeKey's default: none.
-	FromHashKey, FromRangeKey Key
+	// FromHashKey is generation From's hash key, as locked; the service fills it from
+	// tables.lock.json. Required.
+	FromHashKey Key
+	// FromRangeKey is generation From's range key, as locked; the service fills it from
+	// tables.lock.json. Default: none.
+	FromRangeKey Key
 	// Serve is the generation the table's Name and Arn name, From or From+1: the one its
 	// functions read and write. Default: From, or From+1 once Complete.
 	Serve int
@@ -134,7 +137,7 @@ func (t *Table) create(ctx *pulumi.Context, name string, a *Args) error {
 		if err != nil {
 			return err
 		}
-		t.Table, t.newest, t.granted = table, table, []*dynamodb.Table{table}
+		t.Table, t.newestName, t.grantedArns = table, table.Name, []pulumi.StringInput{table.Arn}
 		return nil
 	}
 	mg := &Migrating{Strategy: m.Strategy, Transform: m.Transform, From: m.From, To: m.From + 1, Complete: m.Complete}
@@ -179,8 +182,8 @@ func (t *Table) create(ctx *pulumi.Context, name string, a *Args) error {
 			return fmt.Errorf("checkpoint table: %w", err)
 		}
 	}
-	t.Migrating, t.newest = mg, mg.New
-	t.Table, t.granted = mg.New, []*dynamodb.Table{mg.New}
+	t.Migrating, t.newestName = mg, mg.New.Name
+	t.Table, t.grantedArns = mg.New, []pulumi.StringInput{mg.New.Arn}
 	serve := m.Serve
 	if serve == 0 && !m.Complete {
 		serve = m.From
@@ -189,7 +192,7 @@ func (t *Table) create(ctx *pulumi.Context, name string, a *Args) error {
 		t.Table = mg.Old
 	}
 	if !m.Complete {
-		t.granted = []*dynamodb.Table{mg.Old, mg.New}
+		t.grantedArns = []pulumi.StringInput{mg.Old.Arn, mg.New.Arn}
 	}
 	return nil
 }
@@ -226,14 +229,10 @@ func (m *Migrating) CheckpointPrefix(table string) string {
 
 // tableArns are the ARNs grants name: the generation in use, or both during a migration.
 func (t *Table) tableArns() []pulumi.StringInput {
-	if len(t.granted) == 0 {
+	if len(t.grantedArns) == 0 {
 		return []pulumi.StringInput{t.Arn}
 	}
-	out := make([]pulumi.StringInput, 0, len(t.granted))
-	for _, g := range t.granted {
-		out = append(out, g.Arn)
-	}
-	return out
+	return t.grantedArns
 }
 
 // indexArns are the ARNs of every index of every granted generation.

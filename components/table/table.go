@@ -171,10 +171,12 @@ type Table struct {
 	indexes []string
 	stream  bool
 	scope   scope.Scope // for the children of integrations, such as a StreamConsumer
-	// granted are the generations grants name: the one in use, or both during a migration.
-	granted []*dynamodb.Table
-	// newest is the newest generation, which the dashboard shows.
-	newest *dynamodb.Table
+	// grantedArns are the ARNs of the generations grants name: the one in use, or both
+	// during a migration; nil for Existing, whose grants name Arn.
+	grantedArns []pulumi.StringInput
+	// newestName is the name of the newest generation, which the dashboard shows; nil for
+	// Existing, whose dashboard shows Name.
+	newestName pulumi.StringInput
 }
 
 // withDefaults returns the Args with every default filled in: each index projects all
