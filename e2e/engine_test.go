@@ -109,7 +109,7 @@ func TestDev(t *testing.T) {
 		}
 	})
 
-	t.Run("an edited handler previews as its function's update and nothing else", func(t *testing.T) {
+	t.Run("an edited handler previews as its function's new version and its release, nothing else", func(t *testing.T) {
 		copied := copyRepo(t, root)
 		addCode(t, filepath.Join(copied, "stacks/accounts/handlers/get"))
 		accounts := find(t, projects, "accounts")
@@ -119,9 +119,14 @@ func TestDev(t *testing.T) {
 		results, err := run(t, engine.Preview, []engine.Project{accounts}, edited)
 		require.NoError(t, err)
 		fn := find(t, projects, "accounts").Offline
+		// CodeDeploy, not Pulumi, moves the alias: the new version goes to the release function
+		// (a new invocation), and the alarms on the released version follow it.
 		want := map[string]string{
-			urnOf(t, fn, "aws:lambda/function:Function", "get"): "update",
-			urnOf(t, fn, "aws:lambda/alias:Alias", "get-alias"): "update",
+			urnOf(t, fn, "aws:lambda/function:Function", "get"):                                   "update",
+			urnOf(t, fn, "aws:lambda/invocation:Invocation", "get-release"):                       "replace",
+			urnOf(t, fn, "aws:cloudwatch/metricAlarm:MetricAlarm", "get-alarm-version-errors"):    "update",
+			urnOf(t, fn, "aws:cloudwatch/metricAlarm:MetricAlarm", "get-alarm-version-throttles"): "update",
+			urnOf(t, fn, "aws:cloudwatch/metricAlarm:MetricAlarm", "get-alarm-version-duration"):  "update",
 		}
 		assert.Equal(t, want, results[0].Changed)
 	})

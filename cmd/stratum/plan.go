@@ -19,6 +19,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/platform/program"
+	"github.com/stratum-platform/stratum/platform/tablelock"
 	"github.com/stratum-platform/stratum/stacks"
 )
 
@@ -74,6 +75,11 @@ func (pl *planner) plan(name string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("plan %s/%s: %w", name, pl.env, build)
 	}
 	if err != nil {
+		return nil, err
+	}
+	// A change that replaces a locked table fails every command that plans (plan, preview,
+	// up) before anything runs.
+	if err := tablelock.CheckProject(filepath.Join(pl.root, proj.Dir), p); err != nil {
 		return nil, err
 	}
 	if err := policy.Evaluate(p, stacks.Rules(), proj.Suppressions...); err != nil {

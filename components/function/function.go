@@ -85,6 +85,10 @@ type Args struct {
 	// offers no resource-level permission for it. Give the policy rules the same entries
 	// (policy.Builtin). Default: none.
 	WildcardActions []iam.WildcardAction
+	// Release hands each new version to AWS CodeDeploy, which shifts the live alias to it
+	// gradually and rolls back on an alarm (release.go). Default: none; Pulumi moves the
+	// alias to each new version at once.
+	Release *Release
 	// Overrides change the children's arguments before the component re-applies the fields it
 	// owns. Default: none.
 	Overrides Overrides
@@ -126,6 +130,11 @@ type Function struct {
 
 	// Timeout is the resolved timeout, for checks such as a queue's visibility timeout.
 	Timeout time.Duration
+
+	// Releasing holds what hands each new version to CodeDeploy; nil without Args.Release.
+	Releasing *Releasing
+	// Alarms are the function's errors, throttles and duration alarms.
+	Alarms []*cloudwatch.MetricAlarm
 
 	name      string
 	wildcards []iam.WildcardAction
@@ -232,7 +241,7 @@ func (f *Function) children(ctx *pulumi.Context, name string, s settings, code d
 			aa.FunctionName = f.Function.Name
 			aa.FunctionVersion = f.Function.Version
 		})
-	if f.Alias, err = lambda.NewAlias(ctx, naming.Child(name, "alias"), aliasArgs, parent); err != nil {
+	if f.Alias, err = lambda.NewAlias(ctx, naming.Child(name, "alias"), aliasArgs, append([]pulumi.ResourceOption{parent}, aliasOptions(s)...)...); err != nil {
 		return fmt.Errorf("alias: %w", err)
 	}
 	invoke := &lambda.FunctionEventInvokeConfigArgs{
@@ -251,7 +260,10 @@ func (f *Function) children(ctx *pulumi.Context, name string, s settings, code d
 		pulumi.DependsOn([]pulumi.Resource{policy})); err != nil {
 		return fmt.Errorf("asynchronous invocation: %w", err)
 	}
-	return f.alarms(ctx, name, s)
+	if err := f.alarms(ctx, name, s); err != nil {
+		return err
+	}
+	return f.release(ctx, name, s)
 }
 
 func newRole(ctx *pulumi.Context, name string, s settings, account string, parent pulumi.ResourceOption) (*awsiam.Role, error) {

@@ -3,6 +3,7 @@ package function
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -72,23 +73,30 @@ func (f *Function) Grant(ctx *pulumi.Context, name string, stmts iam.Statements)
 // alarms watches errors, throttles and invocations that come close to the timeout.
 func (f *Function) alarms(ctx *pulumi.Context, name string, s settings) error {
 	dims := pulumi.StringMap{"FunctionName": f.Function.Name}
-	nearTimeout := float64(s.Timeout.Milliseconds()) * 0.8
-	specs := []alarm.Spec{
+	for _, spec := range alarmSpecs(name, s.Timeout) {
+		spec.Namespace = "AWS/Lambda"
+		spec.Dimensions = dims
+		a, err := alarm.New(ctx, name, s.Scope, spec, f)
+		if err != nil {
+			return err
+		}
+		f.Alarms = append(f.Alarms, a)
+	}
+	return nil
+}
+
+// alarmSpecs are the function's alarms without their metric's namespace and dimensions:
+// any error, any throttle, p99 duration above 80% of the timeout.
+func alarmSpecs(name string, timeout time.Duration) []alarm.Spec {
+	nearTimeout := float64(timeout.Milliseconds()) * 0.8
+	return []alarm.Spec{
 		{Name: "errors", Description: "Function " + name + " returned errors; see its log group.",
 			Metric: "Errors", Statistic: "Sum", Threshold: pulumi.Float64(0)},
 		{Name: "throttles", Description: "Function " + name + " was throttled; check reserved and account concurrency.",
 			Metric: "Throttles", Statistic: "Sum", Threshold: pulumi.Float64(0)},
-		{Name: "duration", Description: fmt.Sprintf("Function %s p99 duration is above 80%% of its %s timeout.", name, s.Timeout),
+		{Name: "duration", Description: fmt.Sprintf("Function %s p99 duration is above 80%% of its %s timeout.", name, timeout),
 			Metric: "Duration", Statistic: "p99", Threshold: pulumi.Float64(nearTimeout)},
 	}
-	for _, spec := range specs {
-		spec.Namespace = "AWS/Lambda"
-		spec.Dimensions = dims
-		if _, err := alarm.New(ctx, name, s.Scope, spec, f); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Widgets returns the function's graph on its service's dashboard: invocations, errors,

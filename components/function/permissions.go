@@ -6,21 +6,27 @@ import (
 	"slices"
 
 	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/plan"
 )
 
 // Permissions reads a plan and returns what the role of the function with logical name name
 // may do: every allowed action with the resources it is allowed on, across all the role's
-// inline policies (its own and the grants integrations added). Tests of a context assert it
-// against what the function's code calls.
+// inline policies (its own and the grants integrations added), and not those of the
+// function's other roles (its release's CodeDeploy service role). Tests of a context assert
+// it against what the function's code calls.
 func Permissions(p *plan.Plan, name string) (map[string][]string, error) {
 	fn, err := p.Get(TypeToken, name)
 	if err != nil {
 		return nil, err
 	}
+	role, err := p.Get("aws:iam/role:Role", naming.Child(name, "role"))
+	if err != nil {
+		return nil, fmt.Errorf("function %q: %w", name, err)
+	}
 	perms := map[string][]string{}
 	for _, child := range p.Children(fn.URN) {
-		if child.Type != "aws:iam/rolePolicy:RolePolicy" {
+		if child.Type != "aws:iam/rolePolicy:RolePolicy" || child.Inputs["role"] != role.Inputs["name"] {
 			continue
 		}
 		doc, err := iam.Parse(child.String("policy"))

@@ -72,6 +72,7 @@ func (a *Args) Validate() error {
 		}
 	}
 	errs = append(errs, a.validateEnvironment()...)
+	errs = append(errs, a.Release.validate()...)
 	if err := iam.ValidateWildcardActions(a.WildcardActions); err != nil {
 		errs = append(errs, fmt.Errorf("WildcardActions: %w", err))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigatewayv2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codedeploy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/dynamodb"
 	awsiam "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -28,6 +29,10 @@ type rawContext struct {
 	prefix                string
 	tags                  pulumi.StringMap
 	keyArn, alarmTopicArn pulumi.StringOutput
+	// application is the context's CodeDeploy application; releaser the platform's release
+	// function (without its alias qualifier).
+	application pulumi.StringOutput
+	releaser    string
 }
 
 // raw is the baseline program of n functions.
@@ -57,6 +62,13 @@ func raw(n int) pulumi.RunFunc {
 		if err := r.key(); err != nil {
 			return err
 		}
+		app, err := codedeploy.NewApplication(ctx, "releases", &codedeploy.ApplicationArgs{
+			Name: pulumi.String(r.prefix + "-releases"), ComputePlatform: pulumi.String("Lambda"), Tags: r.tags})
+		if err != nil {
+			return err
+		}
+		r.application = app.Name
+		r.releaser = strings.TrimSuffix(refs[platformStack]["releaseFunctionArn"].(string), ":live")
 		tbl, err := r.table("items")
 		if err != nil {
 			return err
@@ -298,15 +310,81 @@ func (r *rawContext) function(name, codeHash string, failuresArn, tableArn pulum
 		return nil, nil, nil, err
 	}
 	dims := pulumi.StringMap{"FunctionName": fn.Name}
+	versionDims := pulumi.StringMap{"FunctionName": fn.Name, "Resource": pulumi.Sprintf("%s:live", fn.Name), "ExecutedVersion": fn.Version}
+	var alarmNames pulumi.StringArray
+	var alarmArns []string
 	for _, a := range []struct {
 		metric, stat string
 		threshold    float64
 	}{{"Errors", "Sum", 0}, {"Throttles", "Sum", 0}, {"Duration", "p99", 8000}} {
-		if err := r.alarm(name+"-"+strings.ToLower(a.metric), "AWS/Lambda", a.metric, a.stat, dims, a.threshold); err != nil {
-			return nil, nil, nil, err
+		for _, version := range []bool{false, true} {
+			alarmName, d := name+"-"+strings.ToLower(a.metric), dims
+			if version {
+				alarmName, d = name+"-version-"+strings.ToLower(a.metric), versionDims
+			}
+			if err := r.alarm(alarmName, "AWS/Lambda", a.metric, a.stat, d, a.threshold); err != nil {
+				return nil, nil, nil, err
+			}
+			alarmNames = append(alarmNames, pulumi.String(r.prefix+"-"+alarmName))
+			alarmArns = append(alarmArns, "arn:aws:cloudwatch:"+r.region+":"+r.account+":alarm:"+r.prefix+"-"+alarmName)
 		}
 	}
+	if err := r.release(name, fn, alias, alarmNames, alarmArns); err != nil {
+		return nil, nil, nil, err
+	}
 	return fn, alias, role, nil
+}
+
+// release is CodeDeploy's deployment group of the function, its service role and the
+// invocation of the platform's release function with the function's new version.
+func (r *rawContext) release(name string, fn *lambda.Function, alias *lambda.Alias, alarmNames pulumi.StringArray, alarmArns []string) error {
+	group := r.prefix + "-" + name
+	groupArn := pulumi.Sprintf("arn:aws:codedeploy:%s:%s:deploymentgroup:%s/%s", r.region, r.account, r.application, group)
+	trust := doc([]any{groupArn}, func(v []string) []map[string]any {
+		return []map[string]any{{"Effect": "Allow", "Principal": map[string]any{"Service": "codedeploy.amazonaws.com"},
+			"Action": "sts:AssumeRole", "Condition": map[string]any{
+				"StringEquals": map[string]string{"aws:SourceAccount": r.account}, "ArnEquals": map[string]string{"aws:SourceArn": v[0]}}}}
+	})
+	role, err := awsiam.NewRole(r.ctx, name+"-release-role", &awsiam.RoleArgs{
+		Name: pulumi.String(group + "-release"), AssumeRolePolicy: trust, Tags: r.tags})
+	if err != nil {
+		return err
+	}
+	if _, err := awsiam.NewRolePolicy(r.ctx, name+"-release-policy", &awsiam.RolePolicyArgs{
+		Name: pulumi.String("release"), Role: role.Name,
+		Policy: doc([]any{fn.Arn}, func(v []string) []map[string]any {
+			return []map[string]any{
+				allow([]string{"lambda:GetAlias", "lambda:UpdateAlias"}, v[0], v[0]+":*"),
+				allow([]string{"lambda:GetProvisionedConcurrencyConfig"}, v[0]+":*"),
+				allow([]string{"cloudwatch:DescribeAlarms"}, alarmArns...),
+			}
+		}),
+	}); err != nil {
+		return err
+	}
+	deployment, err := codedeploy.NewDeploymentGroup(r.ctx, name+"-release", &codedeploy.DeploymentGroupArgs{
+		AppName: r.application, DeploymentGroupName: pulumi.String(group), ServiceRoleArn: role.Arn,
+		DeploymentConfigName: pulumi.String("CodeDeployDefault.LambdaAllAtOnce"),
+		DeploymentStyle: &codedeploy.DeploymentGroupDeploymentStyleArgs{
+			DeploymentOption: pulumi.String("WITH_TRAFFIC_CONTROL"), DeploymentType: pulumi.String("BLUE_GREEN")},
+		AutoRollbackConfiguration: &codedeploy.DeploymentGroupAutoRollbackConfigurationArgs{Enabled: pulumi.Bool(true),
+			Events: pulumi.StringArray{pulumi.String("DEPLOYMENT_FAILURE"), pulumi.String("DEPLOYMENT_STOP_ON_ALARM")}},
+		AlarmConfiguration: &codedeploy.DeploymentGroupAlarmConfigurationArgs{Enabled: pulumi.Bool(true), Alarms: alarmNames},
+		Tags:               r.tags,
+	})
+	if err != nil {
+		return err
+	}
+	input := pulumi.All(fn.Name, fn.Version, r.application).ApplyT(func(v []any) (string, error) {
+		b, err := json.Marshal(map[string]any{"functionName": v[0], "alias": "live", "targetVersion": v[1],
+			"application": v[2], "deploymentGroup": group})
+		return string(b), err
+	}).(pulumi.StringOutput)
+	_, err = lambda.NewInvocation(r.ctx, name+"-release", &lambda.InvocationArgs{
+		FunctionName: pulumi.String(r.releaser), Qualifier: pulumi.String("live"), Input: input,
+		Triggers: pulumi.StringMap{"functionName": fn.Name, "targetVersion": fn.Version, "nonce": pulumi.String("")},
+	}, pulumi.DependsOn([]pulumi.Resource{alias, deployment}))
+	return err
 }
 
 // consumer is the consume grant and the event source mapping that waits for it.

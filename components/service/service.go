@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codedeploy"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/function"
@@ -47,6 +48,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/project"
+	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	"github.com/stratum-platform/stratum/platform/tags"
 	"github.com/stratum-platform/stratum/platform/tokens"
@@ -77,6 +79,13 @@ type Args struct {
 	// HandlersDir holds one Go main package per function, named after the function.
 	// Default: `handlers` in the project directory (project.Dir).
 	HandlersDir string
+	// Release is how the context's functions shift traffic to a new version through
+	// CodeDeploy, unless a function's Args.Release chooses. Default: all at once.
+	Release release.Traffic
+	// TableGenerations maps a table with a declared migration to the generation its
+	// functions read and write (Table.Name and Table.Arn). Default: the generation the
+	// migration starts from.
+	TableGenerations map[string]int
 }
 
 // Service is one bounded context's component; its members are its children.
@@ -97,6 +106,9 @@ type Service struct {
 	// Failures receives the asynchronous invocations of member functions that failed after
 	// their retries; nil until the first function.
 	Failures *queue.Queue
+	// Application is the context's CodeDeploy application, which every function's deployment
+	// group belongs to; nil until the first function.
+	Application *codedeploy.Application
 
 	ctx      *pulumi.Context
 	platform *stackref.Reference
@@ -104,6 +116,10 @@ type Service struct {
 	handlers string
 	members  []Member
 	finished bool
+
+	traffic     release.Traffic
+	releaser    pulumi.StringOutput
+	generations map[string]int
 }
 
 // Validate reports every problem with args at once.
@@ -122,6 +138,9 @@ func (a *Args) Validate() error {
 		errs = append(errs, fmt.Errorf("LogRetentionDays: %d is not one of CloudWatch's retention values (%s)",
 			a.LogRetentionDays, logs.RetentionValues()))
 	}
+	if err := a.Release.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("Release: %w", err))
+	}
 	return errors.Join(errs...)
 }
 
@@ -136,7 +155,8 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	// Every function of the context builds on one Builder, so their builds share one bound on
 	// parallelism, unless the driver already gave one for every project it runs.
-	s := &Service{ctx: function.EnsureBuilder(ctx), name: name, handlers: args.HandlersDir}
+	s := &Service{ctx: function.EnsureBuilder(ctx), name: name, handlers: args.HandlersDir,
+		traffic: args.Release, generations: args.TableGenerations}
 	if s.handlers == "" {
 		dir, err := project.Dir(ctx)
 		if err != nil {
@@ -174,6 +194,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
 	s.DeployRoleArn = platform.String(contract.DeployRoleArn)
+	s.releaser = platform.String(contract.ReleaseFunctionArn)
 	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
 	// The CI deploy role creates only roles that carry the platform's boundary.
 	sc.PermissionsBoundaryArn = platform.String(contract.PermissionsBoundaryArn)
@@ -206,8 +227,14 @@ func (s *Service) Handler(name string) string {
 }
 
 // Function creates a function of the context. Scope is filled in; Source defaults to the
-// handler package named like the function, OnFailure to the context's failures queue.
+// handler package named like the function, OnFailure to the context's failures queue, and
+// Release to the context's release settings (releaseOf).
 func (s *Service) Function(name string, args function.Args) (*function.Function, error) {
+	return s.function(name, args)
+}
+
+// function is Function with resource options.
+func (s *Service) function(name string, args function.Args, opts ...pulumi.ResourceOption) (*function.Function, error) {
 	args.Scope = s.Scope
 	if args.Source == "" && args.Archive == "" {
 		args.Source = s.Handler(name)
@@ -219,7 +246,12 @@ func (s *Service) Function(name string, args function.Args) (*function.Function,
 		}
 		args.OnFailure = q.Arn
 	}
-	f, err := function.New(s.ctx, name, &args, pulumi.Parent(s))
+	rel, err := s.releaseOf(args.Release)
+	if err != nil {
+		return nil, s.wrap(fmt.Errorf("function %q: %w", name, err))
+	}
+	args.Release = rel
+	f, err := function.New(s.ctx, name, &args, append([]pulumi.ResourceOption{pulumi.Parent(s)}, opts...)...)
 	if err != nil {
 		return nil, s.wrap(err)
 	}
@@ -240,14 +272,22 @@ func (s *Service) failures() (*queue.Queue, error) {
 	return s.Failures, nil
 }
 
-// Table creates a DynamoDB table of the context.
+// Table creates a DynamoDB table of the context. A declared Migration is completed from the
+// context's tables.lock.json and Args.TableGenerations, and a replication gets its
+// replicator and backfill functions (migration.go).
 func (s *Service) Table(name string, args table.Args) (*table.Table, error) {
 	args.Scope = s.Scope
+	if err := s.declareMigration(name, &args); err != nil {
+		return nil, s.wrap(err)
+	}
 	t, err := table.New(s.ctx, name, &args, pulumi.Parent(s))
 	if err != nil {
 		return nil, s.wrap(err)
 	}
 	s.members = append(s.members, t)
+	if err := s.migrationFunctions(name, t); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 

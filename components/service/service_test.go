@@ -37,6 +37,8 @@ var refs = map[string]map[string]any{platformStack: {
 	"permissionsBoundaryArn": boundary,
 	"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
 	"apiDomainName":          "",
+	// The platform's release function, which every function's release invocation calls.
+	"releaseFunctionArn": "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-platform-release:live",
 }}
 
 func args() *service.Args {

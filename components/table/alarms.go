@@ -25,18 +25,18 @@ func dataOperations(stream bool) []string {
 	return ops
 }
 
-// alarms creates the throttle alarms of the table and its indexes and the system error
+// alarms creates the throttle alarms of one generation of the table and its indexes and the system error
 // alarms of each data operation. Throttles are read from ReadThrottleEvents and
 // WriteThrottleEvents, which DynamoDB publishes per table and per index, unlike
 // ThrottledRequests (per operation only).
-func (t *Table) alarms(ctx *pulumi.Context, a *Args) error {
-	table := pulumi.StringMap{"TableName": t.Name}
+func (t *Table) alarms(ctx *pulumi.Context, g generation, a *Args) error {
+	table := pulumi.StringMap{"TableName": g.table.Name}
 	specs := []alarm.Spec{
 		throttles("read-throttles", "ReadThrottleEvents", "Reads of the table were throttled", table),
 		throttles("write-throttles", "WriteThrottleEvents", "Writes to the table were throttled", table),
 	}
 	for _, idx := range a.Indexes {
-		dims := pulumi.StringMap{"TableName": t.Name, "GlobalSecondaryIndexName": pulumi.String(idx.Name)}
+		dims := pulumi.StringMap{"TableName": g.table.Name, "GlobalSecondaryIndexName": pulumi.String(idx.Name)}
 		specs = append(specs,
 			throttles("index-"+idx.Name+"-read-throttles", "ReadThrottleEvents",
 				"Reads of index "+idx.Name+" were throttled", dims),
@@ -50,14 +50,14 @@ func (t *Table) alarms(ctx *pulumi.Context, a *Args) error {
 				"Check the AWS Health Dashboard; clients retry, so sustained errors mean failed requests.",
 			Namespace:     "AWS/DynamoDB",
 			Metric:        "SystemErrors",
-			Dimensions:    pulumi.StringMap{"TableName": t.Name, "Operation": pulumi.String(op)},
+			Dimensions:    pulumi.StringMap{"TableName": g.table.Name, "Operation": pulumi.String(op)},
 			Statistic:     "Sum",
 			PeriodSeconds: alarmPeriod,
 			Threshold:     pulumi.Float64(0),
 		})
 	}
 	for _, spec := range specs {
-		if _, err := alarm.New(ctx, t.name, a.Scope, spec, t); err != nil {
+		if _, err := alarm.New(ctx, g.logical, a.Scope, spec, t); err != nil {
 			return err
 		}
 	}
@@ -79,10 +79,15 @@ func throttles(name, metric, what string, dims pulumi.StringMap) alarm.Spec {
 }
 
 // Widgets returns the table's graph on its service's dashboard: consumed capacity and
-// throttled requests.
+// throttled requests of its newest generation, which a switch of the generation in use does
+// not change.
 func (t *Table) Widgets() []dashboard.Widget {
+	var name pulumi.StringInput = t.Name
+	if t.newestName != nil {
+		name = t.newestName
+	}
 	return []dashboard.Widget{{Title: "Table " + t.name, Namespace: "AWS/DynamoDB",
-		Dimensions: []dashboard.Dimension{{Name: "TableName", Value: t.Name}},
+		Dimensions: []dashboard.Dimension{{Name: "TableName", Value: name}},
 		Metrics: []dashboard.Metric{{Name: "ConsumedReadCapacityUnits", Stat: "Sum"}, {Name: "ConsumedWriteCapacityUnits", Stat: "Sum"},
 			{Name: "ReadThrottleEvents", Stat: "Sum"}, {Name: "WriteThrottleEvents", Stat: "Sum"}}}}
 }

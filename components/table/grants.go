@@ -41,6 +41,9 @@ func readKeyActions() []string { return []string{"kms:Decrypt"} }
 
 func writeKeyActions() []string { return []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"} }
 
+// Grants name the table's generation in use, and both generations during a migration
+// (Migration), so that switching the generation in use changes no policy.
+
 // AllowRead grants reading items: GetItem, BatchGetItem, Query, Scan, ConditionCheckItem
 // and DescribeTable on the table, Query and Scan on each of its indexes, and kms:Decrypt on
 // the scope's key.
@@ -110,17 +113,13 @@ func (t *Table) grant(what string, actions, keyActions []string) iam.Statements 
 	stmts := iam.Statements{{
 		Sid:       t.sid(what),
 		Actions:   slices.Clone(actions),
-		Resources: []pulumi.StringInput{t.Arn},
+		Resources: t.tableArns(),
 	}}
 	if len(t.indexes) > 0 && slices.Contains(actions, "dynamodb:Query") {
-		arns := make([]pulumi.StringInput, 0, len(t.indexes))
-		for _, name := range t.indexes {
-			arns = append(arns, pulumi.Sprintf("%s/index/%s", t.Arn, name))
-		}
 		stmts = append(stmts, iam.Statement{
 			Sid:       t.sid(what + "Indexes"),
 			Actions:   slices.Clone(indexActions()),
-			Resources: arns,
+			Resources: t.indexArns(),
 		})
 	}
 	return append(stmts, t.key(what+"Key", keyActions)...)
@@ -220,15 +219,10 @@ func (t *Table) Allow(ops ...Op) iam.Statements {
 	}
 	var stmts iam.Statements
 	if len(onTable) > 0 {
-		stmts = append(stmts, iam.Statement{Sid: t.sid("Ops"), Actions: union(onTable),
-			Resources: []pulumi.StringInput{t.Arn}})
+		stmts = append(stmts, iam.Statement{Sid: t.sid("Ops"), Actions: union(onTable), Resources: t.tableArns()})
 	}
 	if len(onIndexes) > 0 {
-		arns := make([]pulumi.StringInput, 0, len(t.indexes))
-		for _, name := range t.indexes {
-			arns = append(arns, pulumi.Sprintf("%s/index/%s", t.Arn, name))
-		}
-		stmts = append(stmts, iam.Statement{Sid: t.sid("IndexOps"), Actions: union(onIndexes), Resources: arns})
+		stmts = append(stmts, iam.Statement{Sid: t.sid("IndexOps"), Actions: union(onIndexes), Resources: t.indexArns()})
 	}
 	return append(stmts, t.key("OpsKey", keyActions)...)
 }

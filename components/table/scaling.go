@@ -21,10 +21,10 @@ type scaled struct {
 }
 
 // autoscale registers a scalable target and a target-tracking policy for reads and writes
-// of the table and of every index. Without a role ARN, Application Auto Scaling uses its
+// of one generation of the table and of every index. Without a role ARN, Application Auto Scaling uses its
 // service-linked role for DynamoDB.
-func (t *Table) autoscale(ctx *pulumi.Context, a *Args) error {
-	tableID := pulumi.Sprintf("table/%s", t.Table.Name)
+func (t *Table) autoscale(ctx *pulumi.Context, g generation, a *Args) error {
+	tableID := pulumi.Sprintf("table/%s", g.table.Name)
 	dims := []scaled{
 		{logical: "read", resourceID: tableID, dimension: "dynamodb:table:ReadCapacityUnits",
 			metric: "DynamoDBReadCapacityUtilization", bounds: a.Capacity.Read},
@@ -32,7 +32,7 @@ func (t *Table) autoscale(ctx *pulumi.Context, a *Args) error {
 			metric: "DynamoDBWriteCapacityUtilization", bounds: a.Capacity.Write},
 	}
 	for _, idx := range a.Indexes {
-		indexID := pulumi.Sprintf("table/%s/index/%s", t.Table.Name, idx.Name)
+		indexID := pulumi.Sprintf("table/%s/index/%s", g.table.Name, idx.Name)
 		dims = append(dims,
 			scaled{logical: "index-" + idx.Name + "-read", resourceID: indexID, dimension: "dynamodb:index:ReadCapacityUnits",
 				metric: "DynamoDBReadCapacityUtilization", bounds: a.Capacity.Read},
@@ -43,7 +43,7 @@ func (t *Table) autoscale(ctx *pulumi.Context, a *Args) error {
 		// A scalable target and a policy are identified by what they scale, not by an id:
 		// registering them again overwrites them, so a replacement created before the old
 		// one is deleted would be deleted with it.
-		target, err := appautoscaling.NewTarget(ctx, naming.Child(t.name, "scaling-"+d.logical), &appautoscaling.TargetArgs{
+		target, err := appautoscaling.NewTarget(ctx, naming.Child(g.logical, "scaling-"+d.logical), &appautoscaling.TargetArgs{
 			ServiceNamespace:  pulumi.String("dynamodb"),
 			ResourceId:        d.resourceID,
 			ScalableDimension: pulumi.String(d.dimension),
@@ -54,7 +54,7 @@ func (t *Table) autoscale(ctx *pulumi.Context, a *Args) error {
 		if err != nil {
 			return err
 		}
-		policy, err := appautoscaling.NewPolicy(ctx, naming.Child(t.name, "scaling-"+d.logical+"-policy"), &appautoscaling.PolicyArgs{
+		policy, err := appautoscaling.NewPolicy(ctx, naming.Child(g.logical, "scaling-"+d.logical+"-policy"), &appautoscaling.PolicyArgs{
 			Name:              pulumi.Sprintf("%s-utilisation-%d", d.logical, targetUtilisation),
 			PolicyType:        pulumi.String("TargetTrackingScaling"),
 			ServiceNamespace:  target.ServiceNamespace,

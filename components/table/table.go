@@ -130,6 +130,9 @@ type Args struct {
 	// Capacity switches the table to provisioned capacity with auto scaling of the table and
 	// every index between the bounds. Default: nil, on-demand (PAY_PER_REQUEST).
 	Capacity *Provisioned
+	// Migration declares a new generation of the table, for a change of its key or name
+	// that DynamoDB can only make by replacing it (migration.go). Default: none.
+	Migration *Migration
 	// Overrides change the table's arguments before the component re-applies the fields it
 	// owns (name, keys, attributes, indexes, capacity, encryption, recovery, stream, TTL,
 	// deletion protection when the scope protects). Default: none.
@@ -149,8 +152,12 @@ type Overrides struct {
 type Table struct {
 	pulumi.ResourceState
 
-	// Table is the DynamoDB table.
+	// Table is the DynamoDB table: during a migration, the generation in use
+	// (Migration.Serve).
 	Table *dynamodb.Table
+	// Migrating holds the generations and the checkpoint table of a migration; nil without
+	// Args.Migration.
+	Migrating *Migrating
 	// ScalingTargets and ScalingPolicies are the auto scaling of provisioned capacity, read
 	// then write, table then each index; empty for on-demand tables.
 	ScalingTargets  []*appautoscaling.Target
@@ -164,6 +171,12 @@ type Table struct {
 	indexes []string
 	stream  bool
 	scope   scope.Scope // for the children of integrations, such as a StreamConsumer
+	// grantedArns are the ARNs of the generations grants name: the one in use, or both
+	// during a migration; nil for Existing, whose grants name Arn.
+	grantedArns []pulumi.StringInput
+	// newestName is the name of the newest generation, which the dashboard shows; nil for
+	// Existing, whose dashboard shows Name.
+	newestName pulumi.StringInput
 }
 
 // withDefaults returns the Args with every default filled in: each index projects all
@@ -197,12 +210,37 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("table %q: %w", name, err)
 	}
 
+	if err := t.create(ctx, name, &a); err != nil {
+		return nil, fmt.Errorf("table %q: %w", name, err)
+	}
+	t.Arn, t.Name, t.StreamArn = t.Table.Arn, t.Table.Name, t.Table.StreamArn
+
+	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{
+		"arn": t.Arn, "name": t.Name, "streamArn": t.StreamArn,
+	}); err != nil {
+		return nil, fmt.Errorf("table %q: %w", name, err)
+	}
+	return t, nil
+}
+
+// newGeneration creates the DynamoDB table of one generation, with logical name logical
+// (migration.GenerationName) and the physical name derived from it.
+// own sets what the component owns besides applyOwned's fields (a migration's restore
+// source and tags), or is nil.
+func (t *Table) newGeneration(ctx *pulumi.Context, logical string, a *Args, own func(*dynamodb.TableArgs),
+	opts ...pulumi.ResourceOption,
+) (*dynamodb.Table, error) {
 	tableArgs := override.Apply(&dynamodb.TableArgs{
 		TableClass: pulumi.String("STANDARD"),
 		Tags:       a.Scope.TagMap(),
-	}, a.Overrides.Table, func(ta *dynamodb.TableArgs) { applyOwned(ta, name, &a) })
+	}, a.Overrides.Table, func(ta *dynamodb.TableArgs) {
+		applyOwned(ta, logical, a)
+		if own != nil {
+			own(ta)
+		}
+	})
 
-	tableOpts := append([]pulumi.ResourceOption{pulumi.Parent(t)}, a.Scope.Stateful()...)
+	tableOpts := append([]pulumi.ResourceOption{pulumi.Parent(t)}, opts...)
 	if a.Capacity != nil {
 		// Auto scaling changes the provisioned capacity; the next deployment must not put it
 		// back to the minimum.
@@ -213,28 +251,26 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	// No DeleteBeforeReplace although the name is fixed: replacing a table loses its data,
 	// so a replacement must fail on the duplicate name instead of deleting the table first.
-	var err error
-	t.Table, err = dynamodb.NewTable(ctx, name, tableArgs, tableOpts...)
+	table, err := dynamodb.NewTable(ctx, logical, tableArgs, tableOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("table %q: %w", name, err)
+		return nil, err
 	}
-	t.Arn, t.Name, t.StreamArn = t.Table.Arn, t.Table.Name, t.Table.StreamArn
-
+	g := generation{logical: logical, table: table}
 	if a.Capacity != nil {
-		if err := t.autoscale(ctx, &a); err != nil {
-			return nil, fmt.Errorf("table %q: auto scaling: %w", name, err)
+		if err := t.autoscale(ctx, g, a); err != nil {
+			return nil, fmt.Errorf("auto scaling: %w", err)
 		}
 	}
-	if err := t.alarms(ctx, &a); err != nil {
-		return nil, fmt.Errorf("table %q: %w", name, err)
+	if err := t.alarms(ctx, g, a); err != nil {
+		return nil, err
 	}
+	return table, nil
+}
 
-	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{
-		"arn": t.Arn, "name": t.Name, "streamArn": t.StreamArn,
-	}); err != nil {
-		return nil, fmt.Errorf("table %q: %w", name, err)
-	}
-	return t, nil
+// generation is one generation's table and the logical name its children derive from.
+type generation struct {
+	logical string
+	table   *dynamodb.Table
 }
 
 // applyOwned sets the fields the component owns on the table's arguments, after the

@@ -41,6 +41,7 @@ func (a *Args) Validate() error {
 		v.minMax("Capacity.Read", a.Capacity.Read)
 		v.minMax("Capacity.Write", a.Capacity.Write)
 	}
+	v.errs = append(v.errs, a.Migration.validate(a)...)
 	return errors.Join(v.errs...)
 }
 

@@ -98,6 +98,8 @@ func platformOutputs(string) (map[string]any, error) {
 		"permissionsBoundaryArn": "arn:aws:iam::111111111111:policy/acme-dev-boundary",
 		"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
 		"apiDomainName":          "",
+		// The platform's release function, which every function's release invocation calls.
+		"releaseFunctionArn": "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-platform-release:live",
 	}, nil
 }
 

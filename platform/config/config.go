@@ -22,6 +22,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/logs"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/platform/tags"
 )
 
@@ -77,6 +78,10 @@ type Config struct {
 	CI CI
 	// Domains are the platform project's custom domains (empty in every other project).
 	Domains Domains
+	// Release is how the context's functions shift traffic to a new version.
+	Release release.Traffic
+	// TableGenerations maps a migrating table to the generation its functions use.
+	TableGenerations map[string]int
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
 	// project itself interprets.
 	setting func(name string) (string, bool)
@@ -137,6 +142,7 @@ func defaults(env string) map[string]string {
 		// Read only by the platform project (see ci).
 		KeyGitHubOIDCProvider: string(OIDCProviderCreate),
 		KeyPortalPublic:       "false",
+		KeyRelease:            releaseDefault(env),
 	}
 }
 
@@ -175,6 +181,8 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.KeyAdministrators = p.keyAdministrators(KeyKeyAdministrators, c.AccountID)
 	c.CI = p.ci(project, stack)
 	c.Domains = p.domains(project == contract.PlatformProject)
+	c.Release = p.traffic(KeyRelease)
+	c.TableGenerations = p.generations(KeyTableGenerations)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
 	}
@@ -185,7 +193,8 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 func Keys() []string {
 	return []string{KeyAccountID, KeyAlarmEmail, KeyAPIDomain, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
 		KeyHostedZoneID, KeyJWTAudiences, KeyJWTIssuer, KeyKeyAdministrators, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack,
-		KeyPortalAllowedCIDRs, KeyPortalDomain, KeyPortalPublic, KeyProtect, KeyStateBucket, KeyStateKeyArn}
+		KeyPortalAllowedCIDRs, KeyPortalDomain, KeyPortalPublic, KeyProtect, KeyRelease, KeyStateBucket, KeyStateKeyArn,
+		KeyTableGenerations}
 }
 
 type parser struct {

@@ -28,6 +28,10 @@ var (
 	// PreviewRoleArn is the CI preview role pull requests assume (the repository's
 	// AWS_PREVIEW_ROLE_ARN); only a non-production environment has one.
 	PreviewRoleArn = NewString(PlatformProject, "previewRoleArn")
+	// ReleaseFunctionArn is the live alias of the platform's release function: every
+	// context's deploy invokes it (aws.lambda.Invocation) with each new version of a
+	// function, and it hands the version to CodeDeploy (platform/release).
+	ReleaseFunctionArn = NewString(PlatformProject, "releaseFunctionArn")
 )
 
 // DeployRoleName is the name of environment env's CI deploy role (DeployRoleArn), which the
@@ -43,3 +47,7 @@ func DeployRoleName(org, env string) string {
 func CIRolePrefix(org, env string) string {
 	return naming.Scope{Org: org, Env: env, Context: PlatformProject}.Prefix() + "-ci"
 }
+// PlatformHandlers is the directory, relative to the module root, of the handler mains the
+// platform shares with every context: release and smoke (the smoke-check hook a context's
+// functions release with), replicator and backfill (a table migration's functions).
+const PlatformHandlers = "stacks/platform/handlers"

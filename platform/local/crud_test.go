@@ -87,6 +87,18 @@ func TestCreateRefusesATakenName(t *testing.T) {
 	require.NoError(t, err)
 	_, err = create(t, p, rp, "c", policy("role-a"))
 	assert.EqualError(t, err, "local: aws:iam/rolePolicy:RolePolicy execution (role=role-a) already exists in account 111111111111 (ResourceAlreadyExistsException)")
+
+	// A metric filter's name is unique within its log group (two API versions' access logs).
+	mf := "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+	filter := func(group string) resource.PropertyMap {
+		return props(map[string]any{"name": "requests-by-caller", "logGroupName": group, "pattern": "{}"})
+	}
+	_, err = create(t, p, mf, "v1", filter("/aws/apigateway/v1"))
+	require.NoError(t, err)
+	_, err = create(t, p, mf, "v2", filter("/aws/apigateway/v2"))
+	require.NoError(t, err)
+	_, err = create(t, p, mf, "again", filter("/aws/apigateway/v1"))
+	assert.EqualError(t, err, "local: aws:cloudwatch/logMetricFilter:LogMetricFilter requests-by-caller (logGroupName=/aws/apigateway/v1) already exists in account 111111111111 (ResourceAlreadyExistsException)")
 }
 
 func TestReplacementWithoutANameGetsAFreshID(t *testing.T) {

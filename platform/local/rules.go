@@ -77,6 +77,8 @@ func scopeProperties(typ string) []string {
 		return []string{"groupName"}
 	case "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter":
 		return []string{"logGroup"}
+	case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
+		return []string{"logGroupName"}
 	case "aws:appautoscaling/policy:Policy":
 		return []string{"serviceNamespace", "resourceId", "scalableDimension"}
 	case "aws:codedeploy/deploymentGroup:DeploymentGroup":

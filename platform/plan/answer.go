@@ -75,7 +75,10 @@ func Required(typ string) []string {
 	case "aws:secretsmanager/secretRotation:SecretRotation":
 		return []string{"secretId"}
 	}
-	return requiredStorage(typ)
+	if r := requiredStorage(typ); r != nil {
+		return r
+	}
+	return requiredRelease(typ)
 }
 
 // Missing returns the required properties of typ that inputs lack (absent or null). A value
@@ -202,6 +205,9 @@ func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, 
 		return id, out, nil
 	}
 	if id, out, ok := answerStorage(typ, name, in, r); ok {
+		return id, out, nil
+	}
+	if id, out, ok := answerRelease(typ, name, urn, in, r, a); ok {
 		return id, out, nil
 	}
 	return generic(typ, name, hash(urn, 8), r, a)

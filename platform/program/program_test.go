@@ -62,7 +62,7 @@ func TestBadConfigIsOneMessageWithEveryProblem(t *testing.T) {
 	err := program.Command([]string{"plan", "--dir", d}, &bytes.Buffer{}, demo)
 	require.Error(t, err)
 	assert.Equal(t, `project demo, stack dev: invalid config:
-  Pulumi.dev.yaml: stratum:retention: is not a known setting (known: stratum:accountId, stratum:alarmEmail, stratum:apiDomain, stratum:costCentre, stratum:githubOidcProvider, stratum:githubRepository, stratum:hostedZoneId, stratum:jwtAudiences, stratum:jwtIssuer, stratum:keyAdministrators, stratum:logRetentionDays, stratum:org, stratum:owner, stratum:platformStack, stratum:portalAllowedCidrs, stratum:portalDomain, stratum:portalPublic, stratum:protect, stratum:stateBucket, stratum:stateKeyArn)
+  Pulumi.dev.yaml: stratum:retention: is not a known setting (known: stratum:accountId, stratum:alarmEmail, stratum:apiDomain, stratum:costCentre, stratum:githubOidcProvider, stratum:githubRepository, stratum:hostedZoneId, stratum:jwtAudiences, stratum:jwtIssuer, stratum:keyAdministrators, stratum:logRetentionDays, stratum:org, stratum:owner, stratum:platformStack, stratum:portalAllowedCidrs, stratum:portalDomain, stratum:portalPublic, stratum:protect, stratum:release, stratum:stateBucket, stratum:stateKeyArn, stratum:tableGenerations)
   Pulumi.dev.yaml: stratum:logRetentionDays: 0 is not one of CloudWatch's retention values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
   Pulumi.dev.yaml: stratum:protect: "maybe" is not true or false`, err.Error())
 }

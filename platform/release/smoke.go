@@ -36,6 +36,11 @@ type Check struct {
 	ExpectedStatus int `json:"expectedStatus"`
 	// Body is the request body, sent as JSON. Default: none.
 	Body string `json:"body,omitempty"`
+	// Claims are the JWT claims a direct invocation (EnvSmokeInvoke) carries, as the API's
+	// authorizer passes them ("sub", "scope", a tenant claim), so that a check can reach a
+	// route that needs a token; give it a synthetic subject and tenant, and read-only
+	// scopes. Requests over HTTP carry no token. Default: none.
+	Claims map[string]string `json:"claims,omitempty"`
 }
 
 // String names the check in reports: "GET /health -> 200".
@@ -67,6 +72,11 @@ func (c Check) validate(i int) []string {
 	}
 	if c.Body != "" && !json.Valid([]byte(c.Body)) {
 		problems = append(problems, fmt.Sprintf("%s.body: must be JSON, got %q", at, c.Body))
+	}
+	for k, v := range c.Claims {
+		if strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+			problems = append(problems, fmt.Sprintf("%s.claims: names and values must not be empty, got %q: %q", at, k, v))
+		}
 	}
 	return problems
 }
@@ -106,7 +116,7 @@ func ParseChecks(s string) ([]Check, error) {
 	dec.DisallowUnknownFields()
 	var checks []Check
 	if err := dec.Decode(&checks); err != nil {
-		return nil, fmt.Errorf("checks: not a JSON list of {method, path, expectedStatus, body}: %w", err)
+		return nil, fmt.Errorf("checks: not a JSON list of {method, path, expectedStatus, body, claims}: %w", err)
 	}
 	if err := validateChecks(checks); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stratum-platform/stratum/platform/migration"
 	"github.com/stratum-platform/stratum/platform/plan"
 )
 
@@ -235,20 +236,56 @@ func TestTablesRefusesUnreadable(t *testing.T) {
 	assert.EqualError(t, Check(planOf("dev", bare), locked(), nil), `table resource "bare": no hashKey`)
 }
 
-func TestGenerationName(t *testing.T) {
+func TestParseGeneration(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		gen  int
 	}{{"accounts", 1}, {"accounts", 2}, {"orders-g", 12}, {"big-g2x", 1}} {
-		n := GenerationName(tt.name, tt.gen)
+		n := migration.GenerationName(tt.name, tt.gen)
 		name, gen := parseGeneration(n)
 		assert.Equal(t, tt.name, name, n)
 		assert.Equal(t, tt.gen, gen, n)
 	}
-	assert.Equal(t, "accounts-g2", GenerationName("accounts", 2))
+	assert.Equal(t, "accounts-g2", migration.GenerationName("accounts", 2))
 	for _, notGen := range []string{"accounts-g1", "accounts-g02", "accounts-g", "-g2", "x-gx"} {
 		name, gen := parseGeneration(notGen)
 		assert.Equal(t, notGen, name)
 		assert.Equal(t, 1, gen)
+	}
+}
+
+// tagged is a planned table with the migration tag set to value.
+func tagged(r plan.Resource, value string) plan.Resource {
+	r.Inputs["tags"] = map[string]any{migration.TagMigration: value, "env": "dev"}
+	return r
+}
+
+func TestCheckProjectReadsMigrationsFromTags(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, locked().Write(Path(dir)))
+	old := accounts(devAccounts, "tenantId:S", "accountId:S", byCreated())
+	g2 := tableResource("accounts-g2", devAccounts+"-g2", "accountId:S", "", nil)
+	checkpoints := tableResource("accounts-checkpoints", devAccounts+"-checkpoints", "pk:S", "", nil)
+
+	// The key change alone is refused, naming the table, both keys and the migration.
+	err := CheckProject(dir, planOf("dev", accounts(devAccounts, "accountId:S", "", nil), events()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "accounts: tables.lock.json refuses the plan of dev:\n"+
+		`table "accounts" in dev (generation 1, acme-dev-accounts-accounts): changing the hash key, the range key and the local secondary indexes replaces the table, `+
+		"which loses its data (key: hash tenantId (S), range accountId (S) -> hash accountId (S))")
+	assert.Contains(t, err.Error(), "declare table.Migration{From: 1, Strategy: table.Replicate}")
+
+	// An untagged generation 2 is not declared.
+	err = CheckProject(dir, planOf("dev", old, g2, events()))
+	assert.ErrorContains(t, err, `generation 2 is not in the lock, which has generation 1, and no migration declares it`)
+
+	// The table component's tags declare it; its checkpoint table is not locked.
+	p := planOf("dev", old, tagged(g2, migration.GenerationTag("replicate", 1)), tagged(checkpoints, migration.CheckpointsTag), events())
+	assert.Equal(t, []Migration{{Table: "accounts", From: 1, Strategy: Replicate}}, Migrations(p))
+	require.NoError(t, CheckProject(dir, p))
+	tables, err := Tables(p)
+	require.NoError(t, err)
+	for _, tbl := range tables {
+		assert.NotEqual(t, "accounts-checkpoints", tbl.Name)
 	}
 }

@@ -15,7 +15,7 @@
 // AWS instead.
 //
 // Generations: generation 1 of a table is the aws:dynamodb/table:Table resource named after
-// the table; generation n > 1 is the one named GenerationName(table, n), "<table>-g<n>".
+// the table; generation n > 1 is the one named migration.GenerationName(table, n), "<table>-g<n>".
 // Declared migrations come in as plain data (Migration), as the table component's
 // table.Migration declares them.
 //

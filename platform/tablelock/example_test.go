@@ -3,6 +3,7 @@ package tablelock_test
 import (
 	"fmt"
 
+	"github.com/stratum-platform/stratum/platform/migration"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/tablelock"
 )
@@ -32,7 +33,7 @@ func ExampleCheck() {
 
 	migrating := &plan.Plan{Project: "accounts", Stack: "dev", Resources: []plan.Resource{
 		table("accounts", "acme-dev-accounts-accounts", "accountId"),
-		table(tablelock.GenerationName("accounts", 2), "acme-dev-accounts-accounts-g2", "tenantId", "accountId"),
+		table(migration.GenerationName("accounts", 2), "acme-dev-accounts-accounts-g2", "tenantId", "accountId"),
 	}}
 	fmt.Println(tablelock.Check(migrating, lock, []tablelock.Migration{{Table: "accounts", From: 1, Strategy: tablelock.Replicate}}))
 	// Output:

@@ -125,16 +125,27 @@ func (l *Lock) validate() error {
 // keyTypes are the types a key attribute may have.
 func keyTypes() []string { return []string{"S", "N", "B"} }
 
-// Write writes the lock to path, sorted and indented, so that a change reviews as a diff.
-func (l *Lock) Write(path string) error {
+// Bytes is the lock as its file holds it: sorted and indented, so that a change reviews as a
+// diff.
+func (l *Lock) Bytes() ([]byte, error) {
 	out := *l
 	out.Version = Version
+	out.Tables = slices.Clone(l.Tables)
 	out.sort()
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
-		return fmt.Errorf("table lock: %w", err)
+		return nil, fmt.Errorf("table lock: %w", err)
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	return append(b, '\n'), nil
+}
+
+// Write writes the lock to path (Bytes).
+func (l *Lock) Write(path string) error {
+	b, err := l.Bytes()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("table lock: %w", err)
 	}
 	return nil

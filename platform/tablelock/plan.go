@@ -7,20 +7,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stratum-platform/stratum/platform/migration"
 	"github.com/stratum-platform/stratum/platform/plan"
 )
 
 // tableType is the pulumi-aws type of a DynamoDB table.
 const tableType = "aws:dynamodb/table:Table"
-
-// GenerationName is the name of the table resource of a table's generation: the table's
-// name for generation 1, "<name>-g<generation>" after.
-func GenerationName(name string, generation int) string {
-	if generation <= 1 {
-		return name
-	}
-	return fmt.Sprintf("%s-g%d", name, generation)
-}
 
 // parseGeneration splits a table resource's name into the table's name and the generation.
 func parseGeneration(resource string) (string, int) {
@@ -36,13 +28,22 @@ func parseGeneration(resource string) (string, int) {
 	return resource[:i], n
 }
 
+// migrationTag is the value of a table resource's migration tag (migration.TagMigration),
+// or "".
+func migrationTag(r plan.Resource) string {
+	tags, _ := r.Inputs["tags"].(map[string]any)
+	v, _ := tags[migration.TagMigration].(string)
+	return v
+}
+
 // Tables returns the table generations of a plan, with the physical names of p's stack,
-// sorted; it reports every table it cannot read at once.
+// sorted; it reports every table it cannot read at once. A migration's checkpoint table
+// holds no data of the context and is not one of them.
 func Tables(p *plan.Plan) ([]Table, error) {
 	var tables []Table
 	var errs []error
 	for _, r := range p.Resources {
-		if r.Type != tableType {
+		if r.Type != tableType || migrationTag(r) == migration.CheckpointsTag {
 			continue
 		}
 		t, err := fromInputs(r.Name, r.Inputs)
@@ -61,6 +62,37 @@ func Tables(p *plan.Plan) ([]Table, error) {
 	l := Lock{Tables: tables}
 	l.sort()
 	return l.Tables, nil
+}
+
+// Migrations returns the migrations a plan declares: the table component tags each new
+// generation with how it came and from which generation (migration.GenerationTag).
+func Migrations(p *plan.Plan) []Migration {
+	var out []Migration
+	for _, r := range p.Resources {
+		if r.Type != tableType {
+			continue
+		}
+		strategy, from, ok := migration.ParseGenerationTag(migrationTag(r))
+		if !ok {
+			continue
+		}
+		name, _ := parseGeneration(r.Name)
+		out = append(out, Migration{Table: name, From: from, Strategy: Strategy(strategy)})
+	}
+	return out
+}
+
+// CheckProject checks plan p of the project in dir against the project's lock, with the
+// migrations p declares.
+func CheckProject(dir string, p *plan.Plan) error {
+	lock, err := Read(Path(dir))
+	if err != nil {
+		return err
+	}
+	if err := Check(p, lock, Migrations(p)); err != nil {
+		return fmt.Errorf("%s: %s refuses the plan of %s:\n%w", p.Project, FileName, p.Stack, err)
+	}
+	return nil
 }
 
 // fromInputs reads a table generation from the table resource's inputs.

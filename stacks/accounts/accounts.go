@@ -8,6 +8,7 @@
 package accounts
 
 import (
+	"net/http"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,6 +19,7 @@ import (
 	"github.com/stratum-platform/stratum/components/table"
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/platform/stackref"
 	accountsapi "github.com/stratum-platform/stratum/stacks/accounts/api"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
@@ -29,6 +31,8 @@ import (
 func Bindings() map[string]string {
 	return map[string]string{"register": "register", "list": "list", "get": "get", "remove": "remove"}
 }
+// smokeTenant is the synthetic caller of the smoke checks: no registration has it as tenant.
+const smokeTenant = "stratum-smoke"
 
 // Program deploys the accounts context.
 func Program(ctx *pulumi.Context) error {
@@ -44,6 +48,8 @@ func Program(ctx *pulumi.Context) error {
 		Protect:          cfg.Protect,
 		// The default (the environment's CI deploy role) unless stratum:keyAdministrators is set.
 		KeyAdministrators: cfg.KeyAdministrators,
+		Release:          cfg.Release,
+		TableGenerations: cfg.TableGenerations,
 	})
 	if err != nil {
 		return err
@@ -100,6 +106,12 @@ func Program(ctx *pulumi.Context) error {
 		Description: "Lists the tenant's accounts, a page at a time.",
 		Environment: map[string]pulumi.StringInput{"TABLE_NAME": accounts.Name},
 		Grants:      accounts.Allow(table.Query),
+		// A release runs the handler's read path on the new version, as a tenant with no
+		// accounts: the table, the role and the configuration answer, or the release rolls back.
+		Release: &function.Release{Smoke: []release.Check{{
+			Method: "GET", Path: "/accounts?limit=1", ExpectedStatus: http.StatusOK,
+			Claims: map[string]string{"sub": smokeTenant, "scope": "accounts:read", "tenant": smokeTenant},
+		}}},
 	})
 	if err != nil {
 		return err

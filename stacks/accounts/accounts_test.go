@@ -1,6 +1,8 @@
 package accounts_test
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -8,17 +10,23 @@ import (
 
 	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/platform/apidef"
+	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/platform/tablelock"
 	"github.com/stratum-platform/stratum/stacks/accounts"
 	"github.com/stratum-platform/stratum/stacks/accounts/contract"
 )
 
 func TestGolden(t *testing.T) {
+	var plans []*plan.Plan
 	for _, env := range []string{"dev", "prod"} {
+		p := plantest.ProjectPlan(t, ".", env, accounts.Program)
+		plans = append(plans, p)
 		t.Run(env, func(t *testing.T) {
-			plantest.Golden(t, "testdata/"+env+".plan.json", plantest.ProjectPlan(t, ".", env, accounts.Program))
+			plantest.Golden(t, "testdata/"+env+".plan.json", p)
 		})
 	}
+	plantest.TableLock(t, ".", plans...)
 }
 
 // TestFunctionPermissions pins each function's role to exactly what its handler calls (see
@@ -128,4 +136,27 @@ func TestRoutesAreAuthorized(t *testing.T) {
 		"POST /accounts": {"accounts:write"}, "GET /accounts": {"accounts:read"},
 		"GET /accounts/{accountId}": {"accounts:read"}, "DELETE /accounts/{accountId}": {"accounts:write"},
 	}, scopes)
+}
+
+// TestTableLockRefusesAKeyChange: swapping the accounts table's keys, a change AWS makes only
+// by replacing the table, is refused by the context's committed lock in every environment,
+// protected or not, before any engine runs.
+func TestTableLockRefusesAKeyChange(t *testing.T) {
+	for _, env := range []string{"dev", "prod"} {
+		shared := plantest.ProjectPlan(t, ".", env, accounts.Program)
+		require.NoError(t, tablelock.CheckProject(".", shared), "the committed lock accepts the program as it is")
+		p := *shared // the shared plan must not change
+		p.Resources = slices.Clone(shared.Resources)
+		for i, r := range p.Resources {
+			if r.Type == "aws:dynamodb/table:Table" && r.Name == "accounts" {
+				in := maps.Clone(r.Inputs)
+				in["hashKey"], in["rangeKey"] = in["rangeKey"], in["hashKey"]
+				p.Resources[i].Inputs = in
+			}
+		}
+		err := tablelock.CheckProject(".", &p)
+		require.Error(t, err, env)
+		assert.Contains(t, err.Error(), `table "accounts" in `+env+` (generation 1, acme-`+env+`-accounts-accounts): changing the hash key and the range key replaces the table`)
+		assert.Contains(t, err.Error(), "(key: hash tenantId (S), range accountId (S) -> hash accountId (S), range tenantId (S)); declare table.Migration{From: 1, Strategy: table.Replicate}")
+	}
 }

@@ -7,17 +7,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/components/function"
+	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/inventory"
 	"github.com/stratum-platform/stratum/stacks/inventory/contract"
 )
 
 func TestGolden(t *testing.T) {
+	var plans []*plan.Plan
 	for _, env := range []string{"dev", "prod"} {
+		p := plantest.ProjectPlan(t, ".", env, inventory.Program)
+		plans = append(plans, p)
 		t.Run(env, func(t *testing.T) {
-			plantest.Golden(t, "testdata/"+env+".plan.json", plantest.ProjectPlan(t, ".", env, inventory.Program))
+			plantest.Golden(t, "testdata/"+env+".plan.json", p)
 		})
 	}
+	plantest.TableLock(t, ".", plans...)
 }
 
 // TestFunctionPermissions pins each function's role to exactly what its handler calls.

@@ -15,7 +15,7 @@ import (
 // What a context grants beyond the components is here only with review, each with its reason:
 // today inventory's scan assuming the reader role in each customer's account.
 func (s ciScope) boundaryGrants() []grant {
-	return []grant{
+	return append([]grant{
 		{
 			sid: "WriteFunctionLogs", read: []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 			resources: []string{s.arn("logs", "log-group:/aws/lambda/"+s.prefix+"*")},
@@ -73,7 +73,7 @@ func (s ciScope) boundaryGrants() []grant {
 			sid: "AssumeCustomerReaderRoles", read: []string{"sts:AssumeRole", "sts:SetSourceIdentity"},
 			resources: []string{"arn:aws:iam::*:role/" + accounts.ReaderRoleName(s.env)},
 		},
-	}
+	}, s.releaseBoundaryGrants()...)
 }
 
 // guardrailGrants deny the deploy role what would let it escape its limits, whatever an

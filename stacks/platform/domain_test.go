@@ -61,12 +61,12 @@ func TestPortalIsNotHostedYet(t *testing.T) {
 	raw["stratum:hostedZoneId"] = config.Setting{Value: "Z0123456789ABCDEFGHIJ"}
 	raw["stratum:portalDomain"] = config.Setting{Value: "developer.dev.acme.example"}
 	raw["stratum:portalPublic"] = config.Setting{Value: "true"}
-	_, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw}, platform.Program)
+	_, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw, Dir: root}, platform.Program)
 	assert.ErrorContains(t, err, "stratum:portalDomain: the platform does not host the developer portal yet")
 }
 
 func TestNoDomainConfigured(t *testing.T) {
-	p, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: baseConfig()}, platform.Program)
+	p, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: baseConfig(), Dir: root}, platform.Program)
 	require.NoError(t, err)
 	for _, typ := range []string{"aws:acm/certificate:Certificate", "aws:apigatewayv2/domainName:DomainName", "aws:route53/record:Record"} {
 		assert.Zero(t, p.CountByType()[typ], typ)

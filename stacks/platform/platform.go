@@ -17,6 +17,7 @@ import (
 	"github.com/stratum-platform/stratum/components/topic"
 	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/contract"
+	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
@@ -31,7 +32,8 @@ func Program(ctx *pulumi.Context) error {
 		return fmt.Errorf("project %s: %s and %s are required: every context's HTTP API authorizer trusts them",
 			ctx.Project(), config.KeyJWTIssuer, config.KeyJWTAudiences)
 	}
-	if err := ciIdentity(ctx, cfg); err != nil {
+	boundary, err := ciIdentity(ctx, cfg)
+	if err != nil {
 		return err
 	}
 	names := cfg.Scope()
@@ -42,12 +44,17 @@ func Program(ctx *pulumi.Context) error {
 		return fmt.Errorf("platform key: reading the account: %w", err)
 	}
 	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key:
-	// for this environment's alarms only (every alarm is named <org>-<env>-...).
+	// for this environment's alarms only (every alarm is named <org>-<env>-...). CloudWatch
+	// Logs encrypts the platform's function log groups (the release function's) with it.
 	k, err := key.New(ctx, "platform", &key.Args{
 		Scope:          scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
 		Administrators: cfg.KeyAdministrators,
-		Services: []key.Service{{Principal: "cloudwatch.amazonaws.com", SourceArns: []pulumi.StringInput{
-			pulumi.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-%s-*", cfg.Region, identity.AccountId, cfg.Org, cfg.Env)}}},
+		Services: []key.Service{
+			{Principal: "cloudwatch.amazonaws.com", SourceArns: []pulumi.StringInput{
+				pulumi.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-%s-*", cfg.Region, identity.AccountId, cfg.Org, cfg.Env)}},
+			{Principal: iam.LogsService(cfg.Region), SourceArns: []pulumi.StringInput{
+				pulumi.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/lambda/%s-*", cfg.Region, identity.AccountId, names.Prefix())}},
+		},
 	})
 	if err != nil {
 		return err
@@ -72,6 +79,11 @@ func Program(ctx *pulumi.Context) error {
 		}
 	}
 
+	sc := scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, AlarmTopicArn: alarms.Arn, Protect: cfg.Protect,
+		PermissionsBoundaryArn: boundary}
+	if err := releaseFunction(ctx, cfg, sc, identity.AccountId); err != nil {
+		return err
+	}
 	apiDomainName, err := apiDomain(ctx, cfg)
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
 	assert.False(t, key.Protect, "dev does not protect")
 	doc, err := iam.Parse(key.String("policy"))
 	require.NoError(t, err)
-	require.Len(t, doc.Statement, 5, "administration, administrators through services and grants, the platform's roles, CloudWatch")
+	require.Len(t, doc.Statement, 6, "administration, administrators through services and grants, the platform's roles, CloudWatch, CloudWatch Logs")
 	assert.Equal(t, []string{"arn:aws:iam::111111111111:root"}, doc.Statement[0].Principal["AWS"])
 	assert.NotContains(t, doc.Actions(), "kms:*")
 	cw := doc.Statement[4]
@@ -89,6 +89,11 @@ func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
 		"ArnLike":      {"aws:SourceArn": {"arn:aws:cloudwatch:eu-west-1:111111111111:alarm:acme-dev-*"}},
 		"StringEquals": {"aws:SourceAccount": {"111111111111"}},
 	}, cw.Condition, "only this environment's alarms")
+	logs := doc.Statement[5]
+	assert.Equal(t, []string{"logs.eu-west-1.amazonaws.com"}, logs.Principal["Service"])
+	assert.Equal(t, map[string]map[string][]string{
+		"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {"arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/acme-dev-platform-*"}},
+	}, logs.Condition, "only the platform's function log groups")
 }
 
 func TestIdentitySettingsAreRequired(t *testing.T) {

@@ -32,6 +32,7 @@ func devPreviewAllows() map[string][]string {
 	grants(w, l("arn:aws:scheduler:"+regional+"schedule/default/acme-dev-*"), "scheduler:GetSchedule")
 	grants(w, l("arn:aws:codedeploy:"+regional+"application:acme-dev-*", "arn:aws:codedeploy:"+regional+"deploymentgroup:acme-dev-*"),
 		"codedeploy:GetApplication", "codedeploy:GetDeploymentGroup", "codedeploy:ListTagsForResource")
+	grants(w, l("arn:aws:codedeploy:"+regional+"deploymentgroup:acme-dev-*"), "codedeploy:GetDeployment")
 	grants(w, l(devRoles), "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
 		"iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags")
 	grants(w, l("arn:aws:iam::"+acct+":policy/acme-dev-*"), "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions")

@@ -7,6 +7,7 @@ package plantest
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/program"
+	"github.com/stratum-platform/stratum/platform/tablelock"
 )
 
 // update is the -update flag: every test binary that imports plantest accepts it.
@@ -110,6 +112,35 @@ func GoldenBytes(t testing.TB, path string, got []byte) {
 	if !bytes.Equal(want, got) {
 		t.Errorf("%s is out of date; run `make golden` and review the diff.\n%s", path, firstDiff(want, got))
 	}
+}
+
+// TableLock checks the plans of the project in dir (one per environment) against its
+// tables.lock.json (platform/tablelock), failing on any table they would replace, and then
+// compares the lock with the one the plans make, or rewrites it with -update: a context's
+// lock is maintained like its golden plans. A project without tables has no lock file.
+func TableLock(t testing.TB, dir string, plans ...*plan.Plan) {
+	t.Helper()
+	path := tablelock.Path(dir)
+	lock, err := tablelock.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plans {
+		if err := tablelock.CheckProject(dir, p); err != nil {
+			t.Fatal(err)
+		}
+		if lock, err = lock.Update(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(path); len(lock.Tables) == 0 && errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	got, err := lock.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	GoldenBytes(t, path, got)
 }
 
 // firstDiff shows the first differing line, enough to see what changed.

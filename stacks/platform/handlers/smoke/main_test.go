@@ -291,3 +291,15 @@ func TestAPIRequestBody(t *testing.T) {
 	assert.Nil(t, req.QueryStringParameters)
 	assert.Equal(t, "01/Jan/1970:00:00:00 +0000", req.RequestContext.Time)
 }
+
+func TestAPIRequestClaims(t *testing.T) {
+	plain := apiRequest(release.Check{Method: "GET", Path: "/accounts", ExpectedStatus: 500}, time.Unix(0, 0))
+	assert.Nil(t, plain.RequestContext.Authorizer, "a check without claims passes no authorizer")
+
+	claims := map[string]string{"sub": "stratum-smoke", "scope": "accounts:read", "tenant": "stratum-smoke"}
+	req := apiRequest(release.Check{Method: "GET", Path: "/accounts?limit=1", ExpectedStatus: 200, Claims: claims}, time.Unix(0, 0))
+	require.NotNil(t, req.RequestContext.Authorizer)
+	assert.Equal(t, claims, req.RequestContext.Authorizer.JWT.Claims)
+	claims["sub"] = "changed"
+	assert.Equal(t, "stratum-smoke", req.RequestContext.Authorizer.JWT.Claims["sub"], "the request holds its own copy")
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -219,6 +220,11 @@ func apiRequest(c release.Check, now time.Time) events.APIGatewayV2HTTPRequest {
 	}
 	if c.Body != "" {
 		req.Headers["content-type"] = "application/json"
+	}
+	if len(c.Claims) > 0 {
+		req.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: maps.Clone(c.Claims)},
+		}
 	}
 	if q, err := url.ParseQuery(rawQuery); err == nil && len(q) > 0 {
 		req.QueryStringParameters = map[string]string{}
