@@ -47,6 +47,7 @@ func DeployRoleName(org, env string) string {
 func CIRolePrefix(org, env string) string {
 	return naming.Scope{Org: org, Env: env, Context: PlatformProject}.Prefix() + "-ci"
 }
+
 // PlatformHandlers is the directory, relative to the module root, of the handler mains the
 // platform shares with every context: release and smoke (the smoke-check hook a context's
 // functions release with), replicator and backfill (a table migration's functions).

@@ -31,6 +31,7 @@ import (
 func Bindings() map[string]string {
 	return map[string]string{"register": "register", "list": "list", "get": "get", "remove": "remove"}
 }
+
 // smokeTenant is the synthetic caller of the smoke checks: no registration has it as tenant.
 const smokeTenant = "stratum-smoke"
 
@@ -48,8 +49,8 @@ func Program(ctx *pulumi.Context) error {
 		Protect:          cfg.Protect,
 		// The default (the environment's CI deploy role) unless stratum:keyAdministrators is set.
 		KeyAdministrators: cfg.KeyAdministrators,
-		Release:          cfg.Release,
-		TableGenerations: cfg.TableGenerations,
+		Release:           cfg.Release,
+		TableGenerations:  cfg.TableGenerations,
 	})
 	if err != nil {
 		return err

@@ -48,8 +48,8 @@ func Program(ctx *pulumi.Context) error {
 		Protect:          cfg.Protect,
 		// The default (the environment's CI deploy role) unless stratum:keyAdministrators is set.
 		KeyAdministrators: cfg.KeyAdministrators,
-		Release:          cfg.Release,
-		TableGenerations: cfg.TableGenerations,
+		Release:           cfg.Release,
+		TableGenerations:  cfg.TableGenerations,
 	})
 	if err != nil {
 		return err
