@@ -11,7 +11,7 @@
 //   - access logs as one JSON object per request (request id, source ip, time, method,
 //     route, status, protocol, response length, latencies, integration and authorizer
 //     errors, the caller's `sub` claim) in a log group with the scope's retention and KMS
-//     key;
+//     key, subscribed to the scope's log destination (the platform's log aggregation);
 //   - default route throttling: burst 100, 50 requests per second;
 //   - no CORS; the execute-api endpoint stays enabled unless a custom domain asks to
 //     disable it; custom domains are regional with TLS 1.2;
@@ -177,6 +177,9 @@ type API struct {
 	Stage *apigatewayv2.Stage
 	// LogGroup holds the access logs.
 	LogGroup *cloudwatch.LogGroup
+	// LogSubscription sends the access logs to the platform's log destination; nil when
+	// the scope has none.
+	LogSubscription *cloudwatch.LogSubscriptionFilter
 	// Authorizer is the JWT authorizer; nil when every route is Public.
 	Authorizer *apigatewayv2.Authorizer
 	// Routes are the routes' children, in the order of Args.Routes.
@@ -274,6 +277,9 @@ func (a *API) children(ctx *pulumi.Context, name string, s settings) error {
 
 	if a.LogGroup, err = newLogGroup(ctx, name, s, "/aws/apigateway/"+apiName+"/access", parent); err != nil {
 		return fmt.Errorf("access log group: %w", err)
+	}
+	if a.LogSubscription, err = s.Scope.SubscribeLogs(ctx, naming.Child(name, "access-logs-subscription"), a.LogGroup.Name, parent); err != nil {
+		return fmt.Errorf("access log subscription: %w", err)
 	}
 	if a.Stage, err = newStage(ctx, name, s, a.API, a.LogGroup, parent); err != nil {
 		return fmt.Errorf("stage: %w", err)

@@ -6,7 +6,9 @@
 //   - alias `alias/<org>-<env>-<context>-<name>`;
 //   - key policy: the account root gets an exact list of administration and use actions (no
 //     `kms:*`), so IAM policies in the account can delegate them; each service listed in
-//     Services gets only the actions that service needs, conditioned on this account;
+//     Services gets only the actions that service needs, conditioned on this account; the
+//     caller's Statements follow, for a service whose use can be narrowed further (CloudTrail
+//     to one trail);
 //   - the scope's tags;
 //   - protect and retainOnDelete when the scope protects stateful resources (data encrypted
 //     with a deleted key is lost).
@@ -49,6 +51,11 @@ type Args struct {
 	// for example sns.amazonaws.com for an encrypted queue that a topic delivers to.
 	// Default: none.
 	Services []iam.Service
+	// Statements are further statements of the key policy, after the services': for a
+	// service whose use a condition narrows to one resource (CloudTrail, by aws:SourceArn
+	// and its encryption context). Each needs a Sid and principals, and an Allow for an AWS
+	// service an aws:SourceArn or aws:SourceAccount condition. Default: none.
+	Statements iam.Statements
 	// DeletionWindowDays is how long a deleted key can still be recovered, 7 to 30.
 	// Default: 30.
 	DeletionWindowDays int
@@ -109,6 +116,7 @@ func (a *Args) Validate() error {
 			errs = append(errs, fmt.Errorf("Services[%d]: empty service principal", i))
 		}
 	}
+	errs = append(errs, validateStatements(a.Statements)...)
 	return errors.Join(errs...)
 }
 
@@ -146,7 +154,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, fmt.Errorf("key %q: reading the region: %w", name, err)
 	}
-	policy, err := iam.KeyPolicy(keyStatements(identity.AccountId, region.Name, a.Services))
+	policy, err := iam.KeyPolicy(append(keyStatements(identity.AccountId, region.Name, a.Services), a.Statements...))
 	if err != nil {
 		return nil, fmt.Errorf("key %q: key policy: %w", name, err)
 	}

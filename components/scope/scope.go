@@ -1,6 +1,6 @@
 // Package scope is what every component receives from the bounded context that creates it:
-// naming, tags, the context's KMS key, the platform alarm topic, log retention and whether
-// stateful resources are protected. Components never read config; the service component (or
+// naming, tags, the context's KMS key, the platform alarm topic, log retention, the platform
+// log destination and whether stateful resources are protected. Components never read config; the service component (or
 // a test) fills a Scope from it.
 package scope
 
@@ -29,6 +29,11 @@ type Scope struct {
 	// LogRetentionDays is the retention of every log group; it must be one of CloudWatch's
 	// values. Default: 30.
 	LogRetentionDays int
+	// LogDestinationArn is the platform's CloudWatch Logs destination, which every log group
+	// a component creates subscribes to (SubscribeLogs). The service fills it from the
+	// platform stack; it is never config. Default: none, and log groups get no subscription
+	// filter (a component's own tests).
+	LogDestinationArn pulumi.StringInput
 	// Protect marks stateful resources protected and retained on delete, and turns on
 	// deletion protection where AWS has it. Default: false.
 	Protect bool

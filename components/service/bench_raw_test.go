@@ -28,6 +28,7 @@ type rawContext struct {
 	prefix                string
 	tags                  pulumi.StringMap
 	keyArn, alarmTopicArn pulumi.StringOutput
+	logDestinationArn     pulumi.StringOutput
 }
 
 // raw is the baseline program of n functions.
@@ -53,7 +54,8 @@ func raw(n int) pulumi.RunFunc {
 		}
 		r := &rawContext{ctx: ctx, account: identity.AccountId, region: region.Name, prefix: "acme-dev-orders",
 			tags:          pulumi.ToStringMap(args().Tags),
-			alarmTopicArn: platform.GetStringOutput(pulumi.String("alarmTopicArn"))}
+			alarmTopicArn:     platform.GetStringOutput(pulumi.String("alarmTopicArn")),
+			logDestinationArn: platform.GetStringOutput(pulumi.String("logDestinationArn"))}
 		if err := r.key(); err != nil {
 			return err
 		}
@@ -249,6 +251,9 @@ func (r *rawContext) function(name, codeHash string, failuresArn, tableArn pulum
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := r.subscribe(name+"-logs-subscription", logs); err != nil {
+		return nil, nil, nil, err
+	}
 	policy, err := awsiam.NewRolePolicy(r.ctx, name+"-policy", &awsiam.RolePolicyArgs{
 		Name: pulumi.String("execution"), Role: role.Name,
 		Policy: doc([]any{logs.Arn, r.keyArn, failuresArn, tableArn}, func(v []string) []map[string]any {
@@ -341,6 +346,9 @@ func (r *rawContext) api(name string, platform *pulumi.StackReference) (*apigate
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := r.subscribe(name+"-access-logs-subscription", logs); err != nil {
+		return nil, nil, err
+	}
 	if _, err := apigatewayv2.NewStage(r.ctx, name+"-stage", &apigatewayv2.StageArgs{
 		ApiId: api.ID(), Name: pulumi.String("$default"), AutoDeploy: pulumi.Bool(true), Tags: r.tags,
 		AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logs.Arn,
@@ -423,5 +431,14 @@ func (r *rawContext) dashboard(table, failures pulumi.StringOutput, apiID pulumi
 	}).(pulumi.StringOutput)
 	_, err := cloudwatch.NewDashboard(r.ctx, "orders-dashboard", &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String(r.prefix), DashboardBody: body})
+	return err
+}
+
+// subscribe sends a log group to the platform's log destination.
+func (r *rawContext) subscribe(name string, logs *cloudwatch.LogGroup) error {
+	_, err := cloudwatch.NewLogSubscriptionFilter(r.ctx, name, &cloudwatch.LogSubscriptionFilterArgs{
+		Name: pulumi.String("platform-logs"), LogGroup: logs.Name, FilterPattern: pulumi.String(""),
+		DestinationArn: r.logDestinationArn,
+	}, pulumi.DeleteBeforeReplace(true))
 	return err
 }

@@ -9,8 +9,9 @@
 //     protected in environments that protect stateful resources;
 //   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
 //     key, its alarms sent to the platform alarm topic;
-//   - the platform stack's outputs (alarm topic, JWT issuer and audiences) read through a
-//     typed stack reference; every HTTP API trusts the platform's JWT issuer;
+//   - the platform stack's outputs (alarm topic, JWT issuer and audiences, log destination)
+//     read through a typed stack reference; every HTTP API trusts the platform's JWT issuer,
+//     and every log group of every member subscribes to the platform's log destination;
 //   - function code built from `<project>/handlers/<function name>`;
 //   - asynchronous invocations that fail after their retries go to the context's `failures`
 //     queue (created with the first function) unless a function names its own destination;
@@ -154,6 +155,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	s.JWTIssuer = platform.String(contract.JWTIssuer)
 	s.JWTAudiences = platform.StringList(contract.JWTAudiences)
 	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
+	sc.LogDestinationArn = platform.String(contract.LogDestinationArn)
 	s.Scope = sc
 	return s, nil
 }

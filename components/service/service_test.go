@@ -27,9 +27,10 @@ const (
 )
 
 var refs = map[string]map[string]any{platformStack: {
-	"alarmTopicArn": alarmTopic,
-	"jwtIssuer":     "https://login.acme.example/dev",
-	"jwtAudiences":  []any{"api://stratum-dev"},
+	"alarmTopicArn":     alarmTopic,
+	"jwtIssuer":         "https://login.acme.example/dev",
+	"jwtAudiences":      []any{"api://stratum-dev"},
+	"logDestinationArn": "arn:aws:logs:eu-west-1:111111111111:destination:acme-dev-platform-logs",
 }}
 
 func args() *service.Args {

@@ -92,9 +92,10 @@ func ExampleDelivery() {
 // platformOutputs answers the reference to the platform stack, as its golden plan would.
 func platformOutputs(string) (map[string]any, error) {
 	return map[string]any{
-		"alarmTopicArn": "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms",
-		"jwtIssuer":     "https://login.acme.example/dev",
-		"jwtAudiences":  []any{"api://stratum-dev"},
+		"alarmTopicArn":     "arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-alarms",
+		"jwtIssuer":         "https://login.acme.example/dev",
+		"jwtAudiences":      []any{"api://stratum-dev"},
+		"logDestinationArn": "arn:aws:logs:eu-west-1:111111111111:destination:acme-dev-platform-logs",
 	}, nil
 }
 

@@ -71,6 +71,9 @@ type Config struct {
 	PlatformStack string
 	// CI is the platform project's CI identity (empty in every other project).
 	CI CI
+	// Ops are the platform project's audit, log and billing settings (empty in every other
+	// project).
+	Ops Ops
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
 	// project itself interprets.
 	setting func(name string) (string, bool)
@@ -124,13 +127,16 @@ var (
 // defaults are the values a key takes when no file sets it. Keys absent here are required or
 // optional-empty; env-dependent defaults are applied in Parse.
 func defaults(env string) map[string]string {
-	return map[string]string{
+	d := map[string]string{
 		KeyLogRetentionDays: "30",
 		KeyProtect:          strconv.FormatBool(env == ProductionEnv),
 		KeyPlatformStack:    "organization/platform/" + env,
 		// Read only by the platform project (see ci).
 		KeyGitHubOIDCProvider: string(OIDCProviderCreate),
 	}
+	// Read only by the platform project (see ops).
+	maps.Copy(d, opsDefaults())
+	return d
 }
 
 // Parse validates raw settings for a project and stack (environment) and returns the typed
@@ -166,6 +172,7 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.JWTAudiences = p.list(KeyJWTAudiences)
 	c.PlatformStack = p.match(KeyPlatformStack, true, stackPattern, "a stack name such as organization/platform/dev")
 	c.CI = p.ci(project, stack)
+	c.Ops = p.ops(project)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
 	}
@@ -174,9 +181,9 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 
 // Keys lists every `stratum:` key, sorted.
 func Keys() []string {
-	return []string{KeyAccountID, KeyAlarmEmail, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
-		KeyJWTAudiences, KeyJWTIssuer, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyProtect,
-		KeyStateBucket, KeyStateKeyArn}
+	return slices.Sorted(slices.Values(append([]string{KeyAccountID, KeyAlarmEmail, KeyCostCentre,
+		KeyGitHubOIDCProvider, KeyGitHubRepository, KeyJWTAudiences, KeyJWTIssuer, KeyLogRetentionDays, KeyOrg,
+		KeyOwner, KeyPlatformStack, KeyProtect, KeyStateBucket, KeyStateKeyArn}, opsKeys()...)))
 }
 
 type parser struct {

@@ -158,8 +158,8 @@ func Answer(typ, logical, urn string, inputs map[string]any, region, account str
 	return answerMore(typ, name, urn, in, r, a)
 }
 
-// answerMore answers the API Gateway, Scheduler, Secrets Manager, provisioned concurrency and
-// S3 types, and any other type generically.
+// answerMore answers the API Gateway, Scheduler, Secrets Manager, provisioned concurrency,
+// S3, audit, log and billing types, and any other type generically.
 func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, map[string]any, error) {
 	str := func(k string) string { s, _ := in[k].(string); return s }
 	switch typ {
@@ -199,6 +199,9 @@ func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, 
 		return str("functionName") + "," + str("qualifier"), map[string]any{}, nil
 	}
 	if id, out, ok := answerStorage(typ, name, in, r); ok {
+		return id, out, nil
+	}
+	if id, out, ok := answerObservability(typ, name, urn, in, r, a); ok {
 		return id, out, nil
 	}
 	return generic(typ, name, hash(urn, 8), r, a)

@@ -34,52 +34,53 @@ func (s ciScope) policyGroups() []policyGroup {
 		{name: "storage", grants: s.storageGrants()},
 		{name: "observability", grants: s.observabilityGrants()},
 		{name: "apis", grants: s.apiGrants()},
+		{name: "pipeline", grants: s.pipelineGrants()},
 	}
 }
 
 // ciIdentity creates what GitHub's workflows assume to preview and deploy this environment:
 // the account's GitHub OIDC provider (or refers to it, per stratum:githubOidcProvider), the
 // permissions boundary every role a deploy creates carries, the deploy role and, outside
-// production, the preview role; and exports their ARNs.
+// production, the preview role; and exports their ARNs. It returns the boundary's ARN.
 //
 // Every pull request of the repository has the same OIDC subject, so a preview role in two
 // environments would let any pull request read both. Production has none: its state is read
 // only by its deploy role, behind the prod environment's reviewers.
-func ciIdentity(ctx *pulumi.Context, cfg *config.Config) error {
+func ciIdentity(ctx *pulumi.Context, cfg *config.Config) (pulumi.StringOutput, error) {
 	identity, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("CI identity: reading the account: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("CI identity: reading the account: %w", err)
 	}
 	s := newCIScope(cfg, identity.AccountId)
 	if err := naming.Valid(naming.IAMPolicy, s.boundaryName()); err != nil {
-		return fmt.Errorf("CI identity: permissions boundary: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("CI identity: permissions boundary: %w", err)
 	}
 	provider, err := s.provider(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("CI identity: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("CI identity: %w", err)
 	}
 	boundary, err := s.policy(ctx, "boundary", s.boundaryName(),
 		"The permissions boundary of every role a deploy of "+s.prefix+"* creates.",
-		statements(roleDeploy, s.boundaryGrants()))
+		statements(roleDeploy, slices.Concat(s.boundaryGrants(), s.logBoundaryGrants())))
 	if err != nil {
-		return fmt.Errorf("CI identity: permissions boundary: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("CI identity: permissions boundary: %w", err)
 	}
 	stackref.ExportString(ctx, contract.PermissionsBoundaryArn, boundary.Arn)
 
 	deploy, err := s.role(ctx, roleDeploy, "repo:"+s.ci.GitHubRepository+":environment:"+s.env, provider, cfg.Protect)
 	if err != nil {
-		return fmt.Errorf("CI identity: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("CI identity: %w", err)
 	}
 	stackref.ExportString(ctx, contract.DeployRoleArn, deploy.Arn)
 	if cfg.Production() {
-		return nil
+		return boundary.Arn, nil
 	}
 	preview, err := s.role(ctx, rolePreview, "repo:"+s.ci.GitHubRepository+":pull_request", provider, cfg.Protect)
 	if err != nil {
-		return fmt.Errorf("CI identity: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("CI identity: %w", err)
 	}
 	stackref.ExportString(ctx, contract.PreviewRoleArn, preview.Arn)
-	return nil
+	return boundary.Arn, nil
 }
 
 // provider creates the account's GitHub OIDC provider, or returns the ARN of the one another

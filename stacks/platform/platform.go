@@ -1,7 +1,9 @@
 // Package platform is the program of the root Pulumi project: the foundation every bounded
-// context of one environment shares. It deploys the platform KMS key and the alarm topic that
-// all alarms notify, and exports the identity settings (JWT issuer and audiences) that every
-// HTTP API trusts.
+// context of one environment shares. It deploys the platform KMS key, the alarm topic that
+// all alarms notify (with its e-mail and webhook recipients), the audit trail, the log
+// pipeline every log group subscribes to, the billing guards, the platform dashboard of
+// every context and the CI identity, and exports the identity settings (JWT issuer and
+// audiences) that every HTTP API trusts.
 package platform
 
 import (
@@ -9,7 +11,6 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/key"
@@ -32,47 +33,67 @@ func Program(ctx *pulumi.Context) error {
 		return fmt.Errorf("project %s: %s and %s are required: every context's HTTP API authorizer trusts them",
 			ctx.Project(), config.KeyJWTIssuer, config.KeyJWTAudiences)
 	}
-	if err := ciIdentity(ctx, cfg); err != nil {
+	boundary, err := ciIdentity(ctx, cfg)
+	if err != nil {
 		return err
 	}
 	names := cfg.Scope()
 	defaultTags := cfg.Tags()
+	identity, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("platform: reading the account: %w", err)
+	}
+	account, region := identity.AccountId, cfg.Region
 
-	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key.
+	// CloudWatch alarms and Budgets publish to the encrypted alarm topic, SNS delivers a
+	// webhook's failed notifications to an encrypted queue, and CloudTrail encrypts the
+	// audit trail's log files (for that trail only).
 	k, err := key.New(ctx, "platform", &key.Args{
-		Scope:    scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
-		Services: []iam.Service{"cloudwatch.amazonaws.com"},
+		Scope:      scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
+		Services:   []iam.Service{cloudWatchService, budgetsService, iam.ServiceSNS},
+		Statements: trailKeyStatements(trailArn(names, region, account)),
 	})
 	if err != nil {
 		return err
 	}
-
-	identity, err := aws.GetCallerIdentity(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("alarm topic: reading the account: %w", err)
-	}
-	// Only CloudWatch alarms of this account may publish; the topic component adds the
-	// TLS-only statement. The topic creates no alarm, so its scope needs no alarm topic.
+	// Only CloudWatch alarms of this account and its budget publish; the topic component
+	// adds the TLS-only statement. The topic creates no alarm, so its scope needs no alarm
+	// topic.
 	alarms, err := topic.New(ctx, "alarms", &topic.Args{
 		Scope: scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, Protect: cfg.Protect},
 		ServicePublishers: []topic.ServicePublisher{
-			{Service: "cloudwatch.amazonaws.com", SourceAccount: pulumi.String(identity.AccountId)},
+			{Service: cloudWatchService, SourceAccount: pulumi.String(account)},
+			{Service: budgetsService, SourceAccount: pulumi.String(account),
+				SourceArns: []pulumi.StringInput{pulumi.String(budgetArn(names, account))}},
 		},
 	}, movedUnderComponent("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy"))
 	if err != nil {
 		return err
 	}
-	if cfg.AlarmEmail != "" {
-		if _, err := sns.NewTopicSubscription(ctx, "alarms-email", &sns.TopicSubscriptionArgs{
-			Topic: alarms.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(cfg.AlarmEmail),
-		}); err != nil {
-			return fmt.Errorf("alarm e-mail subscription: %w", err)
-		}
+	sc := scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, AlarmTopicArn: alarms.Arn,
+		LogRetentionDays: cfg.LogRetentionDays, Protect: cfg.Protect}
+	if err := notify(ctx, cfg, sc, "alarms", alarms); err != nil {
+		return err
+	}
+	if _, _, err := audit(ctx, cfg, sc, region, account); err != nil {
+		return err
+	}
+	pipeline, err := logs(ctx, pipelineEnv{cfg: cfg, sc: sc, boundary: boundary, region: region, account: account})
+	if err != nil {
+		return err
+	}
+	if err := billingGuards(ctx, cfg, sc, alarms, account); err != nil {
+		return err
+	}
+	if _, err := overview(ctx, sc, region, account); err != nil {
+		return err
 	}
 
 	stackref.ExportString(ctx, contract.AlarmTopicArn, alarms.Arn)
 	stackref.ExportString(ctx, contract.JWTIssuer, pulumi.String(cfg.JWTIssuer))
 	stackref.ExportStringList(ctx, contract.JWTAudiences, pulumi.ToStringArray(cfg.JWTAudiences))
+	stackref.ExportString(ctx, contract.PlatformKeyArn, k.Arn)
+	stackref.ExportString(ctx, contract.LogDestinationArn, pipeline.Destination.Arn)
 	return nil
 }
 

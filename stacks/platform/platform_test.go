@@ -44,8 +44,9 @@ func TestAlarmTopic(t *testing.T) {
 	require.NoError(t, err)
 	doc, err := iam.Parse(pol.String("policy"))
 	require.NoError(t, err)
-	// Exactly two statements: TLS only, and CloudWatch alarms of this account publish.
-	require.Len(t, doc.Statement, 2)
+	// Exactly three statements: TLS only, CloudWatch alarms of this account publish, and so
+	// does its budget.
+	require.Len(t, doc.Statement, 3)
 	deny := doc.Statement[0]
 	assert.Equal(t, "Deny", deny.Effect)
 	assert.Equal(t, []string{"*"}, deny.Principal["AWS"])
@@ -57,6 +58,13 @@ func TestAlarmTopic(t *testing.T) {
 	assert.Equal(t, map[string][]string{"Service": {"cloudwatch.amazonaws.com"}}, publish.Principal)
 	assert.Equal(t, []string{topic.Outputs["arn"].(string)}, publish.Resource)
 	assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {"111111111111"}}}, publish.Condition)
+	budget := doc.Statement[2]
+	assert.Equal(t, map[string][]string{"Service": {"budgets.amazonaws.com"}}, budget.Principal)
+	assert.Equal(t, []string{"sns:Publish"}, budget.Action)
+	assert.Equal(t, map[string]map[string][]string{
+		"ArnLike":      {"aws:SourceArn": {"arn:aws:budgets::111111111111:budget/acme-prod-platform-monthly"}},
+		"StringEquals": {"aws:SourceAccount": {"111111111111"}},
+	}, budget.Condition)
 
 	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "alarms-email")
 	require.NoError(t, err)
@@ -75,11 +83,25 @@ func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
 	assert.False(t, key.Protect, "dev does not protect")
 	doc, err := iam.Parse(key.String("policy"))
 	require.NoError(t, err)
-	require.Len(t, doc.Statement, 2)
+	// The account, the services that publish to or deliver from the alarm topic (Budgets,
+	// CloudWatch, SNS), then CloudTrail for the audit trail only.
+	require.Len(t, doc.Statement, 6)
 	assert.Equal(t, []string{"arn:aws:iam::111111111111:root"}, doc.Statement[0].Principal["AWS"])
 	assert.NotContains(t, doc.Actions(), "kms:*")
-	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, doc.Statement[1].Principal["Service"])
-	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, doc.Statement[1].Action)
+	for i, service := range []string{"budgets.amazonaws.com", "cloudwatch.amazonaws.com", "sns.amazonaws.com"} {
+		st := doc.Statement[1+i]
+		assert.Equal(t, []string{service}, st.Principal["Service"])
+		assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, st.Action)
+		assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {"111111111111"}}}, st.Condition)
+	}
+	trail := []string{"arn:aws:cloudtrail:eu-west-1:111111111111:trail/acme-dev-platform-audit"}
+	encrypt, describe := doc.Statement[4], doc.Statement[5]
+	assert.Equal(t, []string{"cloudtrail.amazonaws.com"}, encrypt.Principal["Service"])
+	assert.Equal(t, []string{"kms:GenerateDataKey"}, encrypt.Action)
+	assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceArn": trail,
+		"kms:EncryptionContext:aws:cloudtrail:arn": trail}}, encrypt.Condition)
+	assert.Equal(t, []string{"kms:DescribeKey"}, describe.Action)
+	assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceArn": trail}}, describe.Condition)
 }
 
 func TestIdentitySettingsAreRequired(t *testing.T) {
