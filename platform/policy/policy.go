@@ -7,10 +7,12 @@
 // the extensions a registry uses (a Rule is a value any package can declare). Builtin's
 // error findings fail the plan:
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
-//     function-own-role, lambda-permission-source, oidc-trust-pinned;
+//     function-own-role, lambda-permission-source, oidc-trust-pinned, audit-trail (exactly one
+//     per environment, the platform's), log-pipeline-encryption (the platform key);
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
 //     stateful-protection (tables and keys in prod, or wherever the plan protects any);
-//   - operations: alarm-coverage, alarm-actions, log-retention, required-tags, function-arm64.
+//   - operations: alarm-coverage, alarm-actions, log-retention, log-subscription (every log
+//     group to the platform's log destination), required-tags, function-arm64.
 //
 // Warning findings are reported: function-on-failure (asynchronous callers may be outside
 // the plan), route-authorization (a public route looks like one that lost its authorizer)
@@ -93,6 +95,7 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		alarmActions(),
 		alarmCoverage(),
 		asyncDeadLetter(),
+		auditTrail(),
 		encryptionAtRest(),
 		functionArm64(),
 		functionOnFailure(),
@@ -100,7 +103,10 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		iamNoAWSManagedPolicies(),
 		iamNoWildcards(extra),
 		lambdaPermissionSource(),
+		logPipelineEncryption(),
 		logRetention(),
+		logSubscription(),
+		observeReviewed(),
 		oidcTrust(),
 		queueDeadLetter(),
 		requiredTags(),

@@ -27,9 +27,10 @@ func TestRules(t *testing.T) {
 	assert.True(t, slices.IsSorted(ids), "sorted by ID: %v", ids)
 	assert.Equal(t, len(ids), len(slices.Compact(slices.Clone(ids))), "unique IDs")
 	assert.Equal(t, []string{
-		"alarm-actions", "alarm-coverage", "async-dead-letter", "encryption-at-rest", "function-arm64",
+		"alarm-actions", "alarm-coverage", "async-dead-letter", "audit-trail", "encryption-at-rest", "function-arm64",
 		"function-on-failure", "function-own-role", "iam-no-aws-managed-policies", "iam-no-wildcards",
-		"lambda-permission-source", "log-retention", "oidc-trust-pinned", "queue-dead-letter", "required-tags", "reviewed-types",
+		"lambda-permission-source", "log-pipeline-encryption", "log-retention", "log-subscription",
+		"observability-reviewed", "oidc-trust-pinned", "queue-dead-letter", "required-tags", "reviewed-types",
 		"route-authorization", "stateful-protection", "table-point-in-time-recovery", "tls-only",
 	}, ids, "IDs are a public contract: suppressions name them")
 }
@@ -101,7 +102,7 @@ func TestEvaluateInvalidSuppressions(t *testing.T) {
 	}...)
 	require.Error(t, err)
 	assert.Equal(t, strings.Join([]string{
-		`policy: suppression 0 (rule "arm64", urn "` + fn + `"): unknown rule; the rules are alarm-actions, alarm-coverage, async-dead-letter, encryption-at-rest, function-arm64, function-on-failure, function-own-role, iam-no-aws-managed-policies, iam-no-wildcards, lambda-permission-source, log-retention, oidc-trust-pinned, policy-coverage, queue-dead-letter, required-tags, reviewed-types, route-authorization, stateful-protection, table-point-in-time-recovery, tls-only`,
+		`policy: suppression 0 (rule "arm64", urn "` + fn + `"): unknown rule; the rules are alarm-actions, alarm-coverage, async-dead-letter, audit-trail, encryption-at-rest, function-arm64, function-on-failure, function-own-role, iam-no-aws-managed-policies, iam-no-wildcards, lambda-permission-source, log-pipeline-encryption, log-retention, log-subscription, observability-reviewed, oidc-trust-pinned, policy-coverage, queue-dead-letter, required-tags, reviewed-types, route-authorization, stateful-protection, table-point-in-time-recovery, tls-only`,
 		`policy: suppression 1 (rule "function-arm64", urn ""): urn is required: a rule is suppressed for one resource, never a whole plan`,
 		`policy: suppression 2 (rule "function-arm64", urn "` + fn + `"): reason is required: say why the finding is acceptable`,
 		`policy: suppression 3 (rule "log-retention", urn "` + fn + `"): matches no finding; the resource complies or is gone, so remove the suppression`,
