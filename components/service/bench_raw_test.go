@@ -53,7 +53,7 @@ func raw(n int) pulumi.RunFunc {
 			return err
 		}
 		r := &rawContext{ctx: ctx, account: identity.AccountId, region: region.Name, prefix: "acme-dev-orders",
-			tags:          pulumi.ToStringMap(args().Tags),
+			tags:              pulumi.ToStringMap(args().Tags),
 			alarmTopicArn:     platform.GetStringOutput(pulumi.String("alarmTopicArn")),
 			logDestinationArn: platform.GetStringOutput(pulumi.String("logDestinationArn"))}
 		if err := r.key(); err != nil {

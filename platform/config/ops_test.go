@@ -85,7 +85,7 @@ func TestParseOpsErrors(t *testing.T) {
 		},
 		{
 			name: "search without its administrator", project: "platform",
-			set:  map[string]string{config.KeyLogSearch: "true"},
+			set: map[string]string{config.KeyLogSearch: "true"},
 			want: []string{"stratum:logSearchAdminArn is required when stratum:logSearch is true: the OpenSearch " +
 				"domain's fine-grained access control needs a master user"},
 		},

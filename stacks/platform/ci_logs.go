@@ -53,9 +53,9 @@ func (s ciScope) pipelineGrants() []grant {
 			conditions: []iam.Condition{cond("StringEquals", "iam:PassedToService", string(firehoseService))},
 		},
 		{
-			sid:   "LogSearchDomain",
-			read:  []string{"es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags"},
-			write: []string{"es:AddTags", "es:CreateDomain", "es:DeleteDomain", "es:RemoveTags", "es:UpdateDomainConfig"},
+			sid:       "LogSearchDomain",
+			read:      []string{"es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags"},
+			write:     []string{"es:AddTags", "es:CreateDomain", "es:DeleteDomain", "es:RemoveTags", "es:UpdateDomainConfig"},
 			resources: []string{domain},
 		},
 	}
