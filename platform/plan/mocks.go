@@ -53,13 +53,20 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	for k, v := range computed {
 		outputs[k] = v
 	}
-	m.rec.add(Resource{
+	r := Resource{
 		URN: urn, Type: args.TypeToken, Name: args.Name, Parent: parentOf(parent),
 		Custom: args.Custom, Inputs: inputs, Outputs: outputs,
 		Dependencies: sortedUnique(deps), Protect: rpc.GetProtect(),
 		RetainOnDelete: rpc.GetRetainOnDelete(), DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
 		IgnoreChanges: sortedUnique(rpc.GetIgnoreChanges()),
-	})
+	}
+	m.rec.add(r)
+	if args.TypeToken == TypeAWSXTrail {
+		// A remote component's children come from its provider, which mocks do not run.
+		if err := m.awsxChildren(r, m.region(args.Provider)); err != nil {
+			return "", nil, err
+		}
+	}
 	return id, state, nil
 }
 

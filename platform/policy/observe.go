@@ -56,7 +56,18 @@ func auditTrail() Rule {
 }
 
 func checkAuditTrail(p *plan.Plan) []Violation {
-	trails := ofType(p, typeTrail, typeAWSXTrail)
+	trails := ofType(p, typeAWSXTrail)
+	components := map[string]bool{}
+	for _, t := range trails {
+		components[t.URN] = true
+	}
+	// awsx's Trail is one trail: its child aws trail holds the same settings, which the
+	// component's inputs show before the child's are known (the engine's preview).
+	for _, t := range ofType(p, typeTrail) {
+		if !components[t.Parent] {
+			trails = append(trails, t)
+		}
+	}
 	var out []Violation
 	if p.Project != contract.PlatformProject {
 		for _, r := range trails {

@@ -150,3 +150,14 @@ func TestAlarmActionsOfTheBillingRegion(t *testing.T) {
 	wrong := billing("us-east-1", alarmTopic)
 	assert.Len(t, checkPlan(t, "alarm-actions", p(wrong)), 2, "a us-east-1 alarm cannot notify a topic of another region")
 }
+
+// TestAuditTrailOfAWSX: awsx's Trail and the aws trail it registers are one trail.
+func TestAuditTrailOfAWSX(t *testing.T) {
+	component := trail("audit")
+	child := res("aws:cloudtrail/trail:Trail", "audit", map[string]any{"kmsKeyId": "[unknown]"}, nil)
+	child.URN, child.Parent = "urn:pulumi:dev::platform::awsx:cloudtrail:Trail$aws:cloudtrail/trail:Trail::audit", component.URN
+	assert.Empty(t, checkPlan(t, "audit-trail", platformPlan(component, child)))
+	other := res("aws:cloudtrail/trail:Trail", "other", map[string]any{"isMultiRegionTrail": true,
+		"enableLogFileValidation": true, "kmsKeyId": platformKey}, nil)
+	assert.Len(t, checkPlan(t, "audit-trail", platformPlan(component, child, other)), 1, "a trail of its own is a second one")
+}

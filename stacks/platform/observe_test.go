@@ -40,6 +40,16 @@ func TestAuditTrail(t *testing.T) {
 	}, trail.Inputs)
 	assert.Equal(t, p.Outputs[contract.PlatformKeyArn.Name()], key.Outputs["arn"])
 
+	// The children awsx registers, which the engine's state holds: its bucket policy, then
+	// the trail, named as the component.
+	awsxPolicy := get(t, p, "aws:s3/bucketPolicy:BucketPolicy", "audit")
+	child := get(t, p, "aws:cloudtrail/trail:Trail", "audit")
+	assert.Equal(t, trail.URN, awsxPolicy.Parent)
+	assert.Equal(t, trail.URN, child.Parent)
+	assert.Equal(t, []string{awsxPolicy.URN}, child.Dependencies)
+	assert.Equal(t, "acme-dev-platform-audit-111111111111-eu-west-1", child.Inputs["s3BucketName"])
+	assert.Equal(t, key.Outputs["arn"], child.Inputs["kmsKeyId"])
+
 	policy := get(t, p, "aws:s3/bucketPolicy:BucketPolicy", "audit-policy")
 	assert.Contains(t, policy.Dependencies, trail.URN, "S3 keeps the policy written last: the bucket's own, after awsx's")
 	doc, err := iam.Parse(policy.String("policy"))
