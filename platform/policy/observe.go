@@ -56,16 +56,16 @@ func auditTrail() Rule {
 }
 
 func checkAuditTrail(p *plan.Plan) []Violation {
-	trails := ofType(p, typeAWSXTrail)
-	components := map[string]bool{}
+	// awsx's Trail is one trail: the aws trail it registers holds the settings (the engine
+	// records no inputs for a remote component), so the component counts only without one.
+	trails := ofType(p, typeTrail)
+	registered := map[string]bool{}
 	for _, t := range trails {
-		components[t.URN] = true
+		registered[t.Parent] = true
 	}
-	// awsx's Trail is one trail: its child aws trail holds the same settings, which the
-	// component's inputs show before the child's are known (the engine's preview).
-	for _, t := range ofType(p, typeTrail) {
-		if !components[t.Parent] {
-			trails = append(trails, t)
+	for _, c := range ofType(p, typeAWSXTrail) {
+		if !registered[c.URN] {
+			trails = append(trails, c)
 		}
 	}
 	var out []Violation

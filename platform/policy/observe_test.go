@@ -153,10 +153,13 @@ func TestAlarmActionsOfTheBillingRegion(t *testing.T) {
 
 // TestAuditTrailOfAWSX: awsx's Trail and the aws trail it registers are one trail.
 func TestAuditTrailOfAWSX(t *testing.T) {
-	component := trail("audit")
-	child := res("aws:cloudtrail/trail:Trail", "audit", map[string]any{"kmsKeyId": "[unknown]"}, nil)
+	component := with(trail("audit"), map[string]any{"isMultiRegionTrail": nil, "enableLogFileValidation": nil, "kmsKeyId": nil})
+	child := with(trail("audit"), nil)
+	child.Type = "aws:cloudtrail/trail:Trail"
 	child.URN, child.Parent = "urn:pulumi:dev::platform::awsx:cloudtrail:Trail$aws:cloudtrail/trail:Trail::audit", component.URN
-	assert.Empty(t, checkPlan(t, "audit-trail", platformPlan(component, child)))
+	assert.Empty(t, checkPlan(t, "audit-trail", platformPlan(component, child)), "the engine records no inputs of a remote component")
+	assert.Len(t, checkPlan(t, "audit-trail", platformPlan(component, with(child, map[string]any{"kmsKeyId": nil}))), 1,
+		"the child's settings are checked")
 	other := res("aws:cloudtrail/trail:Trail", "other", map[string]any{"isMultiRegionTrail": true,
 		"enableLogFileValidation": true, "kmsKeyId": platformKey}, nil)
 	assert.Len(t, checkPlan(t, "audit-trail", platformPlan(component, child, other)), 1, "a trail of its own is a second one")
