@@ -131,7 +131,7 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 	}
 	var resp plugin.UpdateResponse
 	err = p.change(func(a *Account) error {
-		i := a.findFor(typ, id, scopeFrom(typ, req.OldInputs, req.OldOutputs), string(urn))
+		i := a.findFor(typ, id, scopeFrom(typ, req.OldInputs, req.OldOutputs), urn)
 		if i < 0 {
 			return fmt.Errorf("local: %s %s does not exist in account %s (ResourceNotFoundException)", typ, id, account)
 		}
