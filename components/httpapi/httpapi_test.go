@@ -99,6 +99,22 @@ func names(rs []plan.Resource) []string {
 	return out
 }
 
+// TestAccessLogSubscription: with the platform's log destination in the scope, the access
+// log group sends every event to it.
+func TestAccessLogSubscription(t *testing.T) {
+	const destination = "arn:aws:logs:eu-west-1:111111111111:destination:acme-dev-platform-logs"
+	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
+		sc := scopetest.New()
+		sc.LogDestinationArn = pulumi.String(destination)
+		return httpapi.Args{Scope: sc, Authorizer: jwt(),
+			Routes: []httpapi.Route{{Key: "GET /accounts/{id}", Function: accounts}}}
+	})
+	f := get(t, p, "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "public-access-logs-subscription")
+	assert.Equal(t, map[string]any{"name": "platform-logs", "logGroup": logGroupName, "filterPattern": "",
+		"destinationArn": destination}, f.Inputs)
+	assert.Equal(t, componentURN, f.Parent)
+}
+
 func TestDefaults(t *testing.T) {
 	p := run(t, func(accounts, _ *function.Function) httpapi.Args {
 		return httpapi.Args{
