@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/stacks"
 	"github.com/stratum-platform/stratum/stacks/bootstrap"
 )
@@ -182,5 +184,27 @@ func TestCheck(t *testing.T) {
 		{"platform/policy/policy.go", module + "extensions/bucket", false},
 	} {
 		assert.Equal(t, tc.ok, check(tc.file, tc.target) == "", "%s imports %s", tc.file, tc.target)
+	}
+}
+
+// TestGoldenPlansPassRules: every stack's golden plan, checked against stacks.Rules() (the
+// platform's and the extensions'), has no error finding and no AWS type that no rule covers.
+func TestGoldenPlansPassRules(t *testing.T) {
+	for _, proj := range stacks.All() {
+		for _, env := range []string{"dev", "prod"} {
+			file := filepath.Join("..", proj.Dir, "testdata", env+".plan.json")
+			if proj.Dir == "." {
+				file = filepath.Join("platform", "testdata", env+".plan.json")
+			}
+			t.Run(proj.Name+"/"+env, func(t *testing.T) {
+				p, err := plan.ReadGolden(file)
+				require.NoError(t, err)
+				require.NoError(t, policy.Evaluate(p, stacks.Rules(), proj.Suppressions...))
+				for _, f := range p.Findings {
+					assert.NotEqual(t, policy.Coverage, f.Rule, f.Message)
+					assert.NotEqual(t, policy.Error, f.Severity, "[%s] %s: %s", f.Rule, f.URN, f.Message)
+				}
+			})
+		}
 	}
 }

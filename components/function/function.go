@@ -13,7 +13,8 @@
 //     on the scope's key, delivery to the on-failure destination, and Grants; no managed
 //     policies; the scope's permissions boundary, which no hook removes;
 //   - log group `/aws/lambda/<function>` with the scope's retention and key, JSON log format,
-//     retained on delete where the scope protects stateful resources (scope.LogGroup);
+//     retained on delete where the scope protects stateful resources (scope.LogGroup), and
+//     subscribed to the scope's log destination (the platform's log aggregation);
 //   - X-Ray tracing active;
 //   - every code change publishes a version; the `live` alias points at the latest one and
 //     is what integrations invoke;
@@ -118,6 +119,9 @@ type Function struct {
 	Role *awsiam.Role
 	// LogGroup receives the function's logs.
 	LogGroup *cloudwatch.LogGroup
+	// LogSubscription sends the function's logs to the platform's log destination; nil
+	// when the scope has none.
+	LogSubscription *cloudwatch.LogSubscriptionFilter
 	// Alias is the `live` alias, which integrations invoke.
 	Alias *lambda.Alias
 
@@ -217,6 +221,9 @@ func (f *Function) children(ctx *pulumi.Context, name string, s settings, code d
 	}
 	if f.LogGroup, err = newLogGroup(ctx, name, s, naming.LambdaLogGroup(fnName), parent); err != nil {
 		return fmt.Errorf("log group: %w", err)
+	}
+	if f.LogSubscription, err = s.Scope.SubscribeLogs(ctx, naming.Child(name, "logs-subscription"), f.LogGroup.Name, parent); err != nil {
+		return fmt.Errorf("log subscription: %w", err)
 	}
 	doc, err := rolePolicy(executionStatements(f.LogGroup.Arn, s.Scope.KeyArn), s.OnFailure, s.Scope.KeyArn, s.Grants, s.WildcardActions)
 	if err != nil {

@@ -187,6 +187,22 @@ func TestLogGroupRetainedWhereProtected(t *testing.T) {
 	assert.False(t, lg.Protect, "a protected group would stop every rename")
 }
 
+// TestLogSubscription: with the platform's log destination in the scope, the log group sends
+// every event to it; without one (a component's own tests), nothing is subscribed.
+func TestLogSubscription(t *testing.T) {
+	const destination = "arn:aws:logs:eu-west-1:111111111111:destination:acme-dev-platform-logs"
+	sc := scopetest.New()
+	sc.LogDestinationArn = pulumi.String(destination)
+	p := run(t, &function.Args{Scope: sc})
+	f := get(t, p, "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "api-logs-subscription")
+	assert.Equal(t, map[string]any{"name": "platform-logs", "logGroup": logGroup, "filterPattern": "",
+		"destinationArn": destination}, f.Inputs)
+	assert.Equal(t, component, f.Parent)
+
+	assert.Empty(t, run(t, &function.Args{}).Find("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+		"api-logs-subscription"))
+}
+
 func TestFunctionInputs(t *testing.T) {
 	p := run(t, &function.Args{
 		Description:         "Serves the orders API.",

@@ -25,7 +25,8 @@
 //   - access logs as one JSON object per request (request id, API id, source ip, time,
 //     method, route, status, protocol, response length, latencies, integration and
 //     authorizer errors, the caller's `sub` and `client_id` claims) in a log group with the
-//     scope's retention and KMS key, and a metric filter counting the requests of each
+//     scope's retention and KMS key, subscribed to the scope's log destination (the
+//     platform's log aggregation), and a metric filter counting the requests of each
 //     caller (`Requests` in `Stratum/HttpApi` by ApiId and Caller): who still calls a
 //     version;
 //   - route throttling: burst 100, 50 requests per second for every route, and per route
@@ -173,6 +174,9 @@ type API struct {
 	Permissions map[string]*lambda.Permission
 	// Mapping serves the stage on the Domain; nil without one.
 	Mapping *apigatewayv2.ApiMapping
+	// LogSubscription sends the access logs to the platform's log destination; nil when
+	// the scope has none.
+	LogSubscription *cloudwatch.LogSubscriptionFilter
 
 	// URL is where clients call the API: https://<domain>/<path> with a Domain, otherwise
 	// the stage's invoke URL.
@@ -271,6 +275,9 @@ func (a *API) children(ctx *pulumi.Context, name string, s settings) error {
 	}
 	if a.Callers, err = newCallerMetric(ctx, name, a.LogGroup, parent); err != nil {
 		return fmt.Errorf("caller metric: %w", err)
+	}
+	if a.LogSubscription, err = s.Scope.SubscribeLogs(ctx, naming.Child(name, "access-logs-subscription"), a.LogGroup.Name, parent); err != nil {
+		return fmt.Errorf("access log subscription: %w", err)
 	}
 	if a.Stage, err = newStage(ctx, name, s, a.API, a.LogGroup, parent); err != nil {
 		return fmt.Errorf("stage: %w", err)

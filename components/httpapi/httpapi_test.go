@@ -119,6 +119,22 @@ func definition(t *testing.T, p *plan.Plan) *apidef.Definition {
 	return d
 }
 
+// TestAccessLogSubscription: with the platform's log destination in the scope, the access
+// log group sends every event to it.
+func TestAccessLogSubscription(t *testing.T) {
+	const destination = "arn:aws:logs:eu-west-1:111111111111:destination:acme-dev-platform-logs"
+	p := run(t, func(accounts, health *function.Function) httpapi.Args {
+		a := defaults(t, accounts, health)
+		a.Scope = scopetest.New()
+		a.Scope.LogDestinationArn = pulumi.String(destination)
+		return a
+	})
+	f := get(t, p, "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "public-access-logs-subscription")
+	assert.Equal(t, map[string]any{"name": "platform-logs", "logGroup": logGroupName, "filterPattern": "",
+		"destinationArn": destination}, f.Inputs)
+	assert.Equal(t, componentURN, f.Parent)
+}
+
 func TestDefaults(t *testing.T) {
 	p := run(t, func(accounts, health *function.Function) httpapi.Args { return defaults(t, accounts, health) })
 

@@ -19,6 +19,8 @@
 //   - each service of Args.Services only for the resources it names: CloudWatch Logs for
 //     its log groups (kms:EncryptionContext:aws:logs:arn), any other service for its
 //     source resources of this account (aws:SourceArn, aws:SourceAccount);
+//   - the caller's Statements follow, for a service whose use a condition narrows to one
+//     resource (CloudTrail to one trail);
 //   - the scope's tags;
 //   - protect and retainOnDelete when the scope protects stateful resources (data encrypted
 //     with a deleted key is lost).
@@ -79,6 +81,11 @@ type Args struct {
 	// the resources it names: CloudWatch Logs for the scope's log groups, SNS for the topics
 	// that deliver to the scope's encrypted queues. Default: none.
 	Services []Service
+	// Statements are further statements of the key policy, after the services': for a
+	// service whose use a condition narrows to one resource (CloudTrail, by aws:SourceArn
+	// and its encryption context). Each needs a Sid and principals, and an Allow for an AWS
+	// service an aws:SourceArn or aws:SourceAccount condition. Default: none.
+	Statements iam.Statements
 	// DeletionWindowDays is how long a deleted key can still be recovered, 7 to 30.
 	// Default: 30.
 	DeletionWindowDays int
@@ -134,6 +141,7 @@ func (a *Args) Validate() error {
 			}
 		}
 	}
+	errs = append(errs, validateStatements(a.Statements)...)
 	return errors.Join(errs...)
 }
 
@@ -178,11 +186,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err := checkAdministrators(admins, identity.AccountId); err != nil {
 		return nil, fmt.Errorf("key %q: %w", name, err)
 	}
-	policy, err := iam.KeyPolicy(keyStatements(policyArgs{
+	policy, err := iam.KeyPolicy(append(keyStatements(policyArgs{
 		account: identity.AccountId, region: region.Name, admins: admins, services: a.Services,
 		users:   fmt.Sprintf("arn:aws:iam::%s:role/%s-*", identity.AccountId, a.Scope.Naming.Prefix()),
 		ciRoles: fmt.Sprintf("arn:aws:iam::%s:role/%s-*", identity.AccountId, contract.CIRolePrefix(a.Scope.Naming.Org, a.Scope.Naming.Env)),
-	}))
+	}), a.Statements...))
 	if err != nil {
 		return nil, fmt.Errorf("key %q: key policy: %w", name, err)
 	}

@@ -1,8 +1,8 @@
 // Package scope is what every component receives from the bounded context that creates it:
-// naming, tags, the context's KMS key, the platform alarm topic, log retention, whether
-// stateful resources are protected and the permissions boundary of the roles components
-// create. Components never read config; the service component (or a test) fills a Scope from
-// it.
+// naming, tags, the context's KMS key, the platform alarm topic, log retention, the platform
+// log destination, whether stateful resources are protected and the permissions boundary of
+// the roles components create. Components never read config; the service component (or a
+// test) fills a Scope from it.
 package scope
 
 import (
@@ -32,6 +32,11 @@ type Scope struct {
 	// LogRetentionDays is the retention of every log group; it must be one of CloudWatch's
 	// values. Default: 30.
 	LogRetentionDays int
+	// LogDestinationArn is the platform's CloudWatch Logs destination, which every log group
+	// a component creates subscribes to (SubscribeLogs). The service fills it from the
+	// platform stack; it is never config. Default: none, and log groups get no subscription
+	// filter (a component's own tests).
+	LogDestinationArn pulumi.StringInput
 	// Protect marks stateful resources protected and retained on delete, and turns on
 	// deletion protection where AWS has it. Default: false.
 	Protect bool

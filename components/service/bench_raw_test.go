@@ -31,8 +31,9 @@ type rawContext struct {
 	keyArn, alarmTopicArn pulumi.StringOutput
 	// application is the context's CodeDeploy application; releaser the platform's release
 	// function (without its alias qualifier).
-	application pulumi.StringOutput
-	releaser    string
+	application       pulumi.StringOutput
+	releaser          string
+	logDestinationArn pulumi.StringOutput
 }
 
 // raw is the baseline program of n functions.
@@ -57,8 +58,9 @@ func raw(n int) pulumi.RunFunc {
 			return err
 		}
 		r := &rawContext{ctx: ctx, account: identity.AccountId, region: region.Name, prefix: "acme-dev-orders",
-			tags:          pulumi.ToStringMap(args().Tags),
-			alarmTopicArn: platform.GetStringOutput(pulumi.String("alarmTopicArn"))}
+			tags:              pulumi.ToStringMap(args().Tags),
+			alarmTopicArn:     platform.GetStringOutput(pulumi.String("alarmTopicArn")),
+			logDestinationArn: platform.GetStringOutput(pulumi.String("logDestinationArn"))}
 		if err := r.key(); err != nil {
 			return err
 		}
@@ -266,6 +268,9 @@ func (r *rawContext) function(name, codeHash string, failuresArn, tableArn pulum
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := r.subscribe(name+"-logs-subscription", logs); err != nil {
+		return nil, nil, nil, err
+	}
 	policy, err := awsiam.NewRolePolicy(r.ctx, name+"-policy", &awsiam.RolePolicyArgs{
 		Name: pulumi.String("execution"), Role: role.Name,
 		Policy: doc([]any{logs.Arn, r.keyArn, failuresArn, tableArn}, func(v []string) []map[string]any {
@@ -457,6 +462,9 @@ func (r *rawContext) api(name string, platform *pulumi.StackReference, aliases [
 	}); err != nil {
 		return nil, err
 	}
+	if err := r.subscribe(name+"-access-logs-subscription", logs); err != nil {
+		return nil, err
+	}
 	if _, err := apigatewayv2.NewStage(r.ctx, name+"-stage", &apigatewayv2.StageArgs{
 		ApiId: api.ID(), Name: pulumi.String("$default"), AutoDeploy: pulumi.Bool(true), Tags: r.tags,
 		AccessLogSettings: &apigatewayv2.StageAccessLogSettingsArgs{DestinationArn: logs.Arn,
@@ -510,5 +518,14 @@ func (r *rawContext) dashboard(table, failures pulumi.StringOutput, apiID pulumi
 	}).(pulumi.StringOutput)
 	_, err := cloudwatch.NewDashboard(r.ctx, "orders-dashboard", &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String(r.prefix), DashboardBody: body})
+	return err
+}
+
+// subscribe sends a log group to the platform's log destination.
+func (r *rawContext) subscribe(name string, logs *cloudwatch.LogGroup) error {
+	_, err := cloudwatch.NewLogSubscriptionFilter(r.ctx, name, &cloudwatch.LogSubscriptionFilterArgs{
+		Name: pulumi.String("platform-logs"), LogGroup: logs.Name, FilterPattern: pulumi.String(""),
+		DestinationArn: r.logDestinationArn,
+	}, pulumi.DeleteBeforeReplace(true))
 	return err
 }

@@ -13,11 +13,12 @@
 //   - every member named `<org>-<env>-<context>-<name>`, tagged, encrypted with the context's
 //     key, its alarms sent to the platform alarm topic;
 //   - the platform stack's outputs (alarm topic, JWT issuer and audiences, permissions
-//     boundary, deploy role, API domain) read through a typed stack reference; every HTTP API
-//     trusts the platform's JWT issuer, and is mapped onto the platform's custom domain at
-//     <context>/v<major version> when the platform has one; every role a member creates
-//     carries the platform's permissions boundary; the deploy role administers the context's
-//     secrets;
+//     boundary, deploy role, API domain, log destination) read through a typed stack
+//     reference; every HTTP API trusts the platform's JWT issuer, and is mapped onto the
+//     platform's custom domain at <context>/v<major version> when the platform has one; every
+//     role a member creates carries the platform's permissions boundary; every log group of
+//     every member subscribes to the platform's log destination; the deploy role administers
+//     the context's secrets;
 //   - function code built from `<project>/handlers/<function name>`;
 //   - asynchronous invocations that fail after their retries go to the context's `failures`
 //     queue (created with the first function) unless a function names its own destination;
@@ -198,6 +199,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	sc.KeyArn, sc.AlarmTopicArn = s.Key.Arn, platform.String(contract.AlarmTopicArn)
 	// The CI deploy role creates only roles that carry the platform's boundary.
 	sc.PermissionsBoundaryArn = platform.String(contract.PermissionsBoundaryArn)
+	sc.LogDestinationArn = platform.String(contract.LogDestinationArn)
 	s.Scope = sc
 	return s, nil
 }

@@ -12,7 +12,8 @@
 //     public access block on; never force-destroyed (deleting a bucket with objects fails);
 //   - one bucket policy, owned by the Bucket: it denies the S3 data actions to anyone not
 //     using TLS (aws:SecureTransport false), then holds the caller's statements
-//     (Args.Statements, such as an AWS service's Delivery);
+//     (Args.Statements, such as an AWS service's Delivery); written after Args.PolicyAfter,
+//     when another resource also writes the bucket's policy;
 //   - lifecycle: incomplete multipart uploads aborted after 7 days, noncurrent versions
 //     deleted 30 days after they became noncurrent, current objects kept (Args.Lifecycle
 //     moves them to S3 Glacier Flexible Retrieval and expires them);
@@ -66,6 +67,12 @@ type Args struct {
 	// an aws:SourceArn or aws:SourceAccount condition. It is called with a placeholder ARN
 	// by Validate, then with the bucket's, so it must only build statements. Default: none.
 	Statements func(bucketArn pulumi.StringInput) iam.Statements
+	// PolicyAfter are resources the bucket policy is written after: another writer of this
+	// bucket's policy, such as awsx's cloudtrail.Trail, which always writes its own. S3 keeps
+	// one policy per bucket, the last one written, so the bucket's own must come last; its
+	// statements must then hold everything the other writer needed. It may resolve after New
+	// returns, to a resource created with the bucket's name. Default: none.
+	PolicyAfter pulumi.ResourceArrayInput
 	// Overrides change the children's arguments before the component re-applies the fields
 	// it owns. Default: none.
 	Overrides Overrides

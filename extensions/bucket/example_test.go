@@ -100,6 +100,7 @@ func platformOutputs(string) (map[string]any, error) {
 		"apiDomainName":          "",
 		// The platform's release function, which every function's release invocation calls.
 		"releaseFunctionArn": "arn:aws:lambda:eu-west-1:111111111111:function:acme-dev-platform-release:live",
+		"logDestinationArn":  "arn:aws:logs:eu-west-1:111111111111:destination:acme-dev-platform-logs",
 	}, nil
 }
 

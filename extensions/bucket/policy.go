@@ -49,6 +49,9 @@ func newPolicy(ctx *pulumi.Context, name string, a Args, bucket, arn pulumi.Stri
 		p.Bucket = bucket
 		p.Policy = doc
 	})
+	if a.PolicyAfter != nil {
+		opts = append(slices.Clone(opts), pulumi.DependsOnInputs(a.PolicyAfter))
+	}
 	return s3.NewBucketPolicy(ctx, naming.Child(name, "policy"), args, opts...)
 }
 

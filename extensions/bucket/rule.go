@@ -183,7 +183,17 @@ func lifecycleProblem(configs []plan.Resource) string {
 // or returns "".
 func (b buckets) tlsProblem(r plan.Resource) string {
 	var docs []string
-	for _, pol := range b.of(typePolicy, r) {
+	policies := b.of(typePolicy, r)
+	if len(policies) > 1 {
+		last, ok := lastWritten(b.p, policies)
+		if !ok {
+			return fmt.Sprintf("has %d bucket policies and none is written after the others: S3 keeps one policy per "+
+				"bucket, the last written, so which one holds is left to chance; make the bucket's own depend on the "+
+				"other writers (bucket.Args.PolicyAfter)", len(policies))
+		}
+		policies = []plan.Resource{last}
+	}
+	for _, pol := range policies {
 		docs = append(docs, str(pol.Inputs["policy"]))
 	}
 	if inline := str(r.Inputs["policy"]); inline != "" {
@@ -218,6 +228,37 @@ func (b buckets) tlsProblem(r plan.Resource) string {
 	}
 	return "bucket policy does not deny " + strings.Join(open, ", ") + " without TLS: add a Deny statement for " +
 		"Principal \"*\" with condition Bool aws:SecureTransport false"
+}
+
+// lastWritten returns the policy of policies that depends on each of the others, or on a
+// resource they belong to (a component such as awsx's Trail, whose children the plan may
+// not show): the one S3 keeps, as the engine writes it last.
+func lastWritten(p *plan.Plan, policies []plan.Resource) (plan.Resource, bool) {
+	parents := map[string]string{}
+	for _, r := range p.Resources {
+		parents[r.URN] = r.Parent
+	}
+	after := func(pol, other plan.Resource) bool {
+		for urn := other.URN; urn != ""; urn = parents[urn] {
+			if slices.Contains(pol.Dependencies, urn) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, pol := range policies {
+		last := true
+		for _, other := range policies {
+			if other.URN != pol.URN && !after(pol, other) {
+				last = false
+				break
+			}
+		}
+		if last {
+			return pol, true
+		}
+	}
+	return plan.Resource{}, false
 }
 
 func checkAlarm(p *plan.Plan) []policy.Violation {

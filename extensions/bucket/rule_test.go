@@ -91,3 +91,37 @@ func TestRulesFailAWeakenedBucket(t *testing.T) {
 		"s3-bucket-baseline: public access block has restrictPublicBuckets not true; turn every flag on",
 	}, messages)
 }
+
+// S3 keeps one policy per bucket, the last written: with a second writer of the bucket's
+// policy (awsx's Trail), the rule checks the policy written after the others, and fails a
+// plan where none is.
+func TestRulesCheckThePolicyWrittenLast(t *testing.T) {
+	withWriter := func(after bool) *plan.Plan {
+		p := plantest.Run(t, audit(false, bucket.Overrides{}))
+		var own int
+		for i, r := range p.Resources {
+			if r.Type == "aws:s3/bucketPolicy:BucketPolicy" {
+				own = i
+			}
+		}
+		writer := plan.Resource{URN: "urn:pulumi:dev::orders::awsx:cloudtrail:Trail::audit", Type: "awsx:cloudtrail:Trail",
+			Name: "audit", Inputs: map[string]any{}, Outputs: map[string]any{}, Dependencies: []string{}}
+		policy := plan.Resource{URN: "urn:pulumi:dev::orders::awsx:cloudtrail:Trail$aws:s3/bucketPolicy:BucketPolicy::audit",
+			Type: "aws:s3/bucketPolicy:BucketPolicy", Name: "audit", Parent: writer.URN, Custom: true,
+			Inputs: map[string]any{"bucket": p.Resources[own].Inputs["bucket"],
+				"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"*"}]}`},
+			Outputs: map[string]any{}, Dependencies: []string{}}
+		p.Resources = append(p.Resources, writer, policy)
+		if after {
+			// The bucket's own policy depends on the component that writes the other.
+			p.Resources[own].Dependencies = append(p.Resources[own].Dependencies, writer.URN)
+		}
+		return p
+	}
+	assert.Empty(t, findings(t, withWriter(true)))
+	got := findings(t, withWriter(false))
+	require.Len(t, got, 1)
+	assert.Equal(t, "has 2 bucket policies and none is written after the others: S3 keeps one policy per bucket, the last "+
+		"written, so which one holds is left to chance; make the bucket's own depend on the other writers (bucket.Args.PolicyAfter)",
+		got[0].Message)
+}

@@ -90,5 +90,6 @@ func platformOutputs(string) (map[string]any, error) {
 		"permissionsBoundaryArn": "arn:aws:iam::111111111111:policy/acme-dev-boundary",
 		"deployRoleArn":          "arn:aws:iam::111111111111:role/acme-dev-platform-ci-deploy",
 		"apiDomainName":          "",
+		"logDestinationArn":      "arn:aws:logs:eu-west-1:111111111111:destination:acme-dev-platform-logs",
 	}, nil
 }

@@ -38,16 +38,15 @@ func TestRepository(t *testing.T) {
 		// accounts uses no queue itself, but the service component it builds on does, and the
 		// platform's alarm topic is the topic component, which offers queues its deliveries.
 		{"component", []string{"components/queue/queue.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
-		// No program uses an extension yet: only the registry's policy rules do.
-		{"extension", []string{"extensions/bucket/bucket.go"}, nil},
+		// The platform's audit trail and log archive are buckets of the extension.
+		{"extension", []string{"extensions/bucket/bucket.go"}, []string{"platform"}},
 		// Only handlers import the handler kit: no program does. The platform's are its
 		// release, smoke-check and migration functions.
 		{"handler kit", []string{"platform/lambdakit/log.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
 		{"platform handler", []string{"stacks/platform/handlers/release/release.go"}, []string{"platform"}},
-		// Notifications serves no HTTP API, but the httpapi component renders each API's
-		// definition with the kit's spec loader, so every program that can declare an API
-		// (through the service component) reads the kit.
-		{"handler kit for APIs", []string{"platform/lambdakit/api/body.go"}, []string{"accounts", "inventory", "notifications"}},
+		// The API specs are read through the handler kit: by httpapi (every context) and by the
+		// policy rules the platform's bucket extension registers.
+		{"handler kit for APIs", []string{"platform/lambdakit/api/body.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
 		{"shared foundation", []string{"platform/naming/naming.go"}, []string{"platform", "accounts", "inventory", "notifications"}},
 		// The platform's permissions boundary names accounts' customer reader role.
 		{"contract", []string{"stacks/accounts/contract/contract.go"}, []string{"platform", "accounts", "inventory", "notifications"}},

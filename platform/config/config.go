@@ -82,6 +82,9 @@ type Config struct {
 	Release release.Traffic
 	// TableGenerations maps a migrating table to the generation its functions use.
 	TableGenerations map[string]int
+	// Ops are the platform project's audit, log and billing settings (empty in every other
+	// project).
+	Ops Ops
 	// setting looks up the project's own namespace (`<project>:<name>`), which only the
 	// project itself interprets.
 	setting func(name string) (string, bool)
@@ -135,7 +138,7 @@ var (
 // defaults are the values a key takes when no file sets it. Keys absent here are required or
 // optional-empty; env-dependent defaults are applied in Parse.
 func defaults(env string) map[string]string {
-	return map[string]string{
+	d := map[string]string{
 		KeyLogRetentionDays: "30",
 		KeyProtect:          strconv.FormatBool(env == ProductionEnv),
 		KeyPlatformStack:    "organization/platform/" + env,
@@ -144,6 +147,9 @@ func defaults(env string) map[string]string {
 		KeyPortalPublic:       "false",
 		KeyRelease:            releaseDefault(env),
 	}
+	// Read only by the platform project (see ops).
+	maps.Copy(d, opsDefaults())
+	return d
 }
 
 // Parse validates raw settings for a project and stack (environment) and returns the typed
@@ -183,6 +189,7 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 	c.Domains = p.domains(project == contract.PlatformProject)
 	c.Release = p.traffic(KeyRelease)
 	c.TableGenerations = p.generations(KeyTableGenerations)
+	c.Ops = p.ops(project)
 	if err := errors.Join(p.errs...); err != nil {
 		return nil, err
 	}
@@ -191,10 +198,10 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 
 // Keys lists every `stratum:` key, sorted.
 func Keys() []string {
-	return []string{KeyAccountID, KeyAlarmEmail, KeyAPIDomain, KeyCostCentre, KeyGitHubOIDCProvider, KeyGitHubRepository,
-		KeyHostedZoneID, KeyJWTAudiences, KeyJWTIssuer, KeyKeyAdministrators, KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack,
-		KeyPortalAllowedCIDRs, KeyPortalDomain, KeyPortalPublic, KeyProtect, KeyRelease, KeyStateBucket, KeyStateKeyArn,
-		KeyTableGenerations}
+	return slices.Sorted(slices.Values(append([]string{KeyAccountID, KeyAlarmEmail, KeyAPIDomain, KeyCostCentre,
+		KeyGitHubOIDCProvider, KeyGitHubRepository, KeyHostedZoneID, KeyJWTAudiences, KeyJWTIssuer, KeyKeyAdministrators,
+		KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyPortalAllowedCIDRs, KeyPortalDomain, KeyPortalPublic,
+		KeyProtect, KeyRelease, KeyStateBucket, KeyStateKeyArn, KeyTableGenerations}, opsKeys()...)))
 }
 
 type parser struct {

@@ -106,7 +106,7 @@ func TestParseErrors(t *testing.T) {
 				config.KeyRegion: "Europe", config.KeyAccountID: "42",
 			},
 			want: []string{
-				"Pulumi.prod.yaml: stratum:logRetention: is not a known setting (known: stratum:accountId, stratum:alarmEmail, stratum:apiDomain, stratum:costCentre, stratum:githubOidcProvider, stratum:githubRepository, stratum:hostedZoneId, stratum:jwtAudiences, stratum:jwtIssuer, stratum:keyAdministrators, stratum:logRetentionDays, stratum:org, stratum:owner, stratum:platformStack, stratum:portalAllowedCidrs, stratum:portalDomain, stratum:portalPublic, stratum:protect, stratum:release, stratum:stateBucket, stratum:stateKeyArn, stratum:tableGenerations)",
+				"Pulumi.prod.yaml: stratum:logRetention: is not a known setting (known: stratum:accountId, stratum:alarmEmail, stratum:alarmWebhookUrl, stratum:apiDomain, stratum:auditExpireDays, stratum:auditGlacierDays, stratum:billingAlarmUsd, stratum:costCentre, stratum:githubOidcProvider, stratum:githubRepository, stratum:hostedZoneId, stratum:jwtAudiences, stratum:jwtIssuer, stratum:keyAdministrators, stratum:logArchiveExpireDays, stratum:logArchiveGlacierDays, stratum:logRetentionDays, stratum:logSearch, stratum:logSearchAdminArn, stratum:logSourceAccounts, stratum:org, stratum:owner, stratum:platformStack, stratum:portalAllowedCidrs, stratum:portalDomain, stratum:portalPublic, stratum:protect, stratum:release, stratum:stateBucket, stratum:stateKeyArn, stratum:tableGenerations)",
 				`Pulumi.prod.yaml: stratum:alarmEmail: "ops" is not an e-mail address such as ops@example.com`,
 				`Pulumi.prod.yaml: stratum:jwtIssuer: "http://x" is not an https:// URL`,
 				`Pulumi.prod.yaml: aws:region: "Europe" is not an AWS region such as eu-west-1`,

@@ -32,6 +32,18 @@ var (
 	// context's deploy invokes it (aws.lambda.Invocation) with each new version of a
 	// function, and it hands the version to CodeDeploy (platform/release).
 	ReleaseFunctionArn = NewString(PlatformProject, "releaseFunctionArn")
+	// PlatformKeyArn is the platform KMS key: it encrypts the alarm topic, the audit trail
+	// and its bucket, the log stream and the log archive. Policy rules read it to check
+	// that they are encrypted with it.
+	PlatformKeyArn = NewString(PlatformProject, "platformKeyArn")
+	// LogDestinationArn is the CloudWatch Logs destination every log group of every context
+	// subscribes to (a subscription filter with this destinationArn and no role: the
+	// destination's own role writes to the platform's log stream).
+	LogDestinationArn = NewString(PlatformProject, "logDestinationArn")
+	// BillingAlarmTopicArn is the alarm topic of us-east-1, where AWS publishes the billing
+	// metrics: CloudWatch notifies only topics of the alarm's own region. Only a platform
+	// stack outside us-east-1 has one (in us-east-1, AlarmTopicArn is that topic).
+	BillingAlarmTopicArn = NewString(PlatformProject, "billingAlarmTopicArn")
 )
 
 // DeployRoleName is the name of environment env's CI deploy role (DeployRoleArn), which the

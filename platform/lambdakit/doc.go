@@ -25,6 +25,23 @@
 // The name says what the kit is for, Lambda functions, without shadowing the standard
 // library's runtime or aws-lambda-go's lambda package, which a handler's main imports too.
 //
+// Logs in the platform's aggregation. Every log group a component creates is subscribed to
+// the platform's log destination, so a handler's records reach the log archive (and the
+// search domain, where an environment has one) as the JSON objects the handler wrote, inside
+// CloudWatch Logs' envelope. To keep business fields queryable there, log them as attributes
+// of the record, never inside the message text, and keep one name per meaning across contexts:
+//   - the record's own fields, from log/slog: "time" (RFC 3339), "level" (DEBUG, INFO, WARN,
+//     ERROR) and "msg" (a constant sentence: what happened, not the values);
+//   - the kit's fields (the LogKey constants): "context" and "function" (which bounded
+//     context and function wrote it), "request_id" (the Lambda invocation), "correlation_id"
+//     (the business flow, carried across events and requests), "message_id" (the SQS or SNS
+//     message being processed), "sequence_number" (the stream record) and "error" (the
+//     error's text, on failures);
+//   - a context's own fields: lower snake case, named after the domain ("account_id",
+//     "order_id", "tenant_id"), the same name wherever the same thing is logged, scalar
+//     values (a string, a number or a boolean), never a secret or personal data beyond an
+//     identifier: the archive keeps them for the platform's retention.
+//
 // Default settings:
 //   - logs are JSON on standard output at level info, unless LOG_LEVEL names another level
 //     (debug, info, warn, error); records carry "context" and "function" from

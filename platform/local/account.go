@@ -98,6 +98,17 @@ func (a *Account) find(typ, id, scope string) int {
 	})
 }
 
+// findFor is find, preferring the entry the resource urn created: resources that share an
+// id (sharedID) each read, update and delete their own entry.
+func (a *Account) findFor(typ, id, scope, urn string) int {
+	if i := slices.IndexFunc(a.Resources, func(e Entry) bool {
+		return e.Type == typ && e.ID == id && e.Scope == scope && e.URN == urn
+	}); i >= 0 {
+		return i
+	}
+	return a.find(typ, id, scope)
+}
+
 // byName is the index of the entry of type typ named name within scope, or -1.
 func (a *Account) byName(typ, scope, name string) int {
 	return slices.IndexFunc(a.Resources, func(e Entry) bool {

@@ -1,14 +1,14 @@
 package local
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+
+	"github.com/stratum-platform/stratum/platform/plan"
 )
 
 // AWSXVersion is the version the local awsx provider reports: the pulumi-awsx SDK version
@@ -16,7 +16,7 @@ import (
 const AWSXVersion = "2.22.0"
 
 // TypeAWSXTrail is the awsx component Stratum uses: a CloudTrail trail.
-const TypeAWSXTrail = "awsx:cloudtrail:Trail"
+const TypeAWSXTrail = plan.TypeAWSXTrail
 
 // ConstructAWSX builds the awsx components Stratum uses as the real awsx provider does, so
 // that the engine records the same children (which the local AWS provider then serves). It
@@ -54,11 +54,11 @@ func constructTrail(ctx *pulumi.Context, name string, args pulumi.Map, options p
 		if m, _ := v[1].(map[string]any); len(m) > 0 && m["skip"] != true {
 			return "", errors.New("cloudWatchLogsGroup: only {skip: true} is served locally")
 		}
-		return existingBucket(v[0])
+		return plan.TrailBucket(v[0])
 	}).(pulumi.StringOutput)
 	policy, err := s3.NewBucketPolicy(ctx, name, &s3.BucketPolicyArgs{
 		Bucket: bucket,
-		Policy: bucket.ApplyT(cloudTrailBucketPolicy).(pulumi.StringOutput),
+		Policy: bucket.ApplyT(plan.TrailBucketPolicy).(pulumi.StringOutput),
 	}, pulumi.Parent(trail))
 	if err != nil {
 		return fail(err)
@@ -70,7 +70,7 @@ func constructTrail(ctx *pulumi.Context, name string, args pulumi.Map, options p
 		}
 	}
 	var child pulumi.CustomResourceState
-	if err := ctx.RegisterResource("aws:cloudtrail/trail:Trail", name, props, &child,
+	if err := ctx.RegisterResource(plan.TypeTrail, name, props, &child,
 		pulumi.Parent(trail), pulumi.DependsOn([]pulumi.Resource{policy})); err != nil {
 		return fail(err)
 	}
@@ -80,39 +80,4 @@ func constructTrail(ctx *pulumi.Context, name string, args pulumi.Map, options p
 		return fail(err)
 	}
 	return provider.NewConstructResult(trail)
-}
-
-// existingBucket is the name of the bucket an awsx RequiredBucket input names as existing.
-func existingBucket(v any) (string, error) {
-	m, _ := v.(map[string]any)
-	existing, _ := m["existing"].(map[string]any)
-	if existing == nil {
-		return "", errors.New("s3Bucket: only an existing bucket is served locally (s3Bucket.existing.name or .arn)")
-	}
-	if n, _ := existing["name"].(string); n != "" {
-		return n, nil
-	}
-	if arn, _ := existing["arn"].(string); strings.HasPrefix(arn, "arn:aws:s3:::") {
-		return strings.TrimPrefix(arn, "arn:aws:s3:::"), nil
-	}
-	return "", errors.New("s3Bucket.existing: name or an S3 bucket arn is required")
-}
-
-// cloudTrailBucketPolicy is the policy awsx writes on the trail's bucket: CloudTrail may read
-// the bucket's ACL and write objects the bucket owner fully controls.
-func cloudTrailBucketPolicy(bucket string) (string, error) {
-	arn := "arn:aws:s3:::" + bucket
-	principal := map[string]string{"Service": "cloudtrail.amazonaws.com"}
-	doc := map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{
-			map[string]any{"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow", "Principal": principal,
-				"Action": []string{"s3:GetBucketAcl"}, "Resource": []string{arn}},
-			map[string]any{"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": principal,
-				"Action": []string{"s3:PutObject"}, "Resource": []string{arn + "/*"},
-				"Condition": map[string]any{"StringEquals": map[string]string{"s3:x-amz-acl": "bucket-owner-full-control"}}},
-		},
-	}
-	b, err := json.Marshal(doc)
-	return string(b), err
 }

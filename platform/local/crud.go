@@ -54,7 +54,7 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 			if ident.unique && a.byName(typ, ident.scope, ident.name) >= 0 {
 				return alreadyExists(typ, ident, account)
 			}
-			if !ident.unique && a.find(typ, id, ident.scope) >= 0 {
+			if !ident.unique && !sharedID(typ) && a.find(typ, id, ident.scope) >= 0 {
 				seed = urn + "#" + strconv.Itoa(n)
 				continue
 			}
@@ -86,7 +86,7 @@ func (p *Provider) Read(_ context.Context, req plugin.ReadRequest) (plugin.ReadR
 	if err != nil {
 		return plugin.ReadResponse{}, err
 	}
-	i := a.find(string(req.Type), string(req.ID), scopeFrom(string(req.Type), req.Inputs, req.State))
+	i := a.findFor(string(req.Type), string(req.ID), scopeFrom(string(req.Type), req.Inputs, req.State), string(req.URN))
 	if i < 0 {
 		return plugin.ReadResponse{Status: resource.StatusOK}, nil
 	}
@@ -131,7 +131,7 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 	}
 	var resp plugin.UpdateResponse
 	err = p.change(func(a *Account) error {
-		i := a.find(typ, id, scopeFrom(typ, req.OldInputs, req.OldOutputs))
+		i := a.findFor(typ, id, scopeFrom(typ, req.OldInputs, req.OldOutputs), urn)
 		if i < 0 {
 			return fmt.Errorf("local: %s %s does not exist in account %s (ResourceNotFoundException)", typ, id, account)
 		}
@@ -163,7 +163,7 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 // Delete removes the resource from the account; one that is already gone is not an error.
 func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.DeleteResponse, error) {
 	err := p.change(func(a *Account) error {
-		a.removeAt(a.find(string(req.Type), string(req.ID), scopeFrom(string(req.Type), req.Inputs, req.Outputs)))
+		a.removeAt(a.findFor(string(req.Type), string(req.ID), scopeFrom(string(req.Type), req.Inputs, req.Outputs), string(req.URN)))
 		return nil
 	})
 	return plugin.DeleteResponse{Status: resource.StatusOK}, err

@@ -97,6 +97,13 @@ func uniqueNames(typ string) bool {
 	return typ != "aws:apigatewayv2/api:Api"
 }
 
+// sharedID reports whether another resource may write the object of typ that a resource's
+// id names: S3 keeps one policy per bucket and PutBucketPolicy overwrites it, so a second
+// writer of a bucket's policy (awsx's Trail, then the bucket's own) is no conflict.
+func sharedID(typ string) bool {
+	return typ == "aws:s3/bucketPolicy:BucketPolicy"
+}
+
 // identity is how the account knows a resource: its physical name within a scope, and whether
 // AWS refuses a second one with that name.
 type identity struct {

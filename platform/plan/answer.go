@@ -165,8 +165,8 @@ func Answer(typ, logical, urn string, inputs map[string]any, region, account str
 	return answerMore(typ, name, urn, in, r, a)
 }
 
-// answerMore answers the API Gateway, Scheduler, Secrets Manager, provisioned concurrency and
-// S3 types, and any other type generically.
+// answerMore answers the API Gateway, Scheduler, Secrets Manager, provisioned concurrency,
+// S3, audit, log and billing types, and any other type generically.
 func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, map[string]any, error) {
 	str := func(k string) string { s, _ := in[k].(string); return s }
 	switch typ {
@@ -208,6 +208,9 @@ func answerMore(typ, name, urn string, in map[string]any, r, a string) (string, 
 		return id, out, nil
 	}
 	if id, out, ok := answerRelease(typ, name, urn, in, r, a); ok {
+		return id, out, nil
+	}
+	if id, out, ok := answerObservability(typ, name, urn, in, r, a); ok {
 		return id, out, nil
 	}
 	return generic(typ, name, hash(urn, 8), r, a)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -15,6 +17,11 @@ import (
 type mocks struct {
 	opts Options
 	rec  *recorder
+
+	// mu guards regions: the region of each explicit provider (a program's
+	// aws.NewProvider for us-east-1), by the reference "<urn>::<id>" its resources carry.
+	mu      sync.Mutex
+	regions map[string]string
 }
 
 var _ pulumi.MockResourceMonitor = (*mocks)(nil)
@@ -29,7 +36,12 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	}
 	urn := m.urn(parent, args.TypeToken, args.Name)
 	inputs := toPlain(args.Inputs)
-	id, computed, err := m.answer(args.TypeToken, args.Name, urn, inputs)
+	if strings.HasPrefix(args.TypeToken, providerPrefix) {
+		// A provider is the engine's, not the program's: plans do not hold it (as the
+		// engine's state export leaves it out), but what it creates is in its region.
+		return m.provider(urn, args)
+	}
+	id, computed, err := m.answer(args.TypeToken, args.Name, urn, inputs, m.region(args.Provider))
 	if err != nil {
 		return "", nil, err
 	}
@@ -41,20 +53,27 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	for k, v := range computed {
 		outputs[k] = v
 	}
-	m.rec.add(Resource{
+	r := Resource{
 		URN: urn, Type: args.TypeToken, Name: args.Name, Parent: parentOf(parent),
 		Custom: args.Custom, Inputs: inputs, Outputs: outputs,
 		Dependencies: sortedUnique(deps), Protect: rpc.GetProtect(),
 		RetainOnDelete: rpc.GetRetainOnDelete(), DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
 		IgnoreChanges: sortedUnique(rpc.GetIgnoreChanges()),
-	})
+	}
+	m.rec.add(r)
+	if args.TypeToken == TypeAWSXTrail {
+		// A remote component's children come from its provider, which mocks do not run.
+		if err := m.awsxChildren(r, m.region(args.Provider)); err != nil {
+			return "", nil, err
+		}
+	}
 	return id, state, nil
 }
 
 // Call answers the invokes Stratum programs make, with Invoke; any other invoke is an error
 // rather than a silent zero value.
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	out, err := Invoke(args.Token, m.opts.Region, m.opts.Account)
+	out, err := Invoke(args.Token, m.region(args.Provider), m.opts.Account)
 	if err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
@@ -81,9 +100,9 @@ func parentOf(parent string) string {
 
 // answer returns the id and the computed attributes of a resource of type typ: a stack
 // reference from Options.Reference (the engine serves those itself), anything else from Answer.
-func (m *mocks) answer(typ, logical, urn string, in map[string]any) (string, map[string]any, error) {
+func (m *mocks) answer(typ, logical, urn string, in map[string]any, region string) (string, map[string]any, error) {
 	if typ != "pulumi:pulumi:StackReference" {
-		id, computed, err := Answer(typ, logical, urn, in, m.opts.Region, m.opts.Account)
+		id, computed, err := Answer(typ, logical, urn, in, region, m.opts.Account)
 		if err != nil {
 			return "", nil, fmt.Errorf("plan: %w", err)
 		}
@@ -101,6 +120,37 @@ func (m *mocks) answer(typ, logical, urn string, in map[string]any) (string, map
 		return "", nil, fmt.Errorf("plan: %s %q: %w", typ, logical, err)
 	}
 	return name, map[string]any{"name": name, "outputs": outs, "secretOutputNames": []any{}}, nil
+}
+
+// providerPrefix starts the type of every provider resource.
+const providerPrefix = "pulumi:providers:"
+
+// provider answers the registration of an explicit provider and remembers its region (its
+// `region` input, else the plan's) for the resources and invokes that name it.
+func (m *mocks) provider(urn string, args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id := hash(urn, 8)
+	region := m.opts.Region
+	if v := args.Inputs["region"]; v.IsString() && v.StringValue() != "" {
+		region = v.StringValue()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.regions == nil {
+		m.regions = map[string]string{}
+	}
+	m.regions[urn+"::"+id] = region
+	return id, args.Inputs.Copy(), nil
+}
+
+// region is the region of the provider a resource or an invoke names ("<urn>::<id>"), or
+// the plan's for the default provider.
+func (m *mocks) region(provider string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r, ok := m.regions[provider]; ok {
+		return r
+	}
+	return m.opts.Region
 }
 
 // toPlain turns a property map into JSON-friendly values: secrets masked, unknowns marked,

@@ -15,7 +15,7 @@ func requiredStorage(typ string) []string {
 	case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketMetric:BucketMetric":
 		return []string{"bucket"}
 	}
-	return nil
+	return requiredObservability(typ)
 }
 
 // answerStorage answers the S3 types: a bucket by its name (S3 names are global, so its ARN

@@ -167,20 +167,39 @@ func checkAlarmActions(p *plan.Plan) []Violation {
 	add := func(r plan.Resource, format string, args ...any) {
 		out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf(format, args...)})
 	}
+	// CloudWatch notifies only topics of the alarm's own region: the platform's alarms in
+	// us-east-1 (billing) notify its alarm topic there.
+	regional, regionalSource := "", ""
+	if p.Project == contract.PlatformProject {
+		output := contract.BillingAlarmTopicArn.Name()
+		regional, regionalSource = asString(p.Outputs[output]), "the platform alarm topic of its region, output "+output
+	}
 	for _, r := range alarms {
 		if len(asStrings(input(r, "alarmActions"))) == 0 {
 			add(r, "alarmActions is empty: the alarm notifies nobody; notify the platform alarm topic")
 		}
+		want, wantSource := topic, source
+		if regional != "" && arnRegion(asString(r.Outputs["arn"])) == arnRegion(regional) {
+			want, wantSource = regional, regionalSource
+		}
 		for _, list := range actionLists() {
 			for _, arn := range asStrings(input(r, list)) {
 				switch {
-				case topic == "":
+				case want == "":
 					add(r, "%s has %s, which is not an SNS topic; notify the platform alarm topic", list, arn)
-				case arn != topic:
-					add(r, "%s has %s; every alarm notifies %s (%s) and nothing else", list, arn, topic, source)
+				case arn != want:
+					add(r, "%s has %s; every alarm notifies %s (%s) and nothing else", list, arn, want, wantSource)
 				}
 			}
 		}
 	}
 	return out
+}
+
+// arnRegion is the region of an ARN, or "".
+func arnRegion(arn string) string {
+	if parts := strings.SplitN(arn, ":", 5); len(parts) == 5 {
+		return parts[3]
+	}
+	return ""
 }

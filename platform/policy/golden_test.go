@@ -38,8 +38,12 @@ func TestGoldenPlans(t *testing.T) {
 			for _, f := range p.Findings {
 				t.Logf("[%s] %s %s: %s", f.Severity, f.Rule, f.URN, f.Message)
 				assert.NotEqual(t, "iam-no-wildcards", f.Rule, f.Message)
-				// Every AWS type the platform deploys is covered by a rule or reviewed.
-				assert.NotEqual(t, policy.Coverage, f.Rule, f.Message)
+				// Every AWS type a component creates is covered by a rule or reviewed. A stack
+				// also uses extensions, whose rules policy does not know: stacks' tests check
+				// the stacks' plans against stacks.Rules().
+				if !strings.HasPrefix(name, "stacks/") {
+					assert.NotEqual(t, policy.Coverage, f.Rule, f.Message)
+				}
 			}
 			if strings.HasPrefix(name, "stacks/") {
 				stacks++

@@ -8,11 +8,13 @@
 // error findings fail the plan:
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
 //     iam-role-boundary, function-own-role, lambda-permission-source, oidc-trust-pinned,
-//     secret-baseline, key-policy-separation;
+//     secret-baseline, key-policy-separation, audit-trail (exactly one per environment, the
+//     platform's), log-pipeline-encryption (the platform key);
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
 //     stateful-protection (tables, keys, secrets, dead-letter queues and log groups in prod, or
 //     wherever the plan protects any);
-//   - operations: alarm-coverage, alarm-actions, log-retention, required-tags, function-arm64.
+//   - operations: alarm-coverage, alarm-actions, log-retention, log-subscription (every log
+//     group to the platform's log destination), required-tags, function-arm64.
 //
 // Warning findings are reported: function-on-failure (asynchronous callers may be outside
 // the plan), route-authorization (a public route looks like one that lost its authorizer)
@@ -97,6 +99,7 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		apiFromDefinition(),
 		asyncDeadLetter(),
 		customDomainTLS(),
+		auditTrail(),
 		encryptionAtRest(),
 		functionArm64(),
 		functionOnFailure(),
@@ -107,7 +110,10 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		iamRoleBoundary(),
 		keyPolicySeparation(),
 		lambdaPermissionSource(),
+		logPipelineEncryption(),
 		logRetention(),
+		logSubscription(),
+		observeReviewed(),
 		oidcTrust(),
 		queueDeadLetter(),
 		releaseRollback(),

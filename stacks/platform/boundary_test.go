@@ -53,6 +53,16 @@ func TestBoundaryIsPinned(t *testing.T) {
 		"codedeploy:GetDeploymentConfig", "codedeploy:ListDeployments", "codedeploy:PutLifecycleEventHookExecutionStatus",
 		"codedeploy:RegisterApplicationRevision", "codedeploy:StopDeployment")
 	grants(w, l("arn:aws:cloudwatch:"+regional+"alarm:acme-dev-*"), "cloudwatch:DescribeAlarms")
+	// The log pipeline's roles, on the platform's log stream, archive and search domain only.
+	stream := "arn:aws:kinesis:" + regional + "stream/acme-dev-platform-logs"
+	archive := "arn:aws:s3:::acme-dev-platform-log-archive-" + acct + "-eu-west-1"
+	domain := "arn:aws:es:" + regional + "domain/acme-dev-platform-logs"
+	grants(w, l(stream), "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+		"kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords")
+	grants(w, l(archive, archive+"/*"), "s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:ListBucket",
+		"s3:ListBucketMultipartUploads", "s3:PutObject")
+	grants(w, l(domain, domain+"/*"), "es:DescribeDomain", "es:DescribeDomainConfig", "es:DescribeDomains",
+		"es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut")
 	assert.Equal(t, w, got.allow)
 	assert.Empty(t, got.deny)
 	assert.Equal(t, map[string]map[string]map[string][]string{
@@ -139,5 +149,5 @@ func TestPoliciesFitIAMsLimits(t *testing.T) {
 			assert.LessOrEqual(t, len(managed), 10, r.Name)
 		}
 	}
-	assert.Equal(t, 19, policies, "the boundary and nine policies of each role were checked")
+	assert.Equal(t, 21, policies, "the boundary and ten policies of each role were checked")
 }

@@ -35,13 +35,14 @@ func (s ciScope) policyGroups() []policyGroup {
 		{name: "observability", grants: s.observabilityGrants()},
 		{name: "apis", grants: s.apiGrants()},
 		{name: "releases", grants: s.releaseGrants()},
+		{name: "pipeline", grants: s.pipelineGrants()},
 	}
 }
 
 // ciIdentity creates what GitHub's workflows assume to preview and deploy this environment:
 // the account's GitHub OIDC provider (or refers to it, per stratum:githubOidcProvider), the
 // permissions boundary every role a deploy creates carries, the deploy role and, outside
-// production, the preview role; and exports their ARNs.
+// production, the preview role; and exports their ARNs. It returns the boundary's ARN.
 //
 // Every pull request of the repository has the same OIDC subject, so a preview role in two
 // environments would let any pull request read both. Production has none: its state is read
@@ -61,7 +62,7 @@ func ciIdentity(ctx *pulumi.Context, cfg *config.Config) (pulumi.StringOutput, e
 	}
 	boundary, err := s.policy(ctx, "boundary", s.boundaryName(),
 		"The permissions boundary of every role a deploy of "+s.prefix+"* creates.",
-		statements(roleDeploy, s.boundaryGrants()))
+		statements(roleDeploy, slices.Concat(s.boundaryGrants(), s.logBoundaryGrants())))
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("CI identity: permissions boundary: %w", err)
 	}

@@ -70,6 +70,25 @@ func devDeployAllows() map[string][]string {
 	grants(w, l("arn:aws:iam::"+acct+":policy/acme-dev-*"), "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions")
 	grants(w, l("arn:aws:iam::"+acct+":oidc-provider/token.actions.githubusercontent.com"), "iam:GetOpenIDConnectProvider")
 
+	// The log pipeline: its roles passed to the services that assume them, its search domain.
+	grants(w, l("arn:aws:iam::"+acct+":role/acme-dev-platform-logs-destination", "arn:aws:iam::"+acct+":role/acme-dev-platform-logs-archive",
+		"arn:aws:iam::"+acct+":role/acme-dev-platform-logs-search"), "iam:PassRole")
+	grants(w, l("arn:aws:es:"+regional+"domain/acme-dev-platform-logs"), "es:AddTags", "es:CreateDomain", "es:DeleteDomain",
+		"es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags", "es:RemoveTags", "es:UpdateDomainConfig")
+	// The billing alarm topic of us-east-1, its webhook's queues and its key.
+	billingTopic := "arn:aws:sns:us-east-1:" + acct + ":acme-dev-platform-billing-alarms"
+	grants(w, l(billingTopic, billingTopic+":*"), "sns:CreateTopic", "sns:DeleteTopic", "sns:GetSubscriptionAttributes",
+		"sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource", "sns:SetSubscriptionAttributes",
+		"sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource")
+	grants(w, l("arn:aws:sqs:us-east-1:"+acct+":acme-dev-platform-billing-alarms-*"), "sqs:CreateQueue", "sqs:DeleteQueue",
+		"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags", "sqs:SetQueueAttributes", "sqs:TagQueue", "sqs:UntagQueue")
+	billingKeys := "arn:aws:kms:us-east-1:" + acct + ":key/*"
+	grants(w, l(billingKeys), "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:EnableKeyRotation",
+		"kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion",
+		"kms:TagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription")
+	grants(w, l("arn:aws:kms:us-east-1:"+acct+":alias/acme-dev-platform-billing-alarms"), "kms:CreateAlias", "kms:DeleteAlias",
+		"kms:UpdateAlias")
+
 	grants(w, l("arn:aws:dynamodb:"+regional+"table/acme-dev-*"), "dynamodb:CreateTable", "dynamodb:DeleteTable",
 		"dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive",
 		"dynamodb:ListTagsOfResource", "dynamodb:TagResource", "dynamodb:UntagResource",
@@ -200,5 +219,9 @@ func TestDeployRoleIsPinned(t *testing.T) {
 		"TableScaling":                 and(tagged("StringEqualsIfExists", "Resource"), tagged("StringEqualsIfExists", "Request")),
 		"DenyUsingTheStateKeyForOtherEnvironments": and(c("Null", "kms:ViaService", "true"),
 			c("StringNotEqualsIfExists", "kms:EncryptionContext:environment", "dev")),
+		"PassTheLogDestinationRole": c("StringEquals", "iam:PassedToService", "logs.amazonaws.com"),
+		"PassTheLogDeliveryRoles":   c("StringEquals", "iam:PassedToService", "firehose.amazonaws.com"),
+		"TagNewBillingKeys":         and(tagged("StringEquals", "Request"), tagged("StringEqualsIfExists", "Resource")),
+		"BillingKeys":               tagged("StringEquals", "Resource"),
 	}, got.conditions)
 }

@@ -1,7 +1,9 @@
 // Package platform is the program of the root Pulumi project: the foundation every bounded
-// context of one environment shares. It deploys the platform KMS key and the alarm topic that
-// all alarms notify, and exports the identity settings (JWT issuer and audiences) that every
-// HTTP API trusts.
+// context of one environment shares. It deploys the platform KMS key, the alarm topic that
+// all alarms notify (with its e-mail and webhook recipients), the audit trail, the log
+// pipeline every log group subscribes to, the billing guards, the platform dashboard of
+// every context and the CI identity, and exports the identity settings (JWT issuer and
+// audiences) that every HTTP API trusts.
 package platform
 
 import (
@@ -9,7 +11,6 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/stratum-platform/stratum/components/key"
@@ -38,50 +39,69 @@ func Program(ctx *pulumi.Context) error {
 	}
 	names := cfg.Scope()
 	defaultTags := cfg.Tags()
-
 	identity, err := aws.GetCallerIdentity(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("platform key: reading the account: %w", err)
+		return fmt.Errorf("platform: reading the account: %w", err)
 	}
-	// CloudWatch publishes alarms to the encrypted topic, so it must be able to use the key:
-	// for this environment's alarms only (every alarm is named <org>-<env>-...). CloudWatch
-	// Logs encrypts the platform's function log groups (the release function's) with it.
+	account, region := identity.AccountId, cfg.Region
+
+	// CloudWatch alarms and Budgets publish to the encrypted alarm topic, SNS delivers a
+	// webhook's failed notifications to an encrypted queue, CloudWatch Logs encrypts the
+	// platform's function log groups (the release function's), each for this environment's
+	// resources only; CloudTrail encrypts the audit trail's log files (for that trail only).
 	k, err := key.New(ctx, "platform", &key.Args{
 		Scope:          scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
 		Administrators: cfg.KeyAdministrators,
 		Services: []key.Service{
-			{Principal: "cloudwatch.amazonaws.com", SourceArns: []pulumi.StringInput{
-				pulumi.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-%s-*", cfg.Region, identity.AccountId, cfg.Org, cfg.Env)}},
-			{Principal: iam.LogsService(cfg.Region), SourceArns: []pulumi.StringInput{
-				pulumi.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/lambda/%s-*", cfg.Region, identity.AccountId, names.Prefix())}},
+			{Principal: cloudWatchService, SourceArns: []pulumi.StringInput{
+				pulumi.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s-%s-*", region, account, cfg.Org, cfg.Env)}},
+			{Principal: budgetsService, SourceArns: []pulumi.StringInput{pulumi.String(budgetArn(names, account))}},
+			{Principal: iam.ServiceSNS, SourceArns: []pulumi.StringInput{platformTopics(names, region, account)}},
+			{Principal: iam.LogsService(region), SourceArns: []pulumi.StringInput{
+				pulumi.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/lambda/%s-*", region, account, names.Prefix())}},
 		},
+		Statements: trailKeyStatements(trailArn(names, region, account)),
 	})
 	if err != nil {
 		return err
 	}
-
-	// Only CloudWatch alarms of this account may publish; the topic component adds the
-	// TLS-only statement. The topic creates no alarm, so its scope needs no alarm topic.
+	// Only CloudWatch alarms of this account and its budget publish; the topic component
+	// adds the TLS-only statement. The topic creates no alarm, so its scope needs no alarm
+	// topic.
 	alarms, err := topic.New(ctx, "alarms", &topic.Args{
 		Scope: scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, Protect: cfg.Protect},
 		ServicePublishers: []topic.ServicePublisher{
-			{Service: "cloudwatch.amazonaws.com", SourceAccount: pulumi.String(identity.AccountId)},
+			{Service: cloudWatchService, SourceAccount: pulumi.String(account)},
+			{Service: budgetsService, SourceAccount: pulumi.String(account),
+				SourceArns: []pulumi.StringInput{pulumi.String(budgetArn(names, account))}},
 		},
 	}, movedUnderComponent("aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy"))
 	if err != nil {
 		return err
 	}
-	if cfg.AlarmEmail != "" {
-		if _, err := sns.NewTopicSubscription(ctx, "alarms-email", &sns.TopicSubscriptionArgs{
-			Topic: alarms.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(cfg.AlarmEmail),
-		}); err != nil {
-			return fmt.Errorf("alarm e-mail subscription: %w", err)
-		}
+	sc := scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, AlarmTopicArn: alarms.Arn,
+		LogRetentionDays: cfg.LogRetentionDays, Protect: cfg.Protect, PermissionsBoundaryArn: boundary}
+	if err := notify(ctx, cfg, sc, "alarms", alarms); err != nil {
+		return err
+	}
+	if _, _, err := audit(ctx, cfg, sc, region, account); err != nil {
+		return err
+	}
+	pipeline, err := logs(ctx, pipelineEnv{cfg: cfg, sc: sc, boundary: boundary, region: region, account: account})
+	if err != nil {
+		return err
+	}
+	if err := billingGuards(ctx, cfg, sc, alarms, account); err != nil {
+		return err
+	}
+	if _, err := overview(ctx, sc, region, account); err != nil {
+		return err
 	}
 
-	sc := scope.Scope{Naming: names, Tags: defaultTags, KeyArn: k.Arn, AlarmTopicArn: alarms.Arn, Protect: cfg.Protect,
-		PermissionsBoundaryArn: boundary}
-	if err := releaseFunction(ctx, cfg, sc, identity.AccountId); err != nil {
+	// The release function's logs join the aggregation like every context's.
+	released := sc
+	released.LogDestinationArn = pipeline.Destination.Arn
+	if err := releaseFunction(ctx, cfg, released, account); err != nil {
 		return err
 	}
 	apiDomainName, err := apiDomain(ctx, cfg)
@@ -93,6 +113,8 @@ func Program(ctx *pulumi.Context) error {
 	stackref.ExportString(ctx, contract.APIDomainName, apiDomainName)
 	stackref.ExportString(ctx, contract.JWTIssuer, pulumi.String(cfg.JWTIssuer))
 	stackref.ExportStringList(ctx, contract.JWTAudiences, pulumi.ToStringArray(cfg.JWTAudiences))
+	stackref.ExportString(ctx, contract.PlatformKeyArn, k.Arn)
+	stackref.ExportString(ctx, contract.LogDestinationArn, pipeline.Destination.Arn)
 	return nil
 }
 

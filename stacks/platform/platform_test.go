@@ -1,6 +1,7 @@
 package platform_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,9 +45,9 @@ func TestAlarmTopic(t *testing.T) {
 	require.NoError(t, err)
 	doc, err := iam.Parse(pol.String("policy"))
 	require.NoError(t, err)
-	// Exactly three statements: TLS only, no principal but the platform's roles publishes,
-	// and CloudWatch alarms of this account publish.
-	require.Len(t, doc.Statement, 3)
+	// Exactly four statements: TLS only, no principal but the platform's roles publishes,
+	// CloudWatch alarms of this account publish, and so does its budget.
+	require.Len(t, doc.Statement, 4)
 	deny := doc.Statement[0]
 	assert.Equal(t, "Deny", deny.Effect)
 	assert.Equal(t, []string{"*"}, deny.Principal["AWS"])
@@ -61,6 +62,13 @@ func TestAlarmTopic(t *testing.T) {
 	assert.Equal(t, map[string][]string{"Service": {"cloudwatch.amazonaws.com"}}, publish.Principal)
 	assert.Equal(t, []string{topic.Outputs["arn"].(string)}, publish.Resource)
 	assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {"111111111111"}}}, publish.Condition)
+	budget := doc.Statement[3]
+	assert.Equal(t, map[string][]string{"Service": {"budgets.amazonaws.com"}}, budget.Principal)
+	assert.Equal(t, []string{"sns:Publish"}, budget.Action)
+	assert.Equal(t, map[string]map[string][]string{
+		"ArnLike":      {"aws:SourceArn": {"arn:aws:budgets::111111111111:budget/acme-prod-platform-monthly"}},
+		"StringEquals": {"aws:SourceAccount": {"111111111111"}},
+	}, budget.Condition)
 
 	sub, err := p.Get("aws:sns/topicSubscription:TopicSubscription", "alarms-email")
 	require.NoError(t, err)
@@ -79,21 +87,39 @@ func TestKeyPolicyLetsCloudWatchUseTheKey(t *testing.T) {
 	assert.False(t, key.Protect, "dev does not protect")
 	doc, err := iam.Parse(key.String("policy"))
 	require.NoError(t, err)
-	require.Len(t, doc.Statement, 6, "administration, administrators through services and grants, the platform's roles, CloudWatch, CloudWatch Logs")
 	assert.Equal(t, []string{"arn:aws:iam::111111111111:root"}, doc.Statement[0].Principal["AWS"])
 	assert.NotContains(t, doc.Actions(), "kms:*")
-	cw := doc.Statement[4]
-	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, cw.Principal["Service"])
+	service := func(principal string) iam.ParsedStatement {
+		t.Helper()
+		for _, st := range doc.Statement {
+			if slices.Equal(st.Principal["Service"], []string{principal}) {
+				return st
+			}
+		}
+		t.Fatalf("no statement for %s", principal)
+		return iam.ParsedStatement{}
+	}
+	own := func(arn string) map[string]map[string][]string {
+		return map[string]map[string][]string{
+			"ArnLike": {"aws:SourceArn": {arn}}, "StringEquals": {"aws:SourceAccount": {"111111111111"}},
+		}
+	}
+	// Each service for this environment's resources only.
+	cw := service("cloudwatch.amazonaws.com")
 	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, cw.Action)
-	assert.Equal(t, map[string]map[string][]string{
-		"ArnLike":      {"aws:SourceArn": {"arn:aws:cloudwatch:eu-west-1:111111111111:alarm:acme-dev-*"}},
-		"StringEquals": {"aws:SourceAccount": {"111111111111"}},
-	}, cw.Condition, "only this environment's alarms")
-	logs := doc.Statement[5]
-	assert.Equal(t, []string{"logs.eu-west-1.amazonaws.com"}, logs.Principal["Service"])
+	assert.Equal(t, own("arn:aws:cloudwatch:eu-west-1:111111111111:alarm:acme-dev-*"), cw.Condition)
+	assert.Equal(t, own("arn:aws:budgets::111111111111:budget/acme-dev-platform-monthly"),
+		service("budgets.amazonaws.com").Condition)
+	assert.Equal(t, own("arn:aws:sns:eu-west-1:111111111111:acme-dev-platform-*"), service("sns.amazonaws.com").Condition)
 	assert.Equal(t, map[string]map[string][]string{
 		"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {"arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/acme-dev-platform-*"}},
-	}, logs.Condition, "only the platform's function log groups")
+	}, service("logs.eu-west-1.amazonaws.com").Condition, "only the platform's function log groups")
+	// CloudTrail for the audit trail only.
+	trail := []string{"arn:aws:cloudtrail:eu-west-1:111111111111:trail/acme-dev-platform-audit"}
+	encrypt := service("cloudtrail.amazonaws.com")
+	assert.Equal(t, []string{"kms:GenerateDataKey"}, encrypt.Action)
+	assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceArn": trail,
+		"kms:EncryptionContext:aws:cloudtrail:arn": trail}}, encrypt.Condition)
 }
 
 func TestIdentitySettingsAreRequired(t *testing.T) {

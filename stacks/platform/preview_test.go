@@ -68,6 +68,15 @@ func devPreviewAllows() map[string][]string {
 	grants(w, l("arn:aws:budgets::"+acct+":budget/acme-dev-*"), "budgets:ListTagsForResource", "budgets:ViewBudget")
 	grants(w, l("arn:aws:apigateway:eu-west-1::/apis/*", "arn:aws:apigateway:eu-west-1::/domainnames/*",
 		"arn:aws:apigateway:eu-west-1::/tags/*"), "apigateway:GET")
+	// The log search domain, and the billing alarm topic of us-east-1 with its queues and key.
+	grants(w, l("arn:aws:es:"+regional+"domain/acme-dev-platform-logs"), "es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags")
+	billingTopic := "arn:aws:sns:us-east-1:" + acct + ":acme-dev-platform-billing-alarms"
+	grants(w, l(billingTopic, billingTopic+":*"), "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes",
+		"sns:ListSubscriptionsByTopic", "sns:ListTagsForResource")
+	grants(w, l("arn:aws:sqs:us-east-1:"+acct+":acme-dev-platform-billing-alarms-*"), "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+		"sqs:ListQueueTags")
+	grants(w, l("arn:aws:kms:us-east-1:"+acct+":key/*"), "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+		"kms:ListResourceTags")
 	return w
 }
 
