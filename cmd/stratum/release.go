@@ -89,6 +89,10 @@ func releaseCommand(root string, args []string, stdout, stderr io.Writer) error 
 	for _, p := range projects {
 		resources, err := engine.State(ctx, engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program, Rules: stacks.Rules()},
 			engine.Options{Root: root, Env: *env, WorkDir: *workDir, Progress: stderr})
+		if errors.Is(err, engine.ErrNoStack) {
+			fmt.Fprintf(stderr, "stratum release wait: %s has no %s stack; nothing to wait for there\n", p.Name, *env)
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("release wait: the state of %s: %w", p.Name, err)
 		}
