@@ -8,12 +8,16 @@
 //	stratum api-diff --base REF
 //	stratum portal --out DIR
 //	stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]
+//	stratum release wait [--env dev] [--local] [--timeout 30m] [project ...]
 //
 // preview, up and destroy run the real Pulumi engine (platform/engine); with --local, against
-// a file backend and the local AWS provider, so that nothing reaches AWS.
+// a file backend and the local AWS provider, so that nothing reaches AWS. release wait follows
+// the CodeDeploy deployments of the functions' last releases, read from the stacks' states,
+// until they end (local mode does not emulate CodeDeploy, so there it waits for nothing).
 //
 // plan exits 1 when a policy finding is an error; api-diff when an API spec has a breaking
-// change since the branch left REF.
+// change since the branch left REF; release wait when a deployment failed or was rolled back,
+// or did not end in time.
 package main
 
 import (
@@ -45,7 +49,8 @@ const usage = `usage:
   stratum affected --base REF [--format text|json]
   stratum api-diff --base REF
   stratum portal --out DIR
-  stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]`
+  stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]
+  stratum release wait [--env dev] [--local] [--timeout 30m] [project ...]`
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -70,6 +75,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return portalCommand(root, args[1:], stdout, stderr)
 	case "preview", "up", "destroy":
 		return engineCommand(root, engine.Op(args[0]), args[1:], stdout, stderr)
+	case "release":
+		return releaseCommand(root, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -211,3 +211,26 @@ func TestRollBackWithoutAnEarlierDeploy(t *testing.T) {
 	assert.EqualError(t, errs[0], "billing: rollback: its last deploy was this same commit c2", "newest first")
 	assert.Contains(t, Text(Up, "dev", results), "accounts was not rolled back: no earlier deploy of accounts is recorded")
 }
+
+// State reads a stack and never creates one: `stratum release wait` must not leave empty
+// stacks in a real backend for projects never deployed in the environment.
+func TestStateNeverCreatesAStack(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	require.NoError(t, err)
+	tmp := t.TempDir()
+	state := filepath.Join(tmp, "state")
+	require.NoError(t, os.MkdirAll(state, 0o755))
+	opts := Options{Root: root, Env: "dev", WorkDir: filepath.Join(tmp, "work"), Environment: map[string]string{
+		"PULUMI_BACKEND_URL": "file://" + filepath.ToSlash(state), "PULUMI_CONFIG_PASSPHRASE": "test",
+		"PULUMI_HOME": filepath.Join(tmp, "home"),
+	}}
+	if _, _, err := pulumiCommand(opts); err != nil {
+		t.Skipf("no Pulumi CLI (make tools): %v", err)
+	}
+	_, err = State(t.Context(), Project{Name: "accounts", Dir: "stacks/accounts", Program: noop, Rules: policy.Builtin()}, opts)
+	require.ErrorIs(t, err, ErrNoStack)
+	assert.ErrorContains(t, err, "stack organization/accounts/dev of accounts: no such stack")
+	stacks, err := filepath.Glob(filepath.Join(state, ".pulumi", "stacks", "*", "*"))
+	require.NoError(t, err)
+	assert.Empty(t, stacks)
+}

@@ -112,7 +112,7 @@ func (r *runner) run(ctx context.Context, op Op, p Project) Result {
 		res.Status, res.Err, res.Duration = status, err, time.Since(start)
 		return res
 	}
-	stack, err := r.stack(ctx, p)
+	stack, err := r.stack(ctx, p, true)
 	if err != nil {
 		return finish(Failed, err)
 	}
@@ -188,9 +188,10 @@ func (r *runner) run(ctx context.Context, op Op, p Project) Result {
 	return finish(Succeeded, nil)
 }
 
-// stack selects (creating it when new) the project's stack in its work directory, with the
-// project's program told where the project's files are.
-func (r *runner) stack(ctx context.Context, p Project) (auto.Stack, error) {
+// stack selects the project's stack in its work directory (creating it when new and create
+// is set, else failing with ErrNoStack), with the project's program told where the project's
+// files are.
+func (r *runner) stack(ctx context.Context, p Project, create bool) (auto.Stack, error) {
 	dir := p.Dir
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(r.opts.Root, dir)
@@ -229,7 +230,18 @@ func (r *runner) stack(ctx context.Context, p Project) (auto.Stack, error) {
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("workspace of %s: %w", p.Name, err)
 	}
-	stack, err := auto.UpsertStack(ctx, stackref.StackName(cfg.PlatformStack, p.Name), ws)
+	name := stackref.StackName(cfg.PlatformStack, p.Name)
+	if !create {
+		stack, err := auto.SelectStack(ctx, name, ws)
+		if auto.IsSelectStack404Error(err) {
+			return auto.Stack{}, fmt.Errorf("stack %s of %s: %w", name, p.Name, ErrNoStack)
+		}
+		if err != nil {
+			return auto.Stack{}, fmt.Errorf("stack of %s: %w", p.Name, err)
+		}
+		return stack, nil
+	}
+	stack, err := auto.UpsertStack(ctx, name, ws)
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("stack of %s: %w", p.Name, err)
 	}
@@ -273,8 +285,12 @@ type StateResource struct {
 	Outputs       map[string]any
 }
 
+// ErrNoStack is State's error when the project has no stack in the environment.
+var ErrNoStack = errors.New("no such stack")
+
 // State returns the resources the engine holds in the state of p's stack, without the
-// engine's own (the stack and its providers).
+// engine's own (the stack and its providers). It reads and never creates: a project without a
+// stack in the environment is an error that wraps ErrNoStack.
 func State(ctx context.Context, p Project, opts Options) ([]StateResource, error) {
 	p.DependsOn = nil
 	if err := opts.validate(Preview, []Project{p}); err != nil {
@@ -284,7 +300,7 @@ func State(ctx context.Context, p Project, opts Options) ([]StateResource, error
 	if err != nil {
 		return nil, err
 	}
-	stack, err := r.stack(ctx, p)
+	stack, err := r.stack(ctx, p, false)
 	if err != nil {
 		return nil, err
 	}

@@ -77,20 +77,36 @@ func (e *DeploymentError) Error() string {
 		fmt.Fprintf(&b, " of %s (version %s -> %s)", d.Function, orNone(d.CurrentVersion), orNone(d.TargetVersion))
 	}
 	fmt.Fprintf(&b, " in %s/%s %s", d.Application, d.DeploymentGroup, strings.ToLower(d.Status))
+	if reason := d.Reason(); reason != "" {
+		fmt.Fprintf(&b, ": %s", reason)
+	}
+	return b.String()
+}
+
+// Reason is why the deployment failed or stopped and how it was rolled back, as CodeDeploy
+// tells (ErrorInformation, then RollbackInfo), for example "ALARM_ACTIVE: alarm x is in ALARM;
+// rolled back by d-X: Automatic rollback triggered by alarm"; empty when CodeDeploy tells
+// neither.
+func (d Deployment) Reason() string {
+	var b strings.Builder
 	switch {
 	case d.ErrorCode != "" && d.ErrorMessage != "":
-		fmt.Fprintf(&b, ": %s: %s", d.ErrorCode, d.ErrorMessage)
+		fmt.Fprintf(&b, "%s: %s", d.ErrorCode, d.ErrorMessage)
 	case d.ErrorCode != "" || d.ErrorMessage != "":
-		fmt.Fprintf(&b, ": %s%s", d.ErrorCode, d.ErrorMessage)
+		fmt.Fprintf(&b, "%s%s", d.ErrorCode, d.ErrorMessage)
+	}
+	sep := ""
+	if b.Len() > 0 {
+		sep = "; "
 	}
 	switch {
 	case d.RollbackDeploymentID != "":
-		fmt.Fprintf(&b, "; rolled back by %s", d.RollbackDeploymentID)
+		fmt.Fprintf(&b, "%srolled back by %s", sep, d.RollbackDeploymentID)
 		if d.RollbackMessage != "" {
 			fmt.Fprintf(&b, ": %s", d.RollbackMessage)
 		}
 	case d.RollbackMessage != "":
-		fmt.Fprintf(&b, "; rollback: %s", d.RollbackMessage)
+		fmt.Fprintf(&b, "%srollback: %s", sep, d.RollbackMessage)
 	}
 	return b.String()
 }

@@ -146,3 +146,15 @@ func TestWaitNothing(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Empty(t, got)
 }
+
+func TestReason(t *testing.T) {
+	for want, d := range map[string]Deployment{
+		"":                                 {Status: "Succeeded"},
+		"ALARM_ACTIVE: alarm x":            {ErrorCode: "ALARM_ACTIVE", ErrorMessage: "alarm x"},
+		"HEALTH_CONSTRAINTS":               {ErrorCode: "HEALTH_CONSTRAINTS"},
+		"rolled back by d-R: by alarm":     {RollbackDeploymentID: "d-R", RollbackMessage: "by alarm"},
+		"MANUAL_STOP: x; rollback: failed": {ErrorCode: "MANUAL_STOP", ErrorMessage: "x", RollbackMessage: "failed"},
+	} {
+		assert.Equal(t, want, d.Reason())
+	}
+}
