@@ -93,10 +93,13 @@ func reviewedTypes() Rule {
 		"invoke it is lambda-permission-source's), a dashboard only draws metrics, and an auto-scaling "+
 		"target and policy only change a table's capacity, a log metric filter only counts log events "+
 		"into a metric, a DNS record only points a name (the domain and certificate it points at are "+
-		"custom-domain-tls's), and a certificate validation only waits for ACM to issue the certificate. Listing them here, with this review, keeps the "+
+		"custom-domain-tls's), a certificate validation only waits for ACM to issue the certificate, and a "+
+		"WAF IP set and web ACL state who may read the developer portal, a decision the platform's config "+
+		"makes (stratum:portalAllowedCidrs or stratum:portalPublic) and its tests check. Listing them here, with this review, keeps the "+
 		"policy-coverage warning for the types nobody has looked at.",
 		"aws:kms/alias:Alias", "aws:lambda/alias:Alias", "aws:apigatewayv2/apiMapping:ApiMapping",
 		typeIntegration, "aws:cloudwatch/dashboard:Dashboard", "aws:appautoscaling/target:Target",
 		"aws:appautoscaling/policy:Policy", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
-		"aws:route53/record:Record", "aws:acm/certificateValidation:CertificateValidation")
+		"aws:route53/record:Record", "aws:acm/certificateValidation:CertificateValidation",
+		"aws:wafv2/ipSet:IpSet", "aws:wafv2/webAcl:WebAcl")
 }

@@ -8,7 +8,7 @@
 // error findings fail the plan:
 //   - security: encryption-at-rest, tls-only, iam-no-wildcards, iam-no-aws-managed-policies,
 //     iam-role-boundary, function-own-role, lambda-permission-source, oidc-trust-pinned,
-//     secret-baseline, key-policy-separation, audit-trail (exactly one per environment, the
+//     secret-baseline, key-policy-separation, portal-distribution, audit-trail (exactly one per environment, the
 //     platform's), log-pipeline-encryption (the platform key);
 //   - reliability: queue-dead-letter, async-dead-letter, table-point-in-time-recovery,
 //     stateful-protection (tables, keys, secrets, dead-letter queues and log groups in prod, or
@@ -99,6 +99,7 @@ func Builtin(extra ...iam.WildcardAction) []Rule {
 		apiFromDefinition(),
 		asyncDeadLetter(),
 		customDomainTLS(),
+		portalDistribution(),
 		auditTrail(),
 		encryptionAtRest(),
 		functionArm64(),

@@ -31,7 +31,7 @@ func TestRules(t *testing.T) {
 		"custom-domain-tls", "encryption-at-rest", "function-arm64", "function-on-failure", "function-own-role",
 		"function-release", "iam-no-aws-managed-policies", "iam-no-wildcards", "iam-role-boundary",
 		"key-policy-separation", "lambda-permission-source", "log-pipeline-encryption", "log-retention",
-		"log-subscription", "observability-reviewed", "oidc-trust-pinned", "queue-dead-letter", "release-rollback",
+		"log-subscription", "observability-reviewed", "oidc-trust-pinned", "portal-distribution", "queue-dead-letter", "release-rollback",
 		"required-tags", "reviewed-types", "route-authorization", "secret-baseline", "stateful-protection",
 		"table-point-in-time-recovery", "tls-only",
 	}, ids, "IDs are a public contract: suppressions name them")
@@ -104,7 +104,7 @@ func TestEvaluateInvalidSuppressions(t *testing.T) {
 	}...)
 	require.Error(t, err)
 	assert.Equal(t, strings.Join([]string{
-		`policy: suppression 0 (rule "arm64", urn "` + fn + `"): unknown rule; the rules are alarm-actions, alarm-coverage, api-from-definition, async-dead-letter, audit-trail, custom-domain-tls, encryption-at-rest, function-arm64, function-on-failure, function-own-role, function-release, iam-no-aws-managed-policies, iam-no-wildcards, iam-role-boundary, key-policy-separation, lambda-permission-source, log-pipeline-encryption, log-retention, log-subscription, observability-reviewed, oidc-trust-pinned, policy-coverage, queue-dead-letter, release-rollback, required-tags, reviewed-types, route-authorization, secret-baseline, stateful-protection, table-point-in-time-recovery, tls-only`,
+		`policy: suppression 0 (rule "arm64", urn "` + fn + `"): unknown rule; the rules are alarm-actions, alarm-coverage, api-from-definition, async-dead-letter, audit-trail, custom-domain-tls, encryption-at-rest, function-arm64, function-on-failure, function-own-role, function-release, iam-no-aws-managed-policies, iam-no-wildcards, iam-role-boundary, key-policy-separation, lambda-permission-source, log-pipeline-encryption, log-retention, log-subscription, observability-reviewed, oidc-trust-pinned, policy-coverage, portal-distribution, queue-dead-letter, release-rollback, required-tags, reviewed-types, route-authorization, secret-baseline, stateful-protection, table-point-in-time-recovery, tls-only`,
 		`policy: suppression 1 (rule "function-arm64", urn ""): urn is required: a rule is suppressed for one resource, never a whole plan`,
 		`policy: suppression 2 (rule "function-arm64", urn "` + fn + `"): reason is required: say why the finding is acceptable`,
 		`policy: suppression 3 (rule "log-retention", urn "` + fn + `"): matches no finding; the resource complies or is gone, so remove the suppression`,

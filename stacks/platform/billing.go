@@ -53,14 +53,10 @@ func billingAlarmArn(names naming.Scope, account string) string {
 // explicit provider) and notifies the platform's alarm topic of that region: a topic
 // component with its own key there, the same recipients (notify), exported as
 // billingAlarmTopicArn. The budget is global and notifies the alarm topic of the stack.
-func billingGuards(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, alarms *topic.Topic, account string) error {
-	alarmTopic, opts := alarms.Arn, []pulumi.ResourceOption(nil)
+func billingGuards(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, alarms *topic.Topic, account string,
+	opts []pulumi.ResourceOption) error {
+	alarmTopic := alarms.Arn
 	if cfg.Region != billingRegion {
-		provider, err := aws.NewProvider(ctx, billingRegion, &aws.ProviderArgs{Region: pulumi.String(billingRegion)})
-		if err != nil {
-			return fmt.Errorf("billing provider: %w", err)
-		}
-		opts = []pulumi.ResourceOption{pulumi.Provider(provider)}
 		t, err := billingTopic(ctx, cfg, sc, account, opts)
 		if err != nil {
 			return err
@@ -103,6 +99,20 @@ func billingGuards(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, alar
 		return fmt.Errorf("budget: %w", err)
 	}
 	return nil
+}
+
+// usEast1 returns the options that create a resource in us-east-1 (billingRegion), where
+// AWS publishes the billing metrics and CloudFront keeps its certificates and web ACLs: an
+// explicit provider outside us-east-1, none in it. The billing guards and the portal share it.
+func usEast1(ctx *pulumi.Context, cfg *config.Config) ([]pulumi.ResourceOption, error) {
+	if cfg.Region == billingRegion {
+		return nil, nil
+	}
+	provider, err := aws.NewProvider(ctx, billingRegion, &aws.ProviderArgs{Region: pulumi.String(billingRegion)})
+	if err != nil {
+		return nil, fmt.Errorf("%s provider: %w", billingRegion, err)
+	}
+	return []pulumi.ResourceOption{pulumi.Provider(provider)}, nil
 }
 
 // billingTopic creates the alarm topic of us-east-1 (opts give its provider): its key, the

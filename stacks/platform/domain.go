@@ -18,18 +18,11 @@ import (
 // then keep their APIs' default endpoints.
 func apiDomain(ctx *pulumi.Context, cfg *config.Config) (pulumi.StringOutput, error) {
 	d := cfg.Domains
-	// The portal's settings are parsed, but the platform does not host it yet: a portal
-	// domain that deployed nothing would look like a portal nobody can reach.
-	if d.Portal != "" {
-		return pulumi.StringOutput{}, fmt.Errorf("%s: the platform does not host the developer portal yet; "+
-			"remove it (and %s, %s) and publish the output of stratum portal", config.KeyPortalDomain,
-			config.KeyPortalAllowedCIDRs, config.KeyPortalPublic)
-	}
 	if d.API == "" {
 		return pulumi.String("").ToStringOutput(), nil
 	}
 	tags := pulumi.ToStringMap(cfg.Tags())
-	certArn, err := certificate(ctx, d.API, d.HostedZoneID, tags)
+	certArn, err := certificate(ctx, "api", d.API, d.HostedZoneID, tags)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
@@ -66,19 +59,21 @@ func apiDomain(ctx *pulumi.Context, cfg *config.Config) (pulumi.StringOutput, er
 // certificate requests an ACM certificate of domain, validated by DNS: the CNAME ACM asks
 // for, in the zone, and the validation, which completes when ACM has seen it. It returns the
 // validated certificate's ARN, so that what uses the certificate waits for the validation.
-func certificate(ctx *pulumi.Context, domain, zoneID string, tags pulumi.StringMap) (pulumi.StringOutput, error) {
-	cert, err := acm.NewCertificate(ctx, "api-certificate", &acm.CertificateArgs{
+// name prefixes the resources' names; opts give the certificate's provider (CloudFront's
+// are in us-east-1), the record is global.
+func certificate(ctx *pulumi.Context, name, domain, zoneID string, tags pulumi.StringMap, opts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	cert, err := acm.NewCertificate(ctx, name+"-certificate", &acm.CertificateArgs{
 		DomainName:       pulumi.String(domain),
 		ValidationMethod: pulumi.String("DNS"),
 		Tags:             tags,
-	})
+	}, opts...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("certificate %s: %w", domain, err)
 	}
 	option := cert.DomainValidationOptions.Index(pulumi.Int(0))
 	// ACM asks for the same record for every certificate of a name in an account: a
 	// replacement certificate finds it there.
-	record, err := route53.NewRecord(ctx, "api-certificate-validation", &route53.RecordArgs{
+	record, err := route53.NewRecord(ctx, name+"-certificate-validation", &route53.RecordArgs{
 		ZoneId:         pulumi.String(zoneID),
 		Name:           option.ResourceRecordName().Elem(),
 		Type:           option.ResourceRecordType().Elem(),
@@ -89,10 +84,10 @@ func certificate(ctx *pulumi.Context, domain, zoneID string, tags pulumi.StringM
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("certificate %s: validation record: %w", domain, err)
 	}
-	validation, err := acm.NewCertificateValidation(ctx, "api-certificate", &acm.CertificateValidationArgs{
+	validation, err := acm.NewCertificateValidation(ctx, name+"-certificate", &acm.CertificateValidationArgs{
 		CertificateArn:        cert.Arn,
 		ValidationRecordFqdns: pulumi.StringArray{record.Fqdn},
-	})
+	}, opts...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("certificate %s: validation: %w", domain, err)
 	}

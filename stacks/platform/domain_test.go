@@ -56,21 +56,14 @@ func TestAPIDomain(t *testing.T) {
 	}
 }
 
-func TestPortalIsNotHostedYet(t *testing.T) {
-	raw := baseConfig()
-	raw["stratum:hostedZoneId"] = config.Setting{Value: "Z0123456789ABCDEFGHIJ"}
-	raw["stratum:portalDomain"] = config.Setting{Value: "developer.dev.acme.example"}
-	raw["stratum:portalPublic"] = config.Setting{Value: "true"}
-	_, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw, Dir: root}, platform.Program)
-	assert.ErrorContains(t, err, "stratum:portalDomain: the platform does not host the developer portal yet")
-}
-
 func TestNoDomainConfigured(t *testing.T) {
 	p, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: baseConfig(), Dir: root}, platform.Program)
 	require.NoError(t, err)
-	for _, typ := range []string{"aws:acm/certificate:Certificate", "aws:apigatewayv2/domainName:DomainName", "aws:route53/record:Record"} {
+	for _, typ := range []string{"aws:acm/certificate:Certificate", "aws:apigatewayv2/domainName:DomainName", "aws:route53/record:Record",
+		"aws:cloudfront/distribution:Distribution", "aws:wafv2/webAcl:WebAcl"} {
 		assert.Zero(t, p.CountByType()[typ], typ)
 	}
+	assert.Empty(t, p.Find("stratum:bucket:Bucket", "portal"), "no pages bucket without a portal")
 	assert.Equal(t, "", p.Outputs[contract.APIDomainName.Name()], "contexts keep their default endpoints")
 }
 

@@ -48,7 +48,8 @@ func Program(ctx *pulumi.Context) error {
 	// CloudWatch alarms and Budgets publish to the encrypted alarm topic, SNS delivers a
 	// webhook's failed notifications to an encrypted queue, CloudWatch Logs encrypts the
 	// platform's function log groups (the release function's), each for this environment's
-	// resources only; CloudTrail encrypts the audit trail's log files (for that trail only).
+	// resources only; CloudTrail encrypts the audit trail's log files (for that trail only);
+	// CloudFront reads the developer portal's pages (portalKeyStatements).
 	k, err := key.New(ctx, "platform", &key.Args{
 		Scope:          scope.Scope{Naming: names, Tags: defaultTags, Protect: cfg.Protect},
 		Administrators: cfg.KeyAdministrators,
@@ -60,7 +61,7 @@ func Program(ctx *pulumi.Context) error {
 			{Principal: iam.LogsService(region), SourceArns: []pulumi.StringInput{
 				pulumi.Sprintf("arn:aws:logs:%s:%s:log-group:/aws/lambda/%s-*", region, account, names.Prefix())}},
 		},
-		Statements: trailKeyStatements(trailArn(names, region, account)),
+		Statements: append(trailKeyStatements(trailArn(names, region, account)), portalKeyStatements(cfg, account)...),
 	})
 	if err != nil {
 		return err
@@ -91,7 +92,11 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := billingGuards(ctx, cfg, sc, alarms, account); err != nil {
+	east, err := usEast1(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := billingGuards(ctx, cfg, sc, alarms, account, east); err != nil {
 		return err
 	}
 	if _, err := overview(ctx, sc, region, account); err != nil {
@@ -106,6 +111,9 @@ func Program(ctx *pulumi.Context) error {
 	}
 	apiDomainName, err := apiDomain(ctx, cfg)
 	if err != nil {
+		return err
+	}
+	if err := hostPortal(ctx, cfg, sc, account, east); err != nil {
 		return err
 	}
 

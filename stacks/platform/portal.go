@@ -1,0 +1,240 @@
+package platform
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/stratum-platform/stratum/components/scope"
+	"github.com/stratum-platform/stratum/extensions/bucket"
+	"github.com/stratum-platform/stratum/platform/config"
+	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/portal"
+)
+
+// CloudFront's fixed facts.
+const (
+	cloudFrontService = "cloudfront.amazonaws.com"
+	// cachingOptimized is the id of CloudFront's managed CachingOptimized cache policy.
+	cachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+	// hstsMaxAge is two years, what the HSTS preload list asks for.
+	hstsMaxAge = 2 * 365 * 24 * 60 * 60
+	// portalOrigin is the distribution's one origin, the pages bucket.
+	portalOrigin = "portal-pages"
+)
+
+// edgeKind names CloudFront's and WAF's resources: origin access controls allow 64
+// characters, letters, digits, "-" and "_".
+func edgeKind() naming.Rule {
+	return naming.Rule{Name: "CloudFront or WAF resource", Min: 1, Max: 64, Extra: "_-"}
+}
+
+// portalKeyStatements let CloudFront decrypt the portal's pages (SSE-KMS with the platform
+// key) for this account's distributions only. The exact distribution's ARN would be a cycle:
+// the key encrypts the bucket, whose policy names the distribution, which reads the bucket.
+// None without a portal.
+func portalKeyStatements(cfg *config.Config, account string) iam.Statements {
+	if cfg.Domains.Portal == "" {
+		return nil
+	}
+	return iam.Statements{{
+		Sid:        "CloudFrontReadsThePortal",
+		Principals: []iam.Principal{{Type: iam.PrincipalService, Identifiers: []pulumi.StringInput{pulumi.String(cloudFrontService)}}},
+		Actions:    []string{"kms:Decrypt"},
+		Resources:  []pulumi.StringInput{pulumi.String("*")},
+		Conditions: []iam.Condition{{Test: "ArnLike", Variable: "aws:SourceArn",
+			Values: []pulumi.StringInput{pulumi.String("arn:aws:cloudfront::" + account + ":distribution/*")}}},
+	}}
+}
+
+// hostPortal hosts the developer portal at its own domain when stratum:portalDomain is set:
+// a private bucket for the pages stratum portal builds, encrypted with the platform key, read
+// only by the portal's CloudFront distribution through origin access control; the portal's
+// strict CSP, HSTS and no framing in a response headers policy; HTTPS only with TLS 1.2 at
+// least and a certificate of us-east-1 (CloudFront's); the alias records of the domain; and a
+// WAF web ACL that answers only stratum:portalAllowedCidrs unless stratum:portalPublic.
+// east are the options of resources in us-east-1.
+func hostPortal(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, account string, east []pulumi.ResourceOption) error {
+	d := cfg.Domains
+	if d.Portal == "" {
+		return nil
+	}
+	tags := sc.TagMap()
+	certArn, err := certificate(ctx, "portal", d.Portal, d.HostedZoneID, tags, east...)
+	if err != nil {
+		return fmt.Errorf("portal: %w", err)
+	}
+	oac, err := cloudfront.NewOriginAccessControl(ctx, "portal", &cloudfront.OriginAccessControlArgs{
+		Name:                          pulumi.String(sc.Name(edgeKind(), "portal")),
+		Description:                   pulumi.String("CloudFront signs every request for the portal's pages."),
+		OriginAccessControlOriginType: pulumi.String("s3"),
+		SigningBehavior:               pulumi.String("always"),
+		SigningProtocol:               pulumi.String("sigv4"),
+	})
+	if err != nil {
+		return fmt.Errorf("portal: origin access control: %w", err)
+	}
+	headers, err := responseHeaders(ctx, sc)
+	if err != nil {
+		return err
+	}
+	webACL, err := portalAccess(ctx, cfg, sc, east)
+	if err != nil {
+		return err
+	}
+	// The bucket's policy names the distribution, which reads the bucket: the distribution
+	// is created first, from the name the bucket will have.
+	bucketName := bucket.PhysicalName(sc, "portal", account, cfg.Region)
+	dist, err := cloudfront.NewDistribution(ctx, "portal", &cloudfront.DistributionArgs{
+		Enabled:           pulumi.Bool(true),
+		Comment:           pulumi.String("The developer portal of " + sc.Naming.Prefix()),
+		Aliases:           pulumi.StringArray{pulumi.String(d.Portal)},
+		DefaultRootObject: pulumi.String("index.html"),
+		IsIpv6Enabled:     pulumi.Bool(true),
+		PriceClass:        pulumi.String("PriceClass_100"),
+		Origins: cloudfront.DistributionOriginArray{&cloudfront.DistributionOriginArgs{
+			OriginId:              pulumi.String(portalOrigin),
+			DomainName:            pulumi.String(bucketName + ".s3." + cfg.Region + ".amazonaws.com"),
+			OriginAccessControlId: oac.ID(),
+		}},
+		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
+			TargetOriginId:          pulumi.String(portalOrigin),
+			ViewerProtocolPolicy:    pulumi.String("redirect-to-https"),
+			AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			CachePolicyId:           pulumi.String(cachingOptimized),
+			ResponseHeadersPolicyId: headers.ID(),
+			Compress:                pulumi.Bool(true),
+		},
+		Restrictions: &cloudfront.DistributionRestrictionsArgs{
+			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{RestrictionType: pulumi.String("none")},
+		},
+		ViewerCertificate: &cloudfront.DistributionViewerCertificateArgs{
+			AcmCertificateArn:      certArn,
+			SslSupportMethod:       pulumi.String("sni-only"),
+			MinimumProtocolVersion: pulumi.String("TLSv1.2_2021"),
+		},
+		WebAclId: webACL,
+		Tags:     tags,
+	})
+	if err != nil {
+		return fmt.Errorf("portal: distribution: %w", err)
+	}
+	if _, err := bucket.New(ctx, "portal", &bucket.Args{
+		Scope: sc,
+		Statements: func(arn pulumi.StringInput) iam.Statements {
+			return iam.Statements{{
+				Sid:        "CloudFrontReadsThePortal",
+				Principals: []iam.Principal{{Type: iam.PrincipalService, Identifiers: []pulumi.StringInput{pulumi.String(cloudFrontService)}}},
+				Actions:    []string{"s3:GetObject"},
+				Resources:  []pulumi.StringInput{pulumi.Sprintf("%s/*", arn)},
+				Conditions: []iam.Condition{{Test: "StringEquals", Variable: "aws:SourceArn",
+					Values: []pulumi.StringInput{dist.Arn}}},
+			}}
+		},
+	}); err != nil {
+		return fmt.Errorf("portal: %w", err)
+	}
+	for _, typ := range []string{"A", "AAAA"} {
+		if _, err := route53.NewRecord(ctx, "portal-alias-"+typ, &route53.RecordArgs{
+			ZoneId: pulumi.String(d.HostedZoneID),
+			Name:   pulumi.String(d.Portal),
+			Type:   pulumi.String(typ),
+			Aliases: route53.RecordAliasArray{&route53.RecordAliasArgs{
+				Name: dist.DomainName, ZoneId: dist.HostedZoneId, EvaluateTargetHealth: pulumi.Bool(false),
+			}},
+		}); err != nil {
+			return fmt.Errorf("portal: alias record %s: %w", typ, err)
+		}
+	}
+	return nil
+}
+
+// responseHeaders is the portal's response headers policy: its strict CSP (portal.CSP, with
+// frame-ancestors, which only a header can set), HSTS, no MIME sniffing, no framing, no
+// referrer.
+func responseHeaders(ctx *pulumi.Context, sc scope.Scope) (*cloudfront.ResponseHeadersPolicy, error) {
+	p, err := cloudfront.NewResponseHeadersPolicy(ctx, "portal", &cloudfront.ResponseHeadersPolicyArgs{
+		Name:    pulumi.String(sc.Name(edgeKind(), "portal-headers")),
+		Comment: pulumi.String("The developer portal's security headers."),
+		SecurityHeadersConfig: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs{
+			ContentSecurityPolicy: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicyArgs{
+				ContentSecurityPolicy: pulumi.String(portal.CSP), Override: pulumi.Bool(true),
+			},
+			StrictTransportSecurity: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurityArgs{
+				AccessControlMaxAgeSec: pulumi.Int(hstsMaxAge), IncludeSubdomains: pulumi.Bool(true),
+				Preload: pulumi.Bool(true), Override: pulumi.Bool(true),
+			},
+			ContentTypeOptions: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentTypeOptionsArgs{Override: pulumi.Bool(true)},
+			FrameOptions: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigFrameOptionsArgs{
+				FrameOption: pulumi.String("DENY"), Override: pulumi.Bool(true),
+			},
+			ReferrerPolicy: &cloudfront.ResponseHeadersPolicySecurityHeadersConfigReferrerPolicyArgs{
+				ReferrerPolicy: pulumi.String("no-referrer"), Override: pulumi.Bool(true),
+			},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("portal: response headers policy: %w", err)
+	}
+	return p, nil
+}
+
+// portalAccess returns the ARN of the web ACL that lets only stratum:portalAllowedCidrs read
+// the portal (one IP set per address family, every other request blocked), or nil for a
+// portal the config made public. CloudFront's web ACLs live in us-east-1 (east).
+func portalAccess(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, east []pulumi.ResourceOption) (pulumi.StringPtrInput, error) {
+	if cfg.Domains.PortalPublic {
+		return nil, nil
+	}
+	byFamily := map[string][]string{}
+	for _, cidr := range cfg.Domains.PortalAllowedCIDRs {
+		family := "IPV4"
+		if netip.MustParsePrefix(cidr).Addr().Is6() { // config validated it
+			family = "IPV6"
+		}
+		byFamily[family] = append(byFamily[family], cidr)
+	}
+	var rules wafv2.WebAclRuleArray
+	for _, family := range []string{"IPV4", "IPV6"} {
+		if len(byFamily[family]) == 0 {
+			continue
+		}
+		name := sc.Name(edgeKind(), "portal-allowed-"+family)
+		set, err := wafv2.NewIpSet(ctx, "portal-allowed-"+family, &wafv2.IpSetArgs{
+			Name: pulumi.String(name), Scope: pulumi.String("CLOUDFRONT"), IpAddressVersion: pulumi.String(family),
+			Addresses: pulumi.ToStringArray(byFamily[family]), Tags: sc.TagMap(),
+		}, east...)
+		if err != nil {
+			return nil, fmt.Errorf("portal: IP set: %w", err)
+		}
+		rules = append(rules, &wafv2.WebAclRuleArgs{
+			Name: pulumi.String("allowed-" + family), Priority: pulumi.Int(len(rules)),
+			Action: &wafv2.WebAclRuleActionArgs{Allow: &wafv2.WebAclRuleActionAllowArgs{}},
+			Statement: &wafv2.WebAclRuleStatementArgs{
+				IpSetReferenceStatement: &wafv2.WebAclRuleStatementIpSetReferenceStatementArgs{Arn: set.Arn}},
+			VisibilityConfig: &wafv2.WebAclRuleVisibilityConfigArgs{CloudwatchMetricsEnabled: pulumi.Bool(true),
+				MetricName: pulumi.String(name), SampledRequestsEnabled: pulumi.Bool(true)},
+		})
+	}
+	name := sc.Name(edgeKind(), "portal")
+	acl, err := wafv2.NewWebAcl(ctx, "portal", &wafv2.WebAclArgs{
+		Name:          pulumi.String(name),
+		Description:   pulumi.String("Only the configured networks read the developer portal."),
+		Scope:         pulumi.String("CLOUDFRONT"),
+		DefaultAction: &wafv2.WebAclDefaultActionArgs{Block: &wafv2.WebAclDefaultActionBlockArgs{}},
+		Rules:         rules,
+		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{CloudwatchMetricsEnabled: pulumi.Bool(true),
+			MetricName: pulumi.String(name), SampledRequestsEnabled: pulumi.Bool(true)},
+		Tags: sc.TagMap(),
+	}, east...)
+	if err != nil {
+		return nil, fmt.Errorf("portal: web ACL: %w", err)
+	}
+	return acl.Arn, nil
+}
