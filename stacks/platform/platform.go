@@ -2,8 +2,9 @@
 // context of one environment shares. It deploys the platform KMS key, the alarm topic that
 // all alarms notify (with its e-mail and webhook recipients), the audit trail, the log
 // pipeline every log group subscribes to, the billing guards, the platform dashboard of
-// every context and the CI identity, and exports the identity settings (JWT issuer and
-// audiences) that every HTTP API trusts.
+// every context, the CI identity, the release function, and the optional API domain and
+// developer portal; it exports the identity settings (JWT issuer and audiences) that every
+// HTTP API trusts and what the contexts read (platform/contract).
 package platform
 
 import (
