@@ -143,3 +143,22 @@ func TestLinkParsing(t *testing.T) {
 		}
 	}
 }
+
+// TestNoPathLeavesTheRepository fails when a Markdown file names a relative path with ../
+// anywhere but in a link target (which TestLinksStayInTheRepository resolves and checks): in
+// prose, a code span or a code block such a path means the reader's own checkout, and one
+// like ../shared leads outside the repository, which a reader of the repository does not have.
+func TestNoPathLeavesTheRepository(t *testing.T) {
+	target := regexp.MustCompile(`\]\(\s*<?[^)\s>]+>?(?:\s+"[^"]*")?\s*\)|^\s*\[[^\]]+\]:\s*\S+|(?:href|src)\s*=\s*"[^"]+"`)
+	for _, rel := range markdownFiles(t) {
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(target.ReplaceAllString(line, ""), "../") {
+				t.Errorf("%s:%d: names a path with ../ outside a link: %s", rel, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
