@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stratum-platform/stratum/platform/lambdakit"
+	"github.com/stratum-platform/stratum/platform/lambdakit/streamimage"
 )
 
 // Replicator applies the old generation's stream to the new generation.
@@ -120,7 +121,7 @@ func (r *Replicator) transformed(image map[string]events.DynamoDBAttributeValue)
 	if len(image) == 0 {
 		return nil, key{}, false, nil
 	}
-	old, err := fromStream(image)
+	old, err := streamimage.Item(image)
 	if err != nil {
 		return nil, key{}, false, err
 	}

@@ -1,11 +1,9 @@
 package migration
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -108,25 +106,6 @@ func TestStreamVersion(t *testing.T) {
 		_, err := streamVersion(bad)
 		assert.Error(t, err, bad)
 	}
-}
-
-func TestFromStream(t *testing.T) {
-	item := account(4, 2)
-	item["blob"] = &types.AttributeValueMemberB{Value: []byte("xyz")}
-	item["blobs"] = &types.AttributeValueMemberBS{Value: [][]byte{[]byte("a")}}
-	item["nums"] = &types.AttributeValueMemberNS{Value: []string{"1", "2.5"}}
-	got, err := fromStream(toStream(item))
-	require.NoError(t, err)
-	assert.Equal(t, show(item), show(got))
-
-	// Records reach the handler as JSON.
-	b, err := json.Marshal(toStream(item))
-	require.NoError(t, err)
-	var image map[string]events.DynamoDBAttributeValue
-	require.NoError(t, json.Unmarshal(b, &image))
-	got, err = fromStream(image)
-	require.NoError(t, err)
-	assert.Equal(t, show(item), show(got))
 }
 
 func TestBackfillRequestValidation(t *testing.T) {

@@ -1,4 +1,7 @@
-package migration
+// Package streamimage converts the images of DynamoDB stream records, as Lambda delivers
+// them, to the AWS SDK's attribute values: one conversion for every handler that reads a
+// table's stream (the accounts relay, a migration's replicator).
+package streamimage
 
 import (
 	"fmt"
@@ -7,12 +10,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// fromStream converts an image of a stream record (aws-lambda-go's attribute values) to the
-// SDK's attribute values, which transforms and writes use.
-func fromStream(image map[string]events.DynamoDBAttributeValue) (Item, error) {
-	item := make(Item, len(image))
+// Item converts an image of a DynamoDB stream record (aws-lambda-go's attribute values) to the
+// SDK's attribute values, which attributevalue decodes and the DynamoDB client writes. An
+// attribute of a type it does not know is an error naming the attribute.
+func Item(image map[string]events.DynamoDBAttributeValue) (map[string]types.AttributeValue, error) {
+	item := make(map[string]types.AttributeValue, len(image))
 	for name, v := range image {
-		av, err := fromStreamValue(v)
+		av, err := value(v)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %s: %w", name, err)
 		}
@@ -21,7 +25,7 @@ func fromStream(image map[string]events.DynamoDBAttributeValue) (Item, error) {
 	return item, nil
 }
 
-func fromStreamValue(v events.DynamoDBAttributeValue) (types.AttributeValue, error) {
+func value(v events.DynamoDBAttributeValue) (types.AttributeValue, error) {
 	switch v.DataType() {
 	case events.DataTypeString:
 		return &types.AttributeValueMemberS{Value: v.String()}, nil
@@ -42,7 +46,7 @@ func fromStreamValue(v events.DynamoDBAttributeValue) (types.AttributeValue, err
 	case events.DataTypeList:
 		list := make([]types.AttributeValue, 0, len(v.List()))
 		for i, e := range v.List() {
-			av, err := fromStreamValue(e)
+			av, err := value(e)
 			if err != nil {
 				return nil, fmt.Errorf("[%d]: %w", i, err)
 			}
@@ -50,7 +54,7 @@ func fromStreamValue(v events.DynamoDBAttributeValue) (types.AttributeValue, err
 		}
 		return &types.AttributeValueMemberL{Value: list}, nil
 	case events.DataTypeMap:
-		m, err := fromStream(v.Map())
+		m, err := Item(v.Map())
 		if err != nil {
 			return nil, err
 		}
