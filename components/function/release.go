@@ -18,6 +18,7 @@ import (
 	"github.com/stratum-platform/stratum/components/alarm"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/permission"
 	"github.com/stratum-platform/stratum/platform/release"
 )
 
@@ -214,10 +215,10 @@ func (f *Function) smokeHook(ctx *pulumi.Context, name string, s settings, group
 	if err != nil {
 		return nil, err
 	}
-	grants, err := statements("Smoke", release.SmokePermissions(true), map[release.Resource]pulumi.StringInput{
-		release.DeploymentGroup: groupArn,
-		release.Function:        f.Function.Arn,
-	})
+	grants, err := iam.FromPermissions(release.SmokePermissions(true), map[permission.Resource][]pulumi.StringInput{
+		release.DeploymentGroup: {groupArn},
+		release.Function:        {f.Function.Arn},
+	}, prefixed("Smoke"))
 	if err != nil {
 		return nil, err
 	}
@@ -264,18 +265,17 @@ func (f *Function) serviceRole(ctx *pulumi.Context, name string, s settings, acc
 	if err != nil {
 		return nil, err
 	}
-	arns := map[release.Resource]pulumi.StringInput{release.Function: f.Function.Arn}
+	arns := map[permission.Resource][]pulumi.StringInput{release.Function: {f.Function.Arn}}
 	perms := release.ServiceRolePermissions()
 	if hook != nil {
-		arns[release.HookFunction] = hook.Arn
+		arns[release.HookFunction] = []pulumi.StringInput{hook.Arn}
 	} else {
-		perms = slices.DeleteFunc(perms, func(p release.Permission) bool { return p.On == release.HookFunction })
+		perms = slices.DeleteFunc(perms, func(p permission.Permission) bool { return p.On == release.HookFunction })
 	}
-	var alarmArns []pulumi.StringInput
 	for _, a := range alarms {
-		alarmArns = append(alarmArns, a.Arn)
+		arns[release.Alarm] = append(arns[release.Alarm], a.Arn)
 	}
-	stmts, err := statementsOn("Release", perms, arns, map[release.Resource][]pulumi.StringInput{release.Alarm: alarmArns})
+	stmts, err := iam.FromPermissions(perms, arns, prefixed("Release"))
 	if err != nil {
 		return nil, err
 	}
@@ -289,6 +289,11 @@ func (f *Function) serviceRole(ctx *pulumi.Context, name string, s settings, acc
 		return nil, err
 	}
 	return role, nil
+}
+
+// prefixed names a statement of FromPermissions prefix + what it is on.
+func prefixed(prefix string) func(what string) string {
+	return func(what string) string { return prefix + what }
 }
 
 // ServiceCodeDeploy is CodeDeploy's service principal, which assumes a deployment group's
@@ -333,53 +338,4 @@ func (f *Function) handOff(ctx *pulumi.Context, name string, r *Release, rel *Re
 			"nonce":         pulumi.String(r.Nonce),
 		},
 	}, pulumi.Parent(f), pulumi.DependsOn([]pulumi.Resource{f.Alias, rel.Group}))
-}
-
-// statements turns permissions on one ARN per resource into statements, one per resource
-// and suffix, named prefix + resource.
-func statements(prefix string, perms []release.Permission, arns map[release.Resource]pulumi.StringInput) (iam.Statements, error) {
-	return statementsOn(prefix, perms, arns, nil)
-}
-
-// statementsOn is statements with resources that have several ARNs (many).
-func statementsOn(prefix string, perms []release.Permission, arns map[release.Resource]pulumi.StringInput,
-	many map[release.Resource][]pulumi.StringInput,
-) (iam.Statements, error) {
-	var out iam.Statements
-	index := map[string]int{}
-	var missing []string
-	for _, p := range perms {
-		var resources []pulumi.StringInput
-		switch {
-		case arns[p.On] != nil:
-			resources = []pulumi.StringInput{arns[p.On]}
-		case len(many[p.On]) > 0:
-			resources = many[p.On]
-		default:
-			if !slices.Contains(missing, string(p.On)) {
-				missing = append(missing, string(p.On))
-			}
-			continue
-		}
-		key := string(p.On) + p.Suffix
-		i, ok := index[key]
-		if !ok {
-			sid := prefix + strings.ToUpper(string(p.On[:1])) + string(p.On[1:])
-			if p.Suffix != "" {
-				sid += "Qualified"
-			}
-			var rs []pulumi.StringInput
-			for _, r := range resources {
-				rs = append(rs, pulumi.Sprintf("%s%s", r, p.Suffix))
-			}
-			out = append(out, iam.Statement{Sid: sid, Resources: rs})
-			i = len(out) - 1
-			index[key] = i
-		}
-		out[i].Actions = append(out[i].Actions, p.Action)
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("no ARN for %s", strings.Join(missing, ", "))
-	}
-	return out, nil
 }

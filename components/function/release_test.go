@@ -14,6 +14,7 @@ import (
 
 	"github.com/stratum-platform/stratum/components/function"
 	"github.com/stratum-platform/stratum/platform/iam"
+	"github.com/stratum-platform/stratum/platform/permission"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/platform/release"
@@ -80,8 +81,8 @@ func TestReleaseWiring(t *testing.T) {
 	for _, a := range []string{"errors", "throttles", "duration", "version-errors", "version-throttles", "version-duration"} {
 		alarmArns = append(alarmArns, alarmPrefix+a)
 	}
-	perms := slices.DeleteFunc(release.ServiceRolePermissions(), func(p release.Permission) bool { return p.On == release.HookFunction })
-	want, err := release.Resolve(perms, map[release.Resource][]string{release.Function: {fnArn}, release.Alarm: alarmArns})
+	perms := slices.DeleteFunc(release.ServiceRolePermissions(), func(p permission.Permission) bool { return p.On == release.HookFunction })
+	want, err := permission.Resolve(perms, map[permission.Resource][]string{release.Function: {fnArn}, release.Alarm: alarmArns})
 	require.NoError(t, err)
 	assert.Equal(t, want, policyPermissions(t, get(t, p, "aws:iam/rolePolicy:RolePolicy", "api-release-policy")))
 
@@ -109,7 +110,7 @@ func TestReleaseSmokeHook(t *testing.T) {
 	assert.Equal(t, `[{"method":"GET","path":"/orders","expectedStatus":401}]`, env[release.EnvSmokeChecks])
 	assert.Equal(t, "true", env[release.EnvSmokeInvoke])
 
-	want, err := release.Resolve(release.SmokePermissions(true), map[release.Resource][]string{
+	want, err := permission.Resolve(release.SmokePermissions(true), map[permission.Resource][]string{
 		release.Function: {fnArn}, release.DeploymentGroup: {deployGroup}})
 	require.NoError(t, err)
 	perms, err := function.Permissions(p, "api-smoke")

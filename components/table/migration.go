@@ -13,6 +13,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/migration"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/permission"
 )
 
 // Strategy is how a migration moves a table's items to its new generation.
@@ -262,28 +263,19 @@ func (t *Table) AllowBackfill() iam.Statements {
 }
 
 // allowMigration turns migration permissions into statements, one per resource.
-func (t *Table) allowMigration(what string, perms []migration.Permission, keyActions []string) iam.Statements {
+func (t *Table) allowMigration(what string, perms []permission.Permission, keyActions []string) iam.Statements {
 	mg := t.Migrating
 	if mg == nil || mg.Checkpoints == nil || mg.Old == nil {
 		return t.invalid(what, fmt.Errorf("table %q: Allow%s: the table has no replication in progress; "+
 			"declare Args.Migration with Strategy Replicate", t.name, what))
 	}
-	arns := map[migration.Resource]pulumi.StringInput{
-		migration.SourceTable: mg.Old.Arn, migration.TargetTable: mg.New.Arn,
-		migration.CheckpointTable: mg.Checkpoints.Arn, migration.SourceStream: mg.Old.StreamArn,
-	}
-	byResource := map[migration.Resource][]string{}
-	for _, p := range perms {
-		byResource[p.On] = append(byResource[p.On], p.Action)
-	}
-	var stmts iam.Statements
-	for _, r := range slices.Sorted(maps.Keys(byResource)) {
-		// Streams are read through the stream consumer's own grant.
-		if r == migration.SourceStream {
-			continue
-		}
-		stmts = append(stmts, iam.Statement{Sid: t.sid(what + strings.ToUpper(string(r[:1])) + string(r[1:])),
-			Actions: union(byResource[r]), Resources: []pulumi.StringInput{arns[r]}})
+	// Streams are read through the stream consumer's own grant.
+	perms = slices.DeleteFunc(slices.Clone(perms), func(p permission.Permission) bool { return p.On == migration.SourceStream })
+	stmts, err := iam.FromPermissions(perms, map[permission.Resource][]pulumi.StringInput{
+		migration.SourceTable: {mg.Old.Arn}, migration.TargetTable: {mg.New.Arn}, migration.CheckpointTable: {mg.Checkpoints.Arn},
+	}, func(on string) string { return t.sid(what + on) })
+	if err != nil {
+		return t.invalid(what, fmt.Errorf("table %q: Allow%s: %w", t.name, what, err))
 	}
 	return append(stmts, t.key(what+"Key", keyActions)...)
 }

@@ -3,6 +3,8 @@ package release
 import (
 	"testing"
 
+	"github.com/stratum-platform/stratum/platform/permission"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -15,7 +17,7 @@ const (
 )
 
 func TestReleaserPermissions(t *testing.T) {
-	got, err := Resolve(ReleaserPermissions(), map[Resource][]string{
+	got, err := permission.Resolve(ReleaserPermissions(), map[permission.Resource][]string{
 		Function: {fnArn}, Application: {appArn}, DeploymentGroup: {groupArn}, DeploymentConfig: {configArn},
 	})
 	require.NoError(t, err)
@@ -40,19 +42,14 @@ func TestReleaserPermissions(t *testing.T) {
 }
 
 func TestSmokePermissions(t *testing.T) {
-	arns := map[Resource][]string{Function: {fnArn}, DeploymentGroup: {groupArn}}
-	got, err := Resolve(SmokePermissions(false), arns)
+	arns := map[permission.Resource][]string{Function: {fnArn}, DeploymentGroup: {groupArn}}
+	got, err := permission.Resolve(SmokePermissions(false), arns)
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]string{
 		"codedeploy:GetDeployment":                        {groupArn},
 		"codedeploy:PutLifecycleEventHookExecutionStatus": {groupArn},
 	}, got)
-	got, err = Resolve(SmokePermissions(true), arns)
+	got, err = permission.Resolve(SmokePermissions(true), arns)
 	require.NoError(t, err)
 	assert.Equal(t, []string{fnArn + ":*"}, got["lambda:InvokeFunction"])
-}
-
-func TestResolveNamesMissingResources(t *testing.T) {
-	_, err := Resolve(ServiceRolePermissions(), map[Resource][]string{Function: {fnArn}})
-	assert.EqualError(t, err, "release: no ARN for alarm, hookFunction")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/contract"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
+	"github.com/stratum-platform/stratum/platform/permission"
 	"github.com/stratum-platform/stratum/platform/project"
 	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/platform/stackref"
@@ -61,7 +62,7 @@ func releaserGrants(s ciScope) (iam.Statements, error) {
 	for _, c := range release.ConfigNames() {
 		configs = append(configs, s.arn("codedeploy", "deploymentconfig:"+c))
 	}
-	arns, err := release.Resolve(release.ReleaserPermissions(), map[release.Resource][]string{
+	arns, err := permission.Resolve(release.ReleaserPermissions(), map[permission.Resource][]string{
 		release.Function:         {s.arn("lambda", "function:"+s.prefix+"*")},
 		release.Application:      {s.arn("codedeploy", "application:"+s.prefix+"*")},
 		release.DeploymentGroup:  {s.arn("codedeploy", "deploymentgroup:"+s.prefix+"*")},
