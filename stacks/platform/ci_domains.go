@@ -137,7 +137,8 @@ func (s ciScope) apiDomainGrants() []grant {
 // CLOUDFRONT). A distribution's ARN holds an id: it is created with this environment's tags
 // and changed only with them. Origin access controls and response headers policies have
 // ids, no tags and no condition keys: they are created on "*" and changed by id in the
-// account. The web ACL and IP sets are named with this environment's prefix.
+// account, so environments sharing an account can reach each other's (README). The web ACL
+// and IP sets are named with this environment's prefix.
 func (s ciScope) portalEdgeGrants() []grant {
 	if s.domains.Portal == "" {
 		return nil
