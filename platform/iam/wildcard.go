@@ -30,11 +30,21 @@ func BuiltinWildcardActions() []WildcardAction {
 		"the deployer of an HTTP API with access logs needs them."
 	const scaling = "Application Auto Scaling describes scalable targets and policies of a " +
 		"service namespace, never one resource."
+	const edgeConfig = "CloudFront authorises creating origin access controls and response headers " +
+		"policies on no resource and with no condition key: they have ids, no tags and no names in their ARNs."
 	return []WildcardAction{
+		{Action: "acm:RequestCertificate", Reason: "A certificate has no ARN before it exists and ACM authorises the " +
+			"request on no resource; the CI deploy role requires DNS validation, the configured domain names " +
+			"(acm:DomainNames) and its org and env request tags."},
 		{Action: "application-autoscaling:DescribeScalableTargets", Reason: scaling},
 		{Action: "application-autoscaling:DescribeScalingPolicies", Reason: scaling},
 		{Action: "cloudtrail:DescribeTrails", Reason: "It describes the trails of a region and has no " +
 			"resource-level permission; the provider reads a trail through it."},
+		{Action: "cloudfront:CreateDistribution", Reason: "A distribution's ARN holds an id CloudFront assigns on " +
+			"creation, and the action has no resource-level permission; the CI deploy role requires its org and env " +
+			"request tags (aws:RequestTag), which every later change of the distribution is scoped by."},
+		{Action: "cloudfront:CreateOriginAccessControl", Reason: edgeConfig},
+		{Action: "cloudfront:CreateResponseHeadersPolicy", Reason: edgeConfig},
 		{Action: "cloudwatch:PutMetricData", Reason: "Metrics have no ARNs; PutMetricData can only be narrowed by " +
 			"a cloudwatch:namespace condition, which callers should add."},
 		{Action: "kms:CreateKey", Reason: "A key has no ARN before it exists; the CI deploy role requires its " +

@@ -32,6 +32,8 @@ type ciScope struct {
 	prefix string
 	names  naming.Scope
 	ci     config.CI
+	// domains are the platform's custom domains, which the deploy role creates.
+	domains config.Domains
 	// defaultTags are the platform's default tags, on every CI resource.
 	defaultTags map[string]string
 	// stateRegion is the state key's region, which is the state bucket's: S3 uses a key of
@@ -46,7 +48,8 @@ func newCIScope(cfg *config.Config, account string) ciScope {
 	}
 	return ciScope{
 		org: cfg.Org, env: cfg.Env, region: cfg.Region, account: account,
-		prefix: cfg.Org + "-" + cfg.Env + "-", names: cfg.Scope(), ci: cfg.CI, defaultTags: cfg.Tags(),
+		prefix: cfg.Org + "-" + cfg.Env + "-", names: cfg.Scope(), ci: cfg.CI, domains: cfg.Domains,
+		defaultTags: cfg.Tags(),
 		stateRegion: stateRegion,
 	}
 }
@@ -55,6 +58,9 @@ func newCIScope(cfg *config.Config, account string) ciScope {
 func (s ciScope) arn(service, resource string) string {
 	return "arn:aws:" + service + ":" + s.region + ":" + s.account + ":" + resource
 }
+
+// apigw is the ARN of an API Gateway path in this region (API Gateway's ARNs have no account).
+func (s ciScope) apigw(path string) string { return "arn:aws:apigateway:" + s.region + "::" + path }
 
 // global is the ARN of resource of a global service (IAM, budgets, dashboards) in this account.
 func (s ciScope) global(service, resource string) string {

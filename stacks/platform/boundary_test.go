@@ -123,10 +123,15 @@ func TestWildcardsOnlyWithAReason(t *testing.T) {
 	}
 }
 
-// TestPoliciesFitIAMsLimits plans the longest names the config allows: each managed policy
-// stays under 6,144 characters (without whitespace), a trust policy under 2,048, and a role
-// has at most 10 managed policies (IAM's default quotas).
+// TestPoliciesFitIAMsLimits plans the longest names the config allows, both custom domains
+// included: each managed policy stays under 6,144 characters (without whitespace), a trust
+// policy under 2,048, and a role has at most 10 managed policies (IAM's default quotas).
 func TestPoliciesFitIAMsLimits(t *testing.T) {
+	// A domain name of 253 characters: four labels of 63, 63, 63 and 61.
+	longest := func(c string) string {
+		label := strings.Repeat(c, 63)
+		return label + "." + label + "." + label + "." + strings.Repeat(c, 61)
+	}
 	raw := config.Raw{
 		"aws:region": {Value: "ap-southeast-2"}, "stratum:org": {Value: "abcdefghijkl"},
 		"stratum:owner": {Value: "o"}, "stratum:costCentre": {Value: "c"},
@@ -134,7 +139,12 @@ func TestPoliciesFitIAMsLimits(t *testing.T) {
 		"stratum:githubRepository": {Value: strings.Repeat("o", 39) + "/" + strings.Repeat("r", 100)},
 		"stratum:stateBucket":      {Value: strings.Repeat("s", 63)},
 		"stratum:stateKeyArn":      {Value: "arn:aws:kms:ap-southeast-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef"},
+		config.KeyAPIDomain:        {Value: longest("a")},
+		config.KeyPortalDomain:     {Value: longest("p")},
+		config.KeyHostedZoneID:     {Value: "Z" + strings.Repeat("A", 31)},
+		config.KeyPortalPublic:     {Value: "true"},
 	}
+	require.Len(t, longest("a"), 253)
 	p, err := plan.Run(plan.Options{Project: "platform", Stack: "abcdefgh", Config: raw, Dir: root}, platform.Program)
 	require.NoError(t, err)
 	policies := 0

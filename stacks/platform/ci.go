@@ -17,24 +17,27 @@ import (
 )
 
 // policyGroup is one managed policy of a CI role: a role's grants are split by service so
-// that each policy stays under IAM's 6,144 characters for a managed policy.
+// that each policy stays under IAM's 6,144 characters for a managed policy, and a role has
+// at most 10 of them (IAM's default quota; TestPoliciesFitIAMsLimits checks both).
 type policyGroup struct {
 	name   string
 	grants []grant
 }
 
-// policyGroups are the CI roles' policies, in the order they are attached.
+// policyGroups are the CI roles' policies, in the order they are attached. The certificates
+// and DNS records of the configured domains are a group of their own; the API domain and the
+// developer portal's edge (CloudFront, WAF) join the APIs they serve and document.
 func (s ciScope) policyGroups() []policyGroup {
 	return []policyGroup{
 		{name: "state", grants: s.stateGrants()},
-		{name: "functions", grants: s.functionGrants()},
+		{name: "functions", grants: slices.Concat(s.functionGrants(), s.releaseGrants())},
 		{name: "roles", grants: slices.Concat(s.roleGrants(), s.guardrailGrants())},
 		{name: "data", grants: s.dataGrants()},
 		{name: "keys", grants: s.keyGrants()},
 		{name: "storage", grants: s.storageGrants()},
 		{name: "observability", grants: s.observabilityGrants()},
-		{name: "apis", grants: s.apiGrants()},
-		{name: "releases", grants: s.releaseGrants()},
+		{name: "apis", grants: slices.Concat(s.apiGrants(), s.apiDomainGrants(), s.portalEdgeGrants())},
+		{name: "domains", grants: slices.Concat(s.certificateGrants(), s.recordGrants())},
 		{name: "pipeline", grants: s.pipelineGrants()},
 	}
 }

@@ -155,11 +155,11 @@ func devDeployAllows() map[string][]string {
 		"cloudtrail:RemoveTags", "cloudtrail:StartLogging", "cloudtrail:StopLogging", "cloudtrail:UpdateTrail")
 	grants(w, l("arn:aws:budgets::"+acct+":budget/acme-dev-*"), "budgets:ListTagsForResource", "budgets:ModifyBudget",
 		"budgets:TagResource", "budgets:UntagResource", "budgets:ViewBudget")
-	grants(w, l("arn:aws:apigateway:eu-west-1::/apis", "arn:aws:apigateway:eu-west-1::/domainnames",
-		"arn:aws:apigateway:eu-west-1::/apis/*", "arn:aws:apigateway:eu-west-1::/domainnames/*",
+	grants(w, l("arn:aws:apigateway:eu-west-1::/apis", "arn:aws:apigateway:eu-west-1::/apis/*",
 		"arn:aws:apigateway:eu-west-1::/tags/*"), "apigateway:POST")
-	grants(w, l("arn:aws:apigateway:eu-west-1::/apis/*", "arn:aws:apigateway:eu-west-1::/domainnames/*",
-		"arn:aws:apigateway:eu-west-1::/tags/*"), "apigateway:DELETE", "apigateway:GET", "apigateway:PATCH", "apigateway:PUT")
+	grants(w, l("arn:aws:apigateway:eu-west-1::/apis/*", "arn:aws:apigateway:eu-west-1::/tags/*"),
+		"apigateway:DELETE", "apigateway:GET", "apigateway:PATCH", "apigateway:PUT")
+	devDomainAllows(w, true)
 	return w
 }
 
@@ -191,12 +191,9 @@ func TestDeployRoleIsPinned(t *testing.T) {
 	assert.Equal(t, devDeployAllows(), got.allow)
 	assert.Equal(t, devDeployDenies(), got.deny)
 
-	tagged := func(test, kind string) map[string]map[string][]string {
-		return map[string]map[string][]string{test: {"aws:" + kind + "Tag/env": {"dev"}, "aws:" + kind + "Tag/org": {"acme"}}}
-	}
 	s3Objects := []string{state + "/.pulumi/locks/organization/*/dev/*", state + "/.pulumi/meta.yaml",
 		state + "/.pulumi/stacks/*/dev.json*", state + "/.pulumi/stacks/*/dev.pulumi-tags"}
-	assert.Equal(t, map[string]map[string]map[string][]string{
+	want := map[string]map[string]map[string][]string{
 		"StateObjectsKey": and(c("StringEquals", "kms:ViaService", "s3.eu-west-1.amazonaws.com"),
 			c("StringLike", "kms:EncryptionContext:aws:s3:arn", s3Objects...)),
 		"StateHistoryKey": and(c("StringEquals", "kms:ViaService", "s3.eu-west-1.amazonaws.com"),
@@ -223,5 +220,9 @@ func TestDeployRoleIsPinned(t *testing.T) {
 		"PassTheLogDeliveryRoles":   c("StringEquals", "iam:PassedToService", "firehose.amazonaws.com"),
 		"TagNewBillingKeys":         and(tagged("StringEquals", "Request"), tagged("StringEqualsIfExists", "Resource")),
 		"BillingKeys":               tagged("StringEquals", "Resource"),
-	}, got.conditions)
+	}
+	for sid, cond := range devDomainConditions() {
+		want[sid] = cond
+	}
+	assert.Equal(t, want, got.conditions)
 }

@@ -80,21 +80,20 @@ func (s ciScope) observabilityGrants() []grant {
 // billingRegion is where AWS publishes the estimated charges metric.
 const billingRegion = "us-east-1"
 
-// apiGrants cover HTTP APIs (API Gateway v2), whose ARNs are paths with ids: an API or a
-// custom domain is created only with this environment's tags, and an existing one (with its
-// stages, routes, integrations, authorizers and mappings) is changed only when it carries them.
+// apiGrants cover HTTP APIs (API Gateway v2), whose ARNs are paths with ids: an API is
+// created only with this environment's tags, and an existing one (with its stages, routes,
+// integrations and authorizers) or its tags are changed only when it carries them. The
+// custom domain and its mappings are apiDomainGrants'.
 func (s ciScope) apiGrants() []grant {
-	apigw := func(path string) string { return "arn:aws:apigateway:" + s.region + "::" + path }
 	return []grant{
 		{
-			sid: "CreateApis", write: []string{"apigateway:POST"},
-			resources:  []string{apigw("/apis"), apigw("/domainnames")},
+			sid: "CreateApis", write: []string{"apigateway:POST"}, resources: []string{s.apigw("/apis")},
 			conditions: s.ownTags("StringEquals", "aws:RequestTag/"),
 		},
 		{
 			sid: "Apis", read: []string{"apigateway:GET"},
 			write:      []string{"apigateway:DELETE", "apigateway:PATCH", "apigateway:POST", "apigateway:PUT"},
-			resources:  []string{apigw("/apis/*"), apigw("/domainnames/*"), apigw("/tags/*")},
+			resources:  []string{s.apigw("/apis/*"), s.apigw("/tags/*")},
 			conditions: append(s.ownTags("StringEquals", "aws:ResourceTag/"), s.ownTags("StringEqualsIfExists", "aws:RequestTag/")...),
 		},
 	}

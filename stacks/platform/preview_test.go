@@ -66,8 +66,9 @@ func devPreviewAllows() map[string][]string {
 	grants(w, l("arn:aws:cloudtrail:"+regional+"trail/acme-dev-*"), "cloudtrail:GetEventSelectors",
 		"cloudtrail:GetInsightSelectors", "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:ListTags")
 	grants(w, l("arn:aws:budgets::"+acct+":budget/acme-dev-*"), "budgets:ListTagsForResource", "budgets:ViewBudget")
-	grants(w, l("arn:aws:apigateway:eu-west-1::/apis/*", "arn:aws:apigateway:eu-west-1::/domainnames/*",
-		"arn:aws:apigateway:eu-west-1::/tags/*"), "apigateway:GET")
+	grants(w, l("arn:aws:apigateway:eu-west-1::/apis/*", "arn:aws:apigateway:eu-west-1::/tags/*"), "apigateway:GET")
+	// The API domain and the portal's edge, the certificates and the zone's records.
+	devDomainAllows(w, false)
 	// The log search domain, and the billing alarm topic of us-east-1 with its queues and key.
 	grants(w, l("arn:aws:es:"+regional+"domain/acme-dev-platform-logs"), "es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags")
 	billingTopic := "arn:aws:sns:us-east-1:" + acct + ":acme-dev-platform-billing-alarms"
@@ -175,6 +176,20 @@ func TestAnotherEnvironmentIsOutOfReach(t *testing.T) {
 		"arn:aws:iam::" + acct + ":role/acme-prod-platform-ci-deploy", "arn:aws:iam::" + acct + ":policy/acme-prod-boundary",
 		"arn:aws:dynamodb:" + regional + "table/acme-prod-accounts-accounts", "arn:aws:s3:::acme-prod-platform-trail",
 		"arn:aws:sqs:" + regional + "acme-devx-accounts-failures", "arn:aws:secretsmanager:" + regional + "secret:acme-prod-x",
+		// prod's custom domains: its zone, its API domain and mappings, its portal's web ACL.
+		"arn:aws:route53:::hostedzone/Z0PROD0EXAMPLE0ZONE", "arn:aws:apigateway:eu-west-1::/domainnames/api.acme.example",
+		"arn:aws:apigateway:eu-west-1::/domainnames/api.acme.example/apimappings/a1b2c3",
+		"arn:aws:wafv2:us-east-1:" + acct + ":global/webacl/acme-prod-platform-portal/0d6e2f4c",
+		"arn:aws:wafv2:us-east-1:" + acct + ":global/ipset/acme-prod-platform-portal-allowed-IPV4/0d6e2f4c",
+		"arn:aws:cloudfront::" + acct + ":origin-access-control/E2QWRUHAPOMQZL",
+		"arn:aws:cloudfront::" + acct + ":response-headers-policy/5cc3b908-e619-4b99-88e5-2cf7f45965bd",
+	}
+	// CloudFront's origin access controls and response headers policies have ids, no tags
+	// and no condition keys: the deploy role that manages dev's may change any of the
+	// account's, prod's too when they share one (README, "The deploy role").
+	sharedInTheAccount := map[string]bool{
+		"arn:aws:cloudfront::" + acct + ":origin-access-control/*":   true,
+		"arn:aws:cloudfront::" + acct + ":response-headers-policy/*": true,
 	}
 	// Statements with conditions are scoped by them (pinned in TestDeployRoleIsPinned), "*"
 	// only holds allow-listed actions (TestWildcardsOnlyWithAReason); these reads name no
@@ -192,6 +207,9 @@ func TestAnotherEnvironmentIsOutOfReach(t *testing.T) {
 			for _, pattern := range st.Resource {
 				if pattern == "*" || accountWide[pattern] {
 					assert.True(t, pattern == "*" || allRead(st.Action), "%s %s: %v on %s", role, st.Sid, st.Action, pattern)
+					continue
+				}
+				if sharedInTheAccount[pattern] {
 					continue
 				}
 				for _, target := range outside {
