@@ -21,7 +21,7 @@ import (
 func noop(*pulumi.Context) error { return nil }
 
 func TestOptionsReportEveryProblem(t *testing.T) {
-	opts := Options{}
+	opts := Options{WaitTimeout: -time.Second}
 	err := opts.validate("apply", []Project{
 		{Name: "accounts", Dir: "stacks/accounts", Program: noop, Rules: policy.Builtin(), DependsOn: []string{"platform"}},
 		{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin()},
@@ -36,6 +36,7 @@ func TestOptionsReportEveryProblem(t *testing.T) {
 		`projects[0] "accounts": depends on "platform", which comes after it`,
 		`projects[2]: "platform" appears twice`,
 		`projects[3] "": Name, Dir, Program and Rules are required`,
+		"WaitTimeout: must be positive (0 is the default, 45m0s), got -1s",
 	}, "\n"), err.Error())
 }
 
@@ -43,6 +44,8 @@ func TestOptionsDefaults(t *testing.T) {
 	opts := Options{Root: "/repo", Env: "dev", Local: true}
 	require.NoError(t, opts.validate(Up, []Project{{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin(), DependsOn: []string{"elsewhere"}}}))
 	assert.Equal(t, "/repo/.stratum/local/dev", opts.WorkDir)
+	assert.Equal(t, DefaultWaitTimeout, opts.WaitTimeout)
+	assert.Equal(t, "/repo/.stratum/local/dev/account.json", LocalAccount(Options{Root: "/repo", Env: "dev"}))
 	opts = Options{Root: "/repo", Env: "prod"}
 	require.NoError(t, opts.validate(Preview, []Project{{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin()}}))
 	assert.Equal(t, "/repo/.stratum/deploy/prod", opts.WorkDir, "a real backend's work copies live apart from the local ones")
@@ -195,14 +198,14 @@ func TestMarkdown(t *testing.T) {
 func TestRollBackWithoutAnEarlierDeploy(t *testing.T) {
 	r := &runner{opts: Options{Commit: "c2", Progress: io.Discard}}
 	results := []Result{
-		{Project: "platform", Status: Succeeded, PreviousCommit: "c1"},
-		{Project: "accounts", Status: Succeeded, Changed: map[string]string{"urn": "update"}},
-		{Project: "billing", Status: Succeeded, Changed: map[string]string{"urn": "create"}, PreviousCommit: "c2"},
+		{Project: "platform", Status: Succeeded, Applied: true, PreviousCommit: "c1"},
+		{Project: "accounts", Status: Succeeded, Applied: true, Changed: map[string]string{"urn": "update"}},
+		{Project: "billing", Status: Succeeded, Applied: true, Changed: map[string]string{"urn": "create"}, PreviousCommit: "c2"},
 		{Project: "inventory", Status: Failed, Changed: map[string]string{"urn": "update"}, PreviousCommit: "c1"},
 	}
 	errs := r.rollBack(t.Context(), nil, results)
 	assert.Nil(t, results[0].Rollback, "platform did not change")
-	assert.Nil(t, results[3].Rollback, "the failed stack is the engine's to report, not rolled back")
+	assert.Nil(t, results[3].Rollback, "the stack the engine failed is the engine's to report, not rolled back")
 	require.NotNil(t, results[1].Rollback)
 	assert.EqualError(t, results[1].Rollback.Err, "no earlier deploy of accounts is recorded, so it stays as this run left it")
 	require.NotNil(t, results[2].Rollback)
@@ -210,6 +213,17 @@ func TestRollBackWithoutAnEarlierDeploy(t *testing.T) {
 	require.Len(t, errs, 2)
 	assert.EqualError(t, errs[0], "billing: rollback: its last deploy was this same commit c2", "newest first")
 	assert.Contains(t, Text(Up, "dev", results), "accounts was not rolled back: no earlier deploy of accounts is recorded")
+}
+
+// A stack whose release failed after the engine applied it is rolled back like the stacks
+// before it: its state, resources and published version are the new commit's.
+func TestRollBackIncludesAStackWhoseReleaseFailed(t *testing.T) {
+	r := &runner{opts: Options{Commit: "c2", Progress: io.Discard}}
+	results := []Result{{Project: "accounts", Status: Failed, Applied: true, Changed: map[string]string{"urn": "replace"}}}
+	errs := r.rollBack(t.Context(), nil, results)
+	require.NotNil(t, results[0].Rollback)
+	assert.EqualError(t, results[0].Rollback.Err, "no earlier deploy of accounts is recorded, so it stays as this run left it")
+	assert.Len(t, errs, 1)
 }
 
 // State reads a stack and never creates one: `stratum release wait` must not leave empty
