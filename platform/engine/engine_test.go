@@ -16,6 +16,7 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/policy"
+	"github.com/stratum-platform/stratum/platform/release"
 )
 
 func noop(*pulumi.Context) error { return nil }
@@ -160,7 +161,11 @@ func results() []Result {
 	return []Result{
 		{Project: "platform", Stack: "organization/platform/prod", Status: Succeeded, Unchanged: 6, Duration: 1500 * time.Millisecond},
 		{Project: "accounts", Stack: "organization/accounts/prod", Status: Failed, Replaces: 1, Unchanged: 100,
-			Replaced: []string{table}, Err: errors.New("unable to replace resource\nas it is protected")},
+			Replaced: []string{table}, Err: errors.New("unable to replace resource\nas it is protected"),
+			Deployments: []release.Deployment{
+				{ID: "d-1", Status: "Succeeded", Function: "acme-prod-accounts-get"},
+				{ID: "d-2", Status: "Stopped", Function: "acme-prod-accounts-register", ErrorCode: "ALARM_ACTIVE", ErrorMessage: "alarm x"},
+			}},
 		{Project: "inventory", Status: Skipped, Err: errors.New("not attempted: accounts did not succeed")},
 	}
 }
@@ -174,6 +179,10 @@ up (prod)
   inventory              0       0        0       0         0        0s  skipped
 
 accounts replaces: accounts (aws:dynamodb/table:Table)
+
+accounts releases:
+  acme-prod-accounts-get d-1 Succeeded
+  acme-prod-accounts-register d-2 Stopped: ALARM_ACTIVE: alarm x
 
 accounts failed:
   unable to replace resource

@@ -137,7 +137,7 @@ func (r *runner) awaitReleases(ctx context.Context, p Project, resources []State
 	for i, a := range found {
 		ids[i] = a.DeploymentID
 	}
-	fmt.Fprintf(r.opts.Progress, "  %-14s waiting for %d releases (timeout %s)\n", p.Name, len(ids), r.opts.WaitTimeout)
+	fmt.Fprintf(r.opts.Progress, "  %-14s waiting for the deployments of %d releases (timeout %s)\n", p.Name, len(ids), r.opts.WaitTimeout)
 	ctx, cancel := context.WithTimeout(ctx, r.opts.WaitTimeout)
 	defer cancel()
 	res.Deployments, err = release.Wait(ctx, client, ids, release.WaitOptions{Progress: func(d release.Deployment) {
