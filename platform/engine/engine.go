@@ -11,7 +11,9 @@
 // and the engine finds the local AWS provider (platform/local) on its PATH.
 //
 // Before a stack changes, the policy rules run on what the engine is about to do (the
-// preview's resource inputs); an error finding stops that stack.
+// preview's resource inputs); an error finding stops that stack. After an up of a stack, the
+// run waits for the CodeDeploy deployments that its release invocations started (in local
+// mode, those the local account emulated); one that fails or rolls back fails the stack.
 package engine
 
 import (
