@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"bytes"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -79,6 +82,17 @@ func TestReleaseRollback(t *testing.T) {
 	assert.NotEqual(t, before[fn]["sourceCodeHash"], final[fn]["sourceCodeHash"])
 	assert.Equal(t, final[fn]["version"], aliasVersion(t, opts, name))
 	assert.Equal(t, got.Deployments[0].TargetVersion, aliasVersion(t, opts, name))
+
+	// `stratum release wait --local` follows the same deployment, read from the local state
+	// and account.
+	wait := exec.Command("go", "run", "./cmd/stratum", "release", "wait", "--env", "dev", "--local",
+		"--work-dir", opts.WorkDir, "accounts")
+	wait.Dir = tree
+	wait.Env = append(os.Environ(), "PATH="+filepath.Join(root, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	var stdout, stderr bytes.Buffer
+	wait.Stdout, wait.Stderr = &stdout, &stderr
+	require.NoError(t, wait.Run(), stderr.String())
+	assert.Regexp(t, `accounts\s+`+name+`\s+`+got.Deployments[0].ID+`\s+Succeeded\n`, stdout.String())
 }
 
 // aliasVersion is the version the live alias of function points at in the local account.
