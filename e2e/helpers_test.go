@@ -5,7 +5,9 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -145,6 +147,24 @@ func copyRepo(t *testing.T, root string) string {
 	})
 	require.NoError(t, err)
 	return dst
+}
+
+// gitIn makes tree a git repository with one commit of everything in it, and returns a
+// function that runs git there, failing the test on an error, and returns its trimmed output.
+func gitIn(t *testing.T, tree string) func(args ...string) string {
+	t.Helper()
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid"}, args...)...)
+		cmd.Dir = tree
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-qm", "baseline")
+	return git
 }
 
 // logWriter writes each line to the test log.

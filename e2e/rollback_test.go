@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,17 +17,7 @@ import (
 func TestRollback(t *testing.T) {
 	root := repo(t)
 	tree := copyRepo(t, root)
-	git := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid"}, args...)...)
-		cmd.Dir = tree
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "git %v: %s", args, out)
-		return strings.TrimSpace(string(out))
-	}
-	git("init", "-q")
-	git("add", "-A")
-	git("commit", "-qm", "baseline")
+	git := gitIn(t, tree)
 	baseline := git("rev-parse", "HEAD")
 
 	projects := ordered(t, root, "dev", "platform", "accounts", "inventory")

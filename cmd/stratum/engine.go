@@ -28,8 +28,13 @@ func engineCommand(root string, op engine.Op, args []string, stdout, stderr io.W
 	workDir := fs.String("work-dir", "", "where the work copies (and in local mode the state and account) live (default .stratum/<local|deploy>/<env>)")
 	noRollback := fs.Bool("no-rollback", false, "after a failed up, leave the stacks it changed as they are instead of redeploying their last recorded commit")
 	secrets := fs.String("secrets-provider", "", "secrets provider of stacks this run creates, e.g. awskms://alias/<org>-pulumi-state (default: passphrase)")
+	noWait := fs.Bool("no-wait", false, "up: do not wait for the CodeDeploy deployments of each stack's releases (follow them later with `stratum release wait`)")
+	waitTimeout := fs.Duration("wait-timeout", engine.DefaultWaitTimeout, "up: how long each stack waits for its releases' deployments before it fails")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *waitTimeout <= 0 {
+		return fmt.Errorf("%s: --wait-timeout must be positive, got %s", op, *waitTimeout)
 	}
 	if !slices.Contains([]string{"text", "json", "markdown"}, *format) {
 		return fmt.Errorf("%s: --format %q is not text, json or markdown", op, *format)
@@ -54,7 +59,7 @@ func engineCommand(root string, op engine.Op, args []string, stdout, stderr io.W
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	opts := engine.Options{Root: root, Env: *env, Local: *local, WorkDir: *workDir, NoRollback: *noRollback,
-		SecretsProvider: *secrets, Progress: stderr}
+		NoWait: *noWait, WaitTimeout: *waitTimeout, SecretsProvider: *secrets, Progress: stderr}
 	if op == engine.Up {
 		opts.Commit = commit(root, stderr)
 	}

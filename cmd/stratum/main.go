@@ -8,12 +8,14 @@
 //	stratum api-diff --base REF
 //	stratum portal --out DIR
 //	stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]
-//	stratum release wait [--env dev] [--local] [--timeout 30m] [project ...]
+//	stratum release wait [--env dev] [--local] [--timeout 45m] [project ...]
 //
 // preview, up and destroy run the real Pulumi engine (platform/engine); with --local, against
-// a file backend and the local AWS provider, so that nothing reaches AWS. release wait follows
-// the CodeDeploy deployments of the functions' last releases, read from the stacks' states,
-// until they end (local mode does not emulate CodeDeploy, so there it waits for nothing).
+// a file backend and the local AWS provider, so that nothing reaches AWS. up waits, stack by
+// stack, for the CodeDeploy deployments its releases started (--no-wait, --wait-timeout), and
+// a deployment that fails or rolls back fails its stack. release wait follows the deployments
+// of the functions' last releases, read from the stacks' states, until they end (with --local,
+// those the local account emulated).
 //
 // plan exits 1 when a policy finding is an error; api-diff when an API spec has a breaking
 // change since the branch left REF; release wait when a deployment failed or was rolled back,
@@ -50,7 +52,7 @@ const usage = `usage:
   stratum api-diff --base REF
   stratum portal --out DIR
   stratum preview|up|destroy [--env dev] [--local] [--format text|json|markdown] [project ...]
-  stratum release wait [--env dev] [--local] [--timeout 30m] [project ...]`
+  stratum release wait [--env dev] [--local] [--timeout 45m] [project ...]`
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {

@@ -2,52 +2,36 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 
-	"github.com/stratum-platform/stratum/platform/config"
 	"github.com/stratum-platform/stratum/platform/engine"
 	"github.com/stratum-platform/stratum/platform/release"
 	"github.com/stratum-platform/stratum/stacks"
 )
 
-const releaseWaitHelp = `usage: stratum release wait [--env dev] [--local] [--timeout 30m] [project ...]
+const releaseWaitHelp = `usage: stratum release wait [--env dev] [--local] [--timeout 45m] [project ...]
 
 Follows the CodeDeploy deployment of each function's last release (the deployment that the
 release invocation <function>-release reported in the stack's state) until it ends, and
 prints one line per deployment: project, function, deployment, final status and, when it
 failed or was stopped, CodeDeploy's reason and rollback. It exits non-zero when one failed or
-was rolled back, or when --timeout passes first. Run it after ` + "`stratum up`" + `, which does not
-wait by itself.
+was rolled back, or when --timeout passes first. ` + "`stratum up`" + ` already waits for the
+deployments it started (unless --no-wait); this command follows them again, or after an up
+--no-wait.
 
-With --local there is nothing to wait for: local mode does not emulate CodeDeploy
-deployments, so it says so and exits 0.`
-
-// invocationType is the type of the release invocations (components/function/release.go).
-const invocationType = "aws:lambda/invocation:Invocation"
-
-// awaited is a deployment that a release invocation reported.
-type awaited struct {
-	Project, Function string
-	// Resource is the URN of the release invocation.
-	Resource     string
-	DeploymentID string
-}
+With --local it reads the deployments that the local account emulated.`
 
 // releaseCommand runs `stratum release wait`.
 func releaseCommand(root string, args []string, stdout, stderr io.Writer) error {
@@ -61,9 +45,9 @@ func releaseCommand(root string, args []string, stdout, stderr io.Writer) error 
 		fs.PrintDefaults()
 	}
 	env := fs.String("env", "dev", "environment (stack)")
-	local := fs.Bool("local", false, "local mode: it does not emulate CodeDeploy deployments, so there is nothing to wait for")
-	timeout := fs.Duration("timeout", 30*time.Minute, "how long to wait for the deployments to end, reading the states included")
-	workDir := fs.String("work-dir", "", "where the work copies live (default .stratum/deploy/<env>)")
+	local := fs.Bool("local", false, "local mode: the deployments the local account emulated")
+	timeout := fs.Duration("timeout", engine.DefaultWaitTimeout, "how long to wait for the deployments to end, reading the states included")
+	workDir := fs.String("work-dir", "", "where the work copies live (default .stratum/deploy/<env>, with --local .stratum/local/<env>)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -74,21 +58,18 @@ func releaseCommand(root string, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("release wait: %w", err)
 	}
-	if *local {
-		fmt.Fprintln(stdout, "stratum release wait: local mode does not emulate CodeDeploy deployments; nothing to wait for")
-		return nil
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
-	var all []awaited
+	opts := engine.Options{Root: root, Env: *env, Local: *local, WorkDir: *workDir, Progress: stderr}
+	var all []engine.Awaited
 	route := byDeployment{}
-	clients := map[string]*codedeploy.Client{}
+	clients := map[string]release.DeploymentGetter{}
 	for _, p := range projects {
-		resources, err := engine.State(ctx, engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program, Rules: stacks.Rules()},
-			engine.Options{Root: root, Env: *env, WorkDir: *workDir, Progress: stderr})
+		ep := engine.Project{Name: p.Name, Dir: p.Dir, Program: p.Program, Rules: stacks.Rules()}
+		resources, err := engine.State(ctx, ep, opts)
 		if errors.Is(err, engine.ErrNoStack) {
 			fmt.Fprintf(stderr, "stratum release wait: %s has no %s stack; nothing to wait for there\n", p.Name, *env)
 			continue
@@ -96,23 +77,21 @@ func releaseCommand(root string, args []string, stdout, stderr io.Writer) error 
 		if err != nil {
 			return fmt.Errorf("release wait: the state of %s: %w", p.Name, err)
 		}
-		found, err := releases(p.Name, resources)
+		found, err := engine.Releases(p.Name, resources)
 		if err != nil {
 			return fmt.Errorf("release wait: %w", err)
 		}
 		if len(found) == 0 {
 			continue
 		}
-		region, err := stackRegion(root, p, *env)
+		region, err := engine.Region(root, ep, *env)
 		if err != nil {
 			return fmt.Errorf("release wait: %w", err)
 		}
 		if clients[region] == nil {
-			cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(region))
-			if err != nil {
-				return fmt.Errorf("release wait: AWS configuration for %s: %w", region, err)
+			if clients[region], err = engine.Deployments(ctx, opts, region); err != nil {
+				return fmt.Errorf("release wait: %w", err)
 			}
-			clients[region] = codedeploy.NewFromConfig(cfg)
 		}
 		for _, a := range found {
 			route[a.DeploymentID] = clients[region]
@@ -147,53 +126,6 @@ func registered(names []string) ([]stacks.Project, error) {
 	return slices.DeleteFunc(all, func(p stacks.Project) bool { return !slices.Contains(names, p.Name) }), nil
 }
 
-// stackRegion is the aws:region of p's stack in env, where its deployments are.
-func stackRegion(root string, p stacks.Project, env string) (string, error) {
-	proj, err := config.ReadProject(filepath.Join(root, p.Dir), env)
-	if err != nil {
-		return "", err
-	}
-	cfg, err := config.Parse(proj.Name, env, proj.Raw)
-	if err != nil {
-		return "", fmt.Errorf("stack %s of %s: invalid config:\n%w", env, p.Name, err)
-	}
-	return cfg.Region, nil
-}
-
-// releases returns the deployments that the release invocations in a stack's state reported
-// (release.Response.DeploymentID), in state order; an invocation that skipped reports none.
-// A result that is not a release.Response is an error naming the invocation.
-func releases(project string, resources []engine.StateResource) ([]awaited, error) {
-	var out []awaited
-	var errs []error
-	for _, r := range resources {
-		name := r.URN[strings.LastIndex(r.URN, "::")+2:]
-		function, ok := strings.CutSuffix(name, "-release")
-		if r.Type != invocationType || !ok {
-			continue
-		}
-		result, ok := r.Outputs["result"].(string)
-		if !ok {
-			errs = append(errs, fmt.Errorf("%s: the release invocation has no result string (got %T), so its deployment is unknown", r.URN, r.Outputs["result"]))
-			continue
-		}
-		var resp release.Response
-		if err := json.Unmarshal([]byte(result), &resp); err != nil {
-			errs = append(errs, fmt.Errorf("%s: the release invocation's result %q is not the release function's response: %w", r.URN, result, err))
-			continue
-		}
-		if resp.DeploymentID == "" {
-			continue
-		}
-		var req release.Request
-		if in, ok := r.Outputs["input"].(string); ok && json.Unmarshal([]byte(in), &req) == nil && req.FunctionName != "" {
-			function = req.FunctionName
-		}
-		out = append(out, awaited{Project: project, Function: function, Resource: r.URN, DeploymentID: resp.DeploymentID})
-	}
-	return out, errors.Join(errs...)
-}
-
 // byDeployment sends each GetDeployment to the client of the deployment's region.
 type byDeployment map[string]release.DeploymentGetter
 
@@ -207,7 +139,7 @@ func (b byDeployment) GetDeployment(ctx context.Context, in *codedeploy.GetDeplo
 
 // follow waits for the deployments, prints one line per deployment to w and returns nil only
 // when every one succeeded.
-func follow(ctx context.Context, client release.DeploymentGetter, all []awaited, opts release.WaitOptions, w io.Writer) error {
+func follow(ctx context.Context, client release.DeploymentGetter, all []engine.Awaited, opts release.WaitOptions, w io.Writer) error {
 	ids := make([]string, len(all))
 	for i, a := range all {
 		ids[i] = a.DeploymentID
@@ -219,7 +151,7 @@ func follow(ctx context.Context, client release.DeploymentGetter, all []awaited,
 // report prints project, function, deployment and status of each awaited deployment, with
 // CodeDeploy's reason when it failed or stopped, and returns the verdict: an error when one
 // did not succeed, when one could not be read, or when the wait ran out of time (waitErr).
-func report(w io.Writer, all []awaited, got []release.Deployment, waitErr error) error {
+func report(w io.Writer, all []engine.Awaited, got []release.Deployment, waitErr error) error {
 	byID := map[string]release.Deployment{}
 	for _, d := range got {
 		byID[d.ID] = d

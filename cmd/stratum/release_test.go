@@ -18,56 +18,6 @@ import (
 	"github.com/stratum-platform/stratum/platform/release"
 )
 
-const functionURN = "urn:pulumi:dev::accounts::stratum:service:Service$stratum:function:Function"
-
-// invocation is a release invocation of function as the engine's state holds it.
-func invocation(function, result string) engine.StateResource {
-	return engine.StateResource{
-		URN: functionURN + "$" + invocationType + "::" + function + "-release", Type: invocationType, ID: "inv-" + function,
-		Outputs: map[string]any{
-			"input":  `{"functionName":"acme-dev-accounts-` + function + `","alias":"live","targetVersion":"3"}`,
-			"result": result,
-		},
-	}
-}
-
-func TestReleasesFollowTheReportedDeployments(t *testing.T) {
-	got, err := releases("accounts", []engine.StateResource{
-		{URN: functionURN + "$aws:lambda/function:Function::claim", Type: "aws:lambda/function:Function"},
-		invocation("claim", `{"deploymentId":"d-CLAIM","skipped":false,"reason":"created"}`),
-		// The alias already points at the target: nothing to follow.
-		invocation("remove", `{"skipped":true,"reason":"alias live already points at version 3"}`),
-		// A deployment with the same target was in flight: it is the one to follow.
-		invocation("register", `{"deploymentId":"d-INFLIGHT","skipped":true,"reason":"in flight"}`),
-	})
-	require.NoError(t, err)
-	assert.Equal(t, []awaited{
-		{Project: "accounts", Function: "acme-dev-accounts-claim", Resource: invocation("claim", "").URN, DeploymentID: "d-CLAIM"},
-		{Project: "accounts", Function: "acme-dev-accounts-register", Resource: invocation("register", "").URN, DeploymentID: "d-INFLIGHT"},
-	}, got)
-}
-
-func TestReleasesWithoutAnInputNameTheLogicalFunction(t *testing.T) {
-	r := invocation("claim", `{"deploymentId":"d-1","skipped":false,"reason":"created"}`)
-	delete(r.Outputs, "input")
-	got, err := releases("accounts", []engine.StateResource{r})
-	require.NoError(t, err)
-	require.Len(t, got, 1)
-	assert.Equal(t, "claim", got[0].Function)
-}
-
-func TestReleasesRefuseAnUnparsableResult(t *testing.T) {
-	broken := invocation("claim", "Task timed out after 30.00 seconds")
-	secret := invocation("remove", "")
-	secret.Outputs["result"] = map[string]any{"ciphertext": "v1:abc"}
-	_, err := releases("accounts", []engine.StateResource{
-		invocation("register", `{"deploymentId":"d-1","skipped":false,"reason":"created"}`), broken, secret,
-	})
-	require.Error(t, err)
-	assert.ErrorContains(t, err, broken.URN+`: the release invocation's result "Task timed out after 30.00 seconds" is not the release function's response`)
-	assert.ErrorContains(t, err, secret.URN+": the release invocation has no result string (got map[string]interface {})")
-}
-
 // deployments answers GetDeployment with a fixed state per deployment.
 type deployments map[string]*types.DeploymentInfo
 
@@ -84,7 +34,7 @@ func deployment(id string, status types.DeploymentStatus) *types.DeploymentInfo 
 		ApplicationName: aws.String("acme-dev-accounts-releases"), DeploymentGroupName: aws.String("acme-dev-accounts-claim")}
 }
 
-var claimAndRegister = []awaited{
+var claimAndRegister = []engine.Awaited{
 	{Project: "accounts", Function: "acme-dev-accounts-claim", DeploymentID: "d-CLAIM"},
 	{Project: "inventory", Function: "acme-dev-inventory-register", DeploymentID: "d-REGISTER"},
 }
@@ -135,9 +85,6 @@ func TestFollowUnreadableDeployment(t *testing.T) {
 }
 
 func TestReleaseWaitUsage(t *testing.T) {
-	var out bytes.Buffer
-	require.NoError(t, run([]string{"release", "wait", "--local", "accounts"}, &out, io.Discard))
-	assert.Equal(t, "stratum release wait: local mode does not emulate CodeDeploy deployments; nothing to wait for\n", out.String())
 	for args, want := range map[string]string{
 		"release":                       "release: the one subcommand is wait",
 		"release start":                 "release: the one subcommand is wait",

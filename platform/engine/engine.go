@@ -11,7 +11,9 @@
 // and the engine finds the local AWS provider (platform/local) on its PATH.
 //
 // Before a stack changes, the policy rules run on what the engine is about to do (the
-// preview's resource inputs); an error finding stops that stack.
+// preview's resource inputs); an error finding stops that stack. After an up of a stack, the
+// run waits for the CodeDeploy deployments that its release invocations started (in local
+// mode, those the local account emulated); one that fails or rolls back fails the stack.
 package engine
 
 import (
@@ -28,6 +30,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/graph"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/policy"
+	"github.com/stratum-platform/stratum/platform/release"
 )
 
 // Op is what a run does to every stack.
@@ -93,6 +96,14 @@ type Options struct {
 	// NoRollback leaves the stacks a failed up already changed as they are. Default: they are
 	// redeployed at the commit recorded by their last successful deploy, in reverse order.
 	NoRollback bool
+	// NoWait ends an up's stack when the engine is done with it. Default: the stack then
+	// waits for the CodeDeploy deployments its release invocations started (in local mode,
+	// those the local account emulated), and fails when one fails or is rolled back, which
+	// rolls back the run as any failed stack does.
+	NoWait bool
+	// WaitTimeout bounds that wait, per stack; a stack whose deployments are still running
+	// then fails. Default: DefaultWaitTimeout.
+	WaitTimeout time.Duration
 	// Progress receives one line per resource step. Default: discarded.
 	Progress io.Writer
 }
@@ -134,6 +145,11 @@ type Result struct {
 	Duration time.Duration
 	// PreviousCommit is the commit of the stack's last successful deploy, before this run.
 	PreviousCommit string
+	// Applied is true when the engine applied every change of an up, even if the stack then
+	// failed because a release did not succeed.
+	Applied bool
+	// Deployments are the deployments that the up's releases started, as the wait left them.
+	Deployments []release.Deployment
 	// Rollback says what happened when a later stack's failure rolled this one back; nil when
 	// it was not rolled back.
 	Rollback *Rollback
@@ -220,9 +236,17 @@ func (o *Options) validate(op Op, projects []Project) error {
 	if len(projects) == 0 {
 		errs = append(errs, errors.New("no projects to run"))
 	}
+	if o.WaitTimeout < 0 {
+		errs = append(errs, fmt.Errorf("WaitTimeout: must be positive (0 is the default, %s), got %s", DefaultWaitTimeout, o.WaitTimeout))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
+	o.defaults()
+	return nil
+}
+
+func (o *Options) defaults() {
 	if o.WorkDir == "" {
 		mode := "deploy"
 		if o.Local {
@@ -230,10 +254,12 @@ func (o *Options) validate(op Op, projects []Project) error {
 		}
 		o.WorkDir = filepath.Join(o.Root, ".stratum", mode, o.Env)
 	}
+	if o.WaitTimeout == 0 {
+		o.WaitTimeout = DefaultWaitTimeout
+	}
 	if o.Progress == nil {
 		o.Progress = io.Discard
 	}
-	return nil
 }
 
 func dependencies(projects []Project) map[string][]string {

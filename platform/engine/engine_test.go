@@ -16,12 +16,13 @@ import (
 
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/policy"
+	"github.com/stratum-platform/stratum/platform/release"
 )
 
 func noop(*pulumi.Context) error { return nil }
 
 func TestOptionsReportEveryProblem(t *testing.T) {
-	opts := Options{}
+	opts := Options{WaitTimeout: -time.Second}
 	err := opts.validate("apply", []Project{
 		{Name: "accounts", Dir: "stacks/accounts", Program: noop, Rules: policy.Builtin(), DependsOn: []string{"platform"}},
 		{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin()},
@@ -36,6 +37,7 @@ func TestOptionsReportEveryProblem(t *testing.T) {
 		`projects[0] "accounts": depends on "platform", which comes after it`,
 		`projects[2]: "platform" appears twice`,
 		`projects[3] "": Name, Dir, Program and Rules are required`,
+		"WaitTimeout: must be positive (0 is the default, 45m0s), got -1s",
 	}, "\n"), err.Error())
 }
 
@@ -43,6 +45,8 @@ func TestOptionsDefaults(t *testing.T) {
 	opts := Options{Root: "/repo", Env: "dev", Local: true}
 	require.NoError(t, opts.validate(Up, []Project{{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin(), DependsOn: []string{"elsewhere"}}}))
 	assert.Equal(t, "/repo/.stratum/local/dev", opts.WorkDir)
+	assert.Equal(t, DefaultWaitTimeout, opts.WaitTimeout)
+	assert.Equal(t, "/repo/.stratum/local/dev/account.json", LocalAccount(Options{Root: "/repo", Env: "dev"}))
 	opts = Options{Root: "/repo", Env: "prod"}
 	require.NoError(t, opts.validate(Preview, []Project{{Name: "platform", Dir: ".", Program: noop, Rules: policy.Builtin()}}))
 	assert.Equal(t, "/repo/.stratum/deploy/prod", opts.WorkDir, "a real backend's work copies live apart from the local ones")
@@ -157,7 +161,11 @@ func results() []Result {
 	return []Result{
 		{Project: "platform", Stack: "organization/platform/prod", Status: Succeeded, Unchanged: 6, Duration: 1500 * time.Millisecond},
 		{Project: "accounts", Stack: "organization/accounts/prod", Status: Failed, Replaces: 1, Unchanged: 100,
-			Replaced: []string{table}, Err: errors.New("unable to replace resource\nas it is protected")},
+			Replaced: []string{table}, Err: errors.New("unable to replace resource\nas it is protected"),
+			Deployments: []release.Deployment{
+				{ID: "d-1", Status: "Succeeded", Function: "acme-prod-accounts-get"},
+				{ID: "d-2", Status: "Stopped", Function: "acme-prod-accounts-register", ErrorCode: "ALARM_ACTIVE", ErrorMessage: "alarm x"},
+			}},
 		{Project: "inventory", Status: Skipped, Err: errors.New("not attempted: accounts did not succeed")},
 	}
 }
@@ -171,6 +179,10 @@ up (prod)
   inventory              0       0        0       0         0        0s  skipped
 
 accounts replaces: accounts (aws:dynamodb/table:Table)
+
+accounts releases:
+  acme-prod-accounts-get d-1 Succeeded
+  acme-prod-accounts-register d-2 Stopped: ALARM_ACTIVE: alarm x
 
 accounts failed:
   unable to replace resource
@@ -195,14 +207,14 @@ func TestMarkdown(t *testing.T) {
 func TestRollBackWithoutAnEarlierDeploy(t *testing.T) {
 	r := &runner{opts: Options{Commit: "c2", Progress: io.Discard}}
 	results := []Result{
-		{Project: "platform", Status: Succeeded, PreviousCommit: "c1"},
-		{Project: "accounts", Status: Succeeded, Changed: map[string]string{"urn": "update"}},
-		{Project: "billing", Status: Succeeded, Changed: map[string]string{"urn": "create"}, PreviousCommit: "c2"},
+		{Project: "platform", Status: Succeeded, Applied: true, PreviousCommit: "c1"},
+		{Project: "accounts", Status: Succeeded, Applied: true, Changed: map[string]string{"urn": "update"}},
+		{Project: "billing", Status: Succeeded, Applied: true, Changed: map[string]string{"urn": "create"}, PreviousCommit: "c2"},
 		{Project: "inventory", Status: Failed, Changed: map[string]string{"urn": "update"}, PreviousCommit: "c1"},
 	}
 	errs := r.rollBack(t.Context(), nil, results)
 	assert.Nil(t, results[0].Rollback, "platform did not change")
-	assert.Nil(t, results[3].Rollback, "the failed stack is the engine's to report, not rolled back")
+	assert.Nil(t, results[3].Rollback, "the stack the engine failed is the engine's to report, not rolled back")
 	require.NotNil(t, results[1].Rollback)
 	assert.EqualError(t, results[1].Rollback.Err, "no earlier deploy of accounts is recorded, so it stays as this run left it")
 	require.NotNil(t, results[2].Rollback)
@@ -210,6 +222,17 @@ func TestRollBackWithoutAnEarlierDeploy(t *testing.T) {
 	require.Len(t, errs, 2)
 	assert.EqualError(t, errs[0], "billing: rollback: its last deploy was this same commit c2", "newest first")
 	assert.Contains(t, Text(Up, "dev", results), "accounts was not rolled back: no earlier deploy of accounts is recorded")
+}
+
+// A stack whose release failed after the engine applied it is rolled back like the stacks
+// before it: its state, resources and published version are the new commit's.
+func TestRollBackIncludesAStackWhoseReleaseFailed(t *testing.T) {
+	r := &runner{opts: Options{Commit: "c2", Progress: io.Discard}}
+	results := []Result{{Project: "accounts", Status: Failed, Applied: true, Changed: map[string]string{"urn": "replace"}}}
+	errs := r.rollBack(t.Context(), nil, results)
+	require.NotNil(t, results[0].Rollback)
+	assert.EqualError(t, results[0].Rollback.Err, "no earlier deploy of accounts is recorded, so it stays as this run left it")
+	assert.Len(t, errs, 1)
 }
 
 // State reads a stack and never creates one: `stratum release wait` must not leave empty

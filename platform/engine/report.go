@@ -5,9 +5,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/release"
 )
 
 // Text is the summary table of a run, then why each stack that did not succeed stopped and
@@ -27,6 +29,12 @@ func Text(op Op, env string, results []Result) string {
 		if len(r.Deleted) > 0 && op != Destroy {
 			fmt.Fprintf(&b, "\n%s deletes: %s\n", r.Project, strings.Join(names(r.Deleted), ", "))
 		}
+		if len(r.Deployments) > 0 {
+			fmt.Fprintf(&b, "\n%s releases:\n", r.Project)
+			for _, d := range r.Deployments {
+				fmt.Fprintf(&b, "  %s\n", deploymentLine(d))
+			}
+		}
 		if r.Err != nil {
 			fmt.Fprintf(&b, "\n%s %s:\n  %s\n", r.Project, r.Status, strings.ReplaceAll(r.Err.Error(), "\n", "\n  "))
 		}
@@ -35,6 +43,16 @@ func Text(op Op, env string, results []Result) string {
 		}
 	}
 	return b.String()
+}
+
+// deploymentLine is a release's deployment in the reports: function, deployment, status and,
+// when it did not succeed, CodeDeploy's reason.
+func deploymentLine(d release.Deployment) string {
+	line := fmt.Sprintf("%s %s %s", d.Function, d.ID, d.Status)
+	if reason := d.Reason(); reason != "" && d.Status != string(types.DeploymentStatusSucceeded) {
+		line += ": " + reason
+	}
+	return line
 }
 
 // describe says what the rollback did, for the reports.
@@ -108,6 +126,8 @@ type JSONResult struct {
 	Seconds   float64        `json:"seconds"`
 	// Rollback says what a failed run did to this stack afterwards, when anything.
 	Rollback string `json:"rollback,omitempty"`
+	// Deployments are the deployments of the stack's releases that an up waited for.
+	Deployments []release.Deployment `json:"deployments,omitempty"`
 }
 
 // JSON is a run in a stable shape for tools.
@@ -116,7 +136,7 @@ func JSON(results []Result) []JSONResult {
 	for i, r := range results {
 		out[i] = JSONResult{Project: r.Project, Stack: r.Stack, Result: r.Status, Creates: r.Creates, Updates: r.Updates,
 			Replaces: r.Replaces, Deletes: r.Deletes, Unchanged: r.Unchanged, Replaced: nonNil(r.Replaced),
-			Deleted: nonNil(r.Deleted), Findings: r.Findings, Seconds: r.Duration.Seconds()}
+			Deleted: nonNil(r.Deleted), Findings: r.Findings, Seconds: r.Duration.Seconds(), Deployments: r.Deployments}
 		if out[i].Findings == nil {
 			out[i].Findings = []plan.Finding{}
 		}

@@ -12,8 +12,11 @@ import (
 // CommitTag is the stack tag holding the git commit of the stack's last successful deploy.
 const CommitTag = "stratum:commit"
 
-// rollBack redeploys, in reverse order, every stack this up changed before a later stack
-// failed, at the commit of its last successful deploy; it returns why any could not be.
+// rollBack redeploys, in reverse order, every stack whose changes this up applied, at the
+// commit of its last successful deploy; it returns why any could not be. That includes a
+// stack whose release then failed: CodeDeploy put its alias back, but its state, its other
+// resources and its published version are the new commit's, and the old code must not run
+// with the new configuration and permissions.
 func (r *runner) rollBack(ctx context.Context, projects []Project, results []Result) []error {
 	byName := map[string]Project{}
 	for _, p := range projects {
@@ -22,7 +25,7 @@ func (r *runner) rollBack(ctx context.Context, projects []Project, results []Res
 	var errs []error
 	for i := len(results) - 1; i >= 0; i-- {
 		res := &results[i]
-		if res.Status != Succeeded || len(res.Changed) == 0 {
+		if !res.Applied || len(res.Changed) == 0 {
 			continue
 		}
 		res.Rollback = &Rollback{Commit: res.PreviousCommit}

@@ -173,11 +173,23 @@ func (r *runner) run(ctx context.Context, op Op, p Project) Result {
 	if err != nil {
 		return finish(Failed, w.failure(err))
 	}
+	res.Applied = true
 	res.Outputs = map[string]any{}
 	for k, v := range up.Outputs {
 		res.Outputs[k] = v.Value
 		if v.Secret {
 			res.Outputs[k] = plan.Secret
+		}
+	}
+	if !r.opts.NoWait {
+		// The commit is recorded only once its releases succeeded: it is what a rollback
+		// returns to.
+		resources, err := export(ctx, stack)
+		if err == nil {
+			err = r.awaitReleases(ctx, p, resources, &res)
+		}
+		if err != nil {
+			return finish(Failed, err)
 		}
 	}
 	if r.opts.Commit != "" {

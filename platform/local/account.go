@@ -18,10 +18,12 @@ import (
 const accountVersion = 1
 
 // Account is what exists in a local account: one entry per resource, sorted by type, name
-// and id.
+// and id, and the CodeDeploy deployments of its releases.
 type Account struct {
 	Version   int     `json:"version"`
 	Resources []Entry `json:"resources"`
+	// Deployments are the releases the account emulated (release.go), oldest first.
+	Deployments []Deployment `json:"deployments,omitempty"`
 }
 
 // Entry is one resource of a local account.

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -57,6 +58,17 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 			if !ident.unique && !sharedID(typ) && a.find(typ, id, ident.scope) >= 0 {
 				seed = urn + "#" + strconv.Itoa(n)
 				continue
+			}
+			if rel, ok := releaseRequest(in); ok && typ == lambdaInvocation {
+				resp, err := p.release(a, rel, seed)
+				if err != nil {
+					return err
+				}
+				result, err := json.Marshal(resp)
+				if err != nil {
+					return fmt.Errorf("local: %w", err)
+				}
+				computed["result"] = string(result)
 			}
 			state := withComputed(req.Properties, computed)
 			outputs, err := encodeState(state)

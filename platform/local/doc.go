@@ -2,7 +2,10 @@
 // rehearse a deploy with no AWS account: it answers Check, Diff, Create, Read, Update, Delete
 // and Invoke with the offline engine's AWS-shaped answers (platform/plan), decides
 // replacements from the Terraform AWS provider's ForceNew facts
-// (aws-replace-on-change.json) and keeps what exists in a local "account", a JSON file.
+// (aws-replace-on-change.json) and keeps what exists in a local "account", a JSON file. It
+// emulates the releases of platform/release: the release function's invocations move the
+// alias in the account through CodeDeploy-like deployments that the account records
+// (release.go).
 //
 // It is for local rehearsal only. The binary built from cmd/pulumi-resource-aws is put on the
 // engine's PATH by Stratum's local mode and never installed where a real deploy could pick
@@ -27,7 +30,9 @@ const EnvAccount = "STRATUM_LOCAL_ACCOUNT"
 const EnvAccountID = "STRATUM_LOCAL_ACCOUNT_ID"
 
 // EnvFaults names the environment variable holding injected faults: a JSON object from URN
-// to the message the Create or Update of that URN fails with (see FaultsValue).
+// to the message the Create or Update of that URN fails with, or from ReleaseFault(function)
+// to the reason the local CodeDeploy deployments of that function roll back with (see
+// FaultsValue).
 const EnvFaults = "STRATUM_LOCAL_FAULTS"
 
 // Options configures a Provider.

@@ -10,7 +10,7 @@ import (
 const FaultPrefix = "injected fault: "
 
 // FaultsValue builds the value of EnvFaults: the Create or Update of each URN fails with its
-// message.
+// message, and the local deployments of each ReleaseFault(function) key roll back with it.
 func FaultsValue(faults map[string]string) string {
 	if len(faults) == 0 {
 		return "{}"

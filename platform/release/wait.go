@@ -38,20 +38,25 @@ type WaitOptions struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// Deployment is what Wait learned of one deployment.
+// Deployment is what Wait learned of one deployment. The local engine keeps it, as JSON, for
+// the deployments it emulates (platform/local).
 type Deployment struct {
-	ID string
+	ID string `json:"id"`
 	// Status is CodeDeploy's: Created, Queued, InProgress, Baking, Ready, Succeeded, Failed or
 	// Stopped.
-	Status          string
-	Application     string
-	DeploymentGroup string
+	Status          string `json:"status"`
+	Application     string `json:"application"`
+	DeploymentGroup string `json:"deploymentGroup"`
 	// Function and the versions come from the deployment's AppSpec, when it is JSON.
-	Function, CurrentVersion, TargetVersion string
+	Function       string `json:"function,omitempty"`
+	CurrentVersion string `json:"currentVersion,omitempty"`
+	TargetVersion  string `json:"targetVersion,omitempty"`
 	// ErrorCode and ErrorMessage are CodeDeploy's ErrorInformation: why it failed or stopped.
-	ErrorCode, ErrorMessage string
+	ErrorCode    string `json:"errorCode,omitempty"`
+	ErrorMessage string `json:"errorMessage,omitempty"`
 	// RollbackDeploymentID and RollbackMessage are CodeDeploy's RollbackInfo.
-	RollbackDeploymentID, RollbackMessage string
+	RollbackDeploymentID string `json:"rollbackDeploymentId,omitempty"`
+	RollbackMessage      string `json:"rollbackMessage,omitempty"`
 }
 
 // Done reports whether the deployment has ended, well or not.

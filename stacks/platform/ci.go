@@ -144,9 +144,10 @@ func (s ciScope) role(ctx *pulumi.Context, kind, subject string, provider pulumi
 		return nil, fmt.Errorf("%s role: trust policy: %w", kind, err)
 	}
 	r, err := awsiam.NewRole(ctx, "ci-"+kind, &awsiam.RoleArgs{
-		Name:             pulumi.String(s.roleName(kind)),
-		Description:      pulumi.String("Assumed by GitHub Actions (" + subject + ") to " + kind + " " + s.prefix + "*."),
-		AssumeRolePolicy: trust,
+		Name:               pulumi.String(s.roleName(kind)),
+		Description:        pulumi.String("Assumed by GitHub Actions (" + subject + ") to " + kind + " " + s.prefix + "*."),
+		AssumeRolePolicy:   trust,
+		MaxSessionDuration: pulumi.Int(maxSessionSeconds(kind)),
 		// Exclusive: an attachment made by hand is removed on the next deploy.
 		ManagedPolicyArns: arns,
 		Tags:              pulumi.ToStringMap(s.defaultTags),

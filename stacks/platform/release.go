@@ -52,6 +52,23 @@ func releaseFunction(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, ac
 	return nil
 }
 
+// DeploySessionSeconds is the longest session of a deploy role (its MaxSessionDuration), which
+// the deploy workflow asks for in prod (role-duration-seconds): `stratum up` of every stack,
+// each waiting for its canary releases (five minutes of canary, then the rest, with the
+// deploy's own steps around it, engine.DefaultWaitTimeout at most), and a rollback that
+// redeploys the stacks and waits for their releases again. The default hour would expire in
+// the middle of that.
+const DeploySessionSeconds = 3 * 60 * 60
+
+// maxSessionSeconds is the MaxSessionDuration of a CI role of kind: the preview role keeps
+// AWS's default hour.
+func maxSessionSeconds(kind string) int {
+	if kind == roleDeploy {
+		return DeploySessionSeconds
+	}
+	return 60 * 60
+}
+
 // releaserGrants are release.ReleaserPermissions() on every function, deployment group and
 // application of this environment and on the predefined deployment configurations. The
 // platform deploys before the contexts and cannot name their functions, so the resources are

@@ -90,24 +90,24 @@ func (h *handler) release(ctx context.Context, req release.Request) (release.Res
 		return release.Response{}, nil, err
 	}
 
-	var resp release.Response
+	var stopped []string
 	var current *release.Deployment
 	for _, d := range deployments {
 		if d.Function == req.FunctionName && d.TargetVersion == req.TargetVersion {
 			current = &d
 			continue
 		}
-		stopped, err := h.stop(ctx, d)
+		ok, err := h.stop(ctx, d)
 		if err != nil {
 			return release.Response{}, nil, err
 		}
-		if stopped {
-			resp.Stopped = append(resp.Stopped, d.ID)
+		if ok {
+			stopped = append(stopped, d.ID)
 		}
 	}
 	if current != nil {
-		resp.DeploymentID, resp.Skipped = current.ID, true
-		resp.Reason = fmt.Sprintf("deployment %s already releases version %s", current.ID, req.TargetVersion)
+		resp := release.InFlight(req, *current)
+		resp.Stopped = stopped
 		return resp, append(alias.versions(), current.CurrentVersion, current.TargetVersion), nil
 	}
 	if len(deployments) > 0 {
@@ -121,19 +121,18 @@ func (h *handler) release(ctx context.Context, req release.Request) (release.Res
 			return release.Response{}, nil, err
 		}
 	}
-	if alias.version == req.TargetVersion {
-		resp.Skipped = true
-		resp.Reason = fmt.Sprintf("alias %s already points at version %s", req.Alias, req.TargetVersion)
-		return resp, alias.versions(), nil
+	if skip, ok := release.AtTarget(req, alias.version); ok {
+		skip.Stopped = stopped
+		return skip, alias.versions(), nil
 	}
 
 	id, err := h.create(ctx, req, alias.version)
 	if err != nil {
 		return release.Response{}, nil, err
 	}
-	resp.DeploymentID = id
-	resp.Reason = fmt.Sprintf("created deployment %s: alias %s from version %s to %s", id, req.Alias, alias.version, req.TargetVersion)
-	return resp, append(alias.versions(), req.TargetVersion), nil
+	created := release.Created(req, id, alias.version)
+	created.Stopped = stopped
+	return created, append(alias.versions(), req.TargetVersion), nil
 }
 
 // aliasState is what the release needs of an alias.
@@ -250,10 +249,7 @@ func (h *handler) create(ctx context.Context, req release.Request, from string) 
 		Function: req.FunctionName, Alias: req.Alias, CurrentVersion: from, TargetVersion: req.TargetVersion,
 		BeforeAllowTraffic: req.BeforeAllowTraffic, AfterAllowTraffic: req.AfterAllowTraffic,
 	}.Content()
-	desc := fmt.Sprintf("stratum: %s alias %s from version %s to %s", req.FunctionName, req.Alias, from, req.TargetVersion)
-	if req.Nonce != "" {
-		desc += " (nonce " + req.Nonce + ")"
-	}
+	desc := release.Description(req, from)
 	out, err := h.deploy.CreateDeployment(ctx, &codedeploy.CreateDeploymentInput{
 		ApplicationName:     aws.String(req.Application),
 		DeploymentGroupName: aws.String(req.DeploymentGroup),
