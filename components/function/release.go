@@ -116,12 +116,16 @@ func (r *Release) validate() []error {
 
 // aliasOptions are the live alias's resource options: once CodeDeploy owns the alias, its
 // version and traffic weights are set when it is created and never again by Pulumi, which
-// would otherwise move it back to its own idea of the version on the next deploy.
+// would otherwise move it back to its own idea of the version on the next deploy. Its
+// description is ignored too, so that Pulumi never updates the alias at all: an update
+// sends the ignored fields as they were at creation (UpdateAlias takes the version with the
+// description), which would move the alias back to its first version. A description set by
+// Overrides.Alias (extensions/provisioned's, say) therefore applies when the alias is created.
 func aliasOptions(s settings) []pulumi.ResourceOption {
 	if s.Release == nil {
 		return nil
 	}
-	return []pulumi.ResourceOption{pulumi.IgnoreChanges([]string{"functionVersion", "routingConfig"})}
+	return []pulumi.ResourceOption{pulumi.IgnoreChanges([]string{"functionVersion", "routingConfig", "description"})}
 }
 
 // release creates what hands each new version to CodeDeploy.
