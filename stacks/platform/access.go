@@ -37,6 +37,8 @@ type ciScope struct {
 	// stateRegion is the state key's region, which is the state bucket's: S3 uses a key of
 	// its own region only.
 	stateRegion string
+	// portal is whether the environment hosts the developer portal (stratum:portalDomain).
+	portal bool
 }
 
 func newCIScope(cfg *config.Config, account string) ciScope {
@@ -47,7 +49,7 @@ func newCIScope(cfg *config.Config, account string) ciScope {
 	return ciScope{
 		org: cfg.Org, env: cfg.Env, region: cfg.Region, account: account,
 		prefix: cfg.Org + "-" + cfg.Env + "-", names: cfg.Scope(), ci: cfg.CI, defaultTags: cfg.Tags(),
-		stateRegion: stateRegion,
+		stateRegion: stateRegion, portal: cfg.Domains.Portal != "",
 	}
 }
 

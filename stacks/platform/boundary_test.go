@@ -134,6 +134,9 @@ func TestPoliciesFitIAMsLimits(t *testing.T) {
 		"stratum:githubRepository": {Value: strings.Repeat("o", 39) + "/" + strings.Repeat("r", 100)},
 		"stratum:stateBucket":      {Value: strings.Repeat("s", 63)},
 		"stratum:stateKeyArn":      {Value: "arn:aws:kms:ap-southeast-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef"},
+		// The portal's grants name its resources.
+		"stratum:hostedZoneId": {Value: "Z0123456789ABCDEFGHIJ"}, "stratum:portalDomain": {Value: "developer.example"},
+		"stratum:portalPublic": {Value: "true"},
 	}
 	p, err := plan.Run(plan.Options{Project: "platform", Stack: "abcdefgh", Config: raw, Dir: root}, platform.Program)
 	require.NoError(t, err)

@@ -31,7 +31,7 @@ func (s ciScope) policyGroups() []policyGroup {
 		{name: "roles", grants: slices.Concat(s.roleGrants(), s.guardrailGrants())},
 		{name: "data", grants: s.dataGrants()},
 		{name: "keys", grants: s.keyGrants()},
-		{name: "storage", grants: s.storageGrants()},
+		{name: "storage", grants: slices.Concat(s.storageGrants(), s.portalGrants())},
 		{name: "observability", grants: s.observabilityGrants()},
 		{name: "apis", grants: s.apiGrants()},
 		{name: "releases", grants: s.releaseGrants()},

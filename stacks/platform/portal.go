@@ -3,9 +3,11 @@ package platform
 import (
 	"fmt"
 	"net/netip"
+	"path"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -15,6 +17,8 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/naming"
 	"github.com/stratum-platform/stratum/platform/portal"
+	"github.com/stratum-platform/stratum/platform/project"
+	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
 // CloudFront's fixed facts.
@@ -125,7 +129,7 @@ func hostPortal(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, account
 	if err != nil {
 		return fmt.Errorf("portal: distribution: %w", err)
 	}
-	if _, err := bucket.New(ctx, "portal", &bucket.Args{
+	pages, err := bucket.New(ctx, "portal", &bucket.Args{
 		Scope: sc,
 		Statements: func(arn pulumi.StringInput) iam.Statements {
 			return iam.Statements{{
@@ -137,8 +141,12 @@ func hostPortal(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, account
 					Values: []pulumi.StringInput{dist.Arn}}},
 			}}
 		},
-	}); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("portal: %w", err)
+	}
+	if err := publishPortal(ctx, pages); err != nil {
+		return err
 	}
 	for _, typ := range []string{"A", "AAAA"} {
 		if _, err := route53.NewRecord(ctx, "portal-alias-"+typ, &route53.RecordArgs{
@@ -150,6 +158,85 @@ func hostPortal(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, account
 			}},
 		}); err != nil {
 			return fmt.Errorf("portal: alias record %s: %w", typ, err)
+		}
+	}
+	stackref.Export(ctx, "portalBucketName", pages.Name)
+	stackref.Export(ctx, "portalDistributionId", dist.ID())
+	stackref.Export(ctx, "portalDistributionDomainName", dist.DomainName)
+	return nil
+}
+
+// portalBucketName is the name of the bucket of the portal's pages.
+func (s ciScope) portalBucketName() string {
+	return bucket.PhysicalName(scope.Scope{Naming: s.names}, "portal", s.account, s.region)
+}
+
+// portalGrants let the deploy role publish the portal's pages (publishPortal): write, read
+// back and delete the objects of that one bucket; the provider deletes an object of a
+// versioned bucket version by version. The preview role reads them. None without a portal.
+func (s ciScope) portalGrants() []grant {
+	if !s.portal {
+		return nil
+	}
+	pages := "arn:aws:s3:::" + s.portalBucketName()
+	return []grant{
+		{
+			sid:       "PortalPages",
+			read:      []string{"s3:GetObject", "s3:GetObjectTagging"},
+			write:     []string{"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject"},
+			resources: []string{pages + "/*"},
+		},
+		{sid: "PortalPageVersions", write: []string{"s3:ListBucketVersions"}, resources: []string{pages}},
+	}
+}
+
+// Cache-Control of the portal's files: CloudFront's CachingOptimized policy keeps a file as
+// long as its origin says, so a page is at most a minute old after a deploy and no
+// invalidation is needed; the style sheet and the icon change rarely and keep an hour.
+const (
+	pageCacheControl  = "max-age=60, must-revalidate"
+	assetCacheControl = "max-age=3600"
+)
+
+// portalTypes are the Content-Type and Cache-Control of each kind of file portal.Render
+// builds, by extension.
+var portalTypes = map[string][2]string{
+	".html": {"text/html; charset=utf-8", pageCacheControl},
+	".css":  {"text/css; charset=utf-8", assetCacheControl},
+	".svg":  {"image/svg+xml", assetCacheControl},
+}
+
+// publishPortal renders the portal of the repository's specs (the platform project's
+// directory is the repository's root) and uploads every file into the pages bucket, keyed
+// by its path, encrypted by the bucket's default: a spec change previews as an update of
+// the pages it changes, a removed version as the deletion of its page.
+func publishPortal(ctx *pulumi.Context, pages *bucket.Bucket) error {
+	root, err := project.Dir(ctx)
+	if err != nil {
+		return fmt.Errorf("portal pages: %w", err)
+	}
+	specs, err := portal.Read(root)
+	if err != nil {
+		return fmt.Errorf("portal pages of %s: %w", root, err)
+	}
+	files, err := portal.Render(specs)
+	if err != nil {
+		return fmt.Errorf("portal pages: %w", err)
+	}
+	for _, f := range files {
+		typ, ok := portalTypes[path.Ext(f.Path)]
+		if !ok {
+			return fmt.Errorf("portal pages: %s: no Content-Type for %q files", f.Path, path.Ext(f.Path))
+		}
+		// Encrypted by the bucket's default (the platform key): uploaded once it is set.
+		if _, err := s3.NewBucketObjectv2(ctx, "portal-"+f.Path, &s3.BucketObjectv2Args{
+			Bucket:       pages.Name,
+			Key:          pulumi.String(f.Path),
+			Content:      pulumi.String(string(f.Data)),
+			ContentType:  pulumi.String(typ[0]),
+			CacheControl: pulumi.String(typ[1]),
+		}, pulumi.DependsOn([]pulumi.Resource{pages.Encryption})); err != nil {
+			return fmt.Errorf("portal pages: %s: %w", f.Path, err)
 		}
 	}
 	return nil

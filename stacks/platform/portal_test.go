@@ -2,6 +2,9 @@ package platform_test
 
 import (
 	"encoding/json"
+	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -156,4 +159,47 @@ func TestPortalKeyStatement(t *testing.T) {
 	p, err := plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: baseConfig(), Dir: root}, platform.Program)
 	require.NoError(t, err)
 	assert.Nil(t, statement(p))
+}
+
+// TestPortalPages: the stack publishes every file stratum portal renders from the
+// repository's specs, one object each, keyed by its path, with its Content-Type; pages
+// expire within a minute (no invalidation after a deploy), the style sheet and icon in an
+// hour; the bucket's default encrypts them.
+func TestPortalPages(t *testing.T) {
+	specs, err := portal.Read(root)
+	require.NoError(t, err)
+	files, err := portal.Render(specs)
+	require.NoError(t, err)
+	p := plantest.ProjectPlan(t, root, "dev", platform.Program)
+	bucketName := get(t, p, "aws:s3/bucketV2:BucketV2", "portal").Inputs["bucket"]
+	types := map[string]string{".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+	for _, f := range files {
+		obj := get(t, p, "aws:s3/bucketObjectv2:BucketObjectv2", "portal-"+f.Path)
+		ext := path.Ext(f.Path)
+		cache := "max-age=3600"
+		if ext == ".html" {
+			cache = "max-age=60, must-revalidate"
+		}
+		assert.Equal(t, map[string]any{"bucket": bucketName, "key": f.Path, "content": string(f.Data),
+			"contentType": types[ext], "cacheControl": cache}, obj.Inputs, f.Path)
+	}
+	assert.Equal(t, len(files), p.CountByType()["aws:s3/bucketObjectv2:BucketObjectv2"])
+	for _, name := range []string{"portalBucketName", "portalDistributionId", "portalDistributionDomainName"} {
+		assert.NotEmpty(t, p.Outputs[name], name)
+	}
+
+	// Without specs there is no portal to publish: the plan fails and says where it looked.
+	// The directory has the platform's handlers and no stacks/<context>/api.
+	dir := t.TempDir()
+	handlers, err := filepath.Abs(filepath.Join(root, "stacks", "platform", "handlers"))
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "stacks", "platform"), 0o755))
+	require.NoError(t, os.Symlink(handlers, filepath.Join(dir, "stacks", "platform", "handlers")))
+	raw := baseConfig()
+	raw["stratum:hostedZoneId"] = config.Setting{Value: "Z0123456789ABCDEFGHIJ"}
+	raw["stratum:portalDomain"] = config.Setting{Value: "developer.dev.acme.example"}
+	raw["stratum:portalPublic"] = config.Setting{Value: "true"}
+	_, err = plan.Run(plan.Options{Project: "platform", Stack: "dev", Config: raw, Dir: dir}, platform.Program)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "portal pages of "+dir+": portal: no API spec (stacks/<context>/api/v<N>.yaml)")
 }
