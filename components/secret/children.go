@@ -53,6 +53,13 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 	if err != nil {
 		return err
 	}
+	root := pulumi.String("arn:aws:iam::" + identity.AccountId + ":root")
+	if a.Manual {
+		return s.policy(ctx, name, a, accessors{
+			readers: readerRoles(identity.AccountId, a), writers: append([]pulumi.StringInput{root}, a.Administrators...),
+			administrators: a.Administrators, root: root, manual: true,
+		})
+	}
 
 	fnArgs := override.Apply(&function.Args{
 		Description: "Rotates secret " + a.Scope.Name(naming.Secret, name) + ".",
@@ -85,24 +92,13 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 		return fmt.Errorf("rotation permission: %w", err)
 	}
 
-	doc, err := iam.Document(policyStatements(s.Secret.Arn, accessors{
-		readers:        readerRoles(identity.AccountId, a),
-		rotation:       s.RotationFunction.Role.Arn,
+	if err := s.policy(ctx, name, a, accessors{
+		readers:        append([]pulumi.StringInput{s.RotationFunction.Role.Arn}, readerRoles(identity.AccountId, a)...),
+		writers:        []pulumi.StringInput{s.RotationFunction.Role.Arn},
 		administrators: a.Administrators,
-		root:           pulumi.String("arn:aws:iam::" + identity.AccountId + ":root"),
-	}))
-	if err != nil {
-		return fmt.Errorf("resource policy: %w", err)
-	}
-	policyArgs := override.Apply(&secretsmanager.SecretPolicyArgs{}, a.Overrides.Policy, func(pa *secretsmanager.SecretPolicyArgs) {
-		pa.SecretArn = s.Secret.Arn
-		pa.Policy = doc
-		pa.BlockPublicPolicy = pulumi.Bool(true)
-	})
-	s.Policy, err = secretsmanager.NewSecretPolicy(ctx, naming.Child(name, "policy"), policyArgs,
-		append([]pulumi.ResourceOption{parent}, a.Scope.Stateful()...)...)
-	if err != nil {
-		return fmt.Errorf("resource policy: %w", err)
+		root:           root,
+	}); err != nil {
+		return err
 	}
 
 	rotationArgs := override.Apply(&secretsmanager.SecretRotationArgs{}, a.Overrides.Rotation, func(ra *secretsmanager.SecretRotationArgs) {
@@ -120,6 +116,25 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 		pulumi.DependsOn([]pulumi.Resource{s.Permission, s.Policy}))
 	if err != nil {
 		return fmt.Errorf("rotation: %w", err)
+	}
+	return nil
+}
+
+// policy creates the secret's resource policy, leaving each kind of access to who.
+func (s *Secret) policy(ctx *pulumi.Context, name string, a Args, who accessors) error {
+	doc, err := iam.Document(policyStatements(s.Secret.Arn, who))
+	if err != nil {
+		return fmt.Errorf("resource policy: %w", err)
+	}
+	policyArgs := override.Apply(&secretsmanager.SecretPolicyArgs{}, a.Overrides.Policy, func(pa *secretsmanager.SecretPolicyArgs) {
+		pa.SecretArn = s.Secret.Arn
+		pa.Policy = doc
+		pa.BlockPublicPolicy = pulumi.Bool(true)
+	})
+	s.Policy, err = secretsmanager.NewSecretPolicy(ctx, naming.Child(name, "policy"), policyArgs,
+		append([]pulumi.ResourceOption{pulumi.Parent(s)}, a.Scope.Stateful()...)...)
+	if err != nil {
+		return fmt.Errorf("resource policy: %w", err)
 	}
 	return nil
 }

@@ -194,3 +194,27 @@ func TestTwoSecretsOnOneFunction(t *testing.T) {
 	}
 	assert.Equal(t, []string{"SecretSigningRead", "SecretSigningReadKey", "SecretWebhookKeyRead", "SecretWebhookKeyReadKey"}, sids)
 }
+
+// TestManual: an operator's secret has no rotation, function or permission; only its readers
+// read it, and only the administrators and the root write and administer it.
+func TestManual(t *testing.T) {
+	a := args()
+	a.RotationArchive, a.Manual = "", true
+	p := run(t, a)
+	assert.Equal(t, []string{
+		"aws:secretsmanager/secret:Secret signing",
+		"aws:secretsmanager/secretPolicy:SecretPolicy signing-policy",
+	}, children(p, get(t, p, secret.TypeToken, "signing").URN))
+	assert.Equal(t, "signing of orders, set by an operator.", get(t, p, secretType, "signing").Inputs["description"])
+	assert.Empty(t, p.Find("aws:secretsmanager/secretVersion:SecretVersion", ""), "the value never passes through the state")
+
+	st := parse(t, get(t, p, policyType, "signing-policy"), "policy").Statement
+	require.Len(t, st, 3)
+	allowed := func(s iam.ParsedStatement) []string { return s.Condition["ArnNotEquals"]["aws:PrincipalArn"] }
+	assert.Equal(t, "DenyReadingButToReaders", st[0].Sid)
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:role/acme-dev-orders-deliver"}, allowed(st[0]))
+	assert.Equal(t, "DenyWritingButToOperators", st[1].Sid)
+	assert.Equal(t, []string{"secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"}, st[1].Action)
+	assert.ElementsMatch(t, []string{deployRole, rootArn}, allowed(st[1]))
+	assert.ElementsMatch(t, []string{deployRole, rootArn}, allowed(st[2]))
+}
