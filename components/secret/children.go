@@ -19,6 +19,13 @@ import (
 // may rotate.
 const EnvSecretArn = "ROTATION_SECRET_ARN"
 
+// ManualTag and ManualTagValue tag a Manual secret, whose value an operator puts: the
+// policy rule secret-baseline (policy.OperatorSecretTag) asks it no rotation.
+const (
+	ManualTag      = "rotation"
+	ManualTagValue = "operator"
+)
+
 // rotationTimeout bounds one step of a rotation: a few Secrets Manager calls.
 const rotationTimeout = 30 * time.Second
 
@@ -36,9 +43,14 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 	}
 	s.region = region.Name
 
+	tags := a.Scope.TagMap()
+	if a.Manual {
+		// The policy rule secret-baseline asks no rotation of a secret so tagged.
+		tags[ManualTag] = pulumi.String(ManualTagValue)
+	}
 	secretArgs := override.Apply(&secretsmanager.SecretArgs{
 		Description: pulumi.String(a.Description),
-		Tags:        a.Scope.TagMap(),
+		Tags:        tags,
 	}, a.Overrides.Secret, func(sa *secretsmanager.SecretArgs) {
 		sa.Name = pulumi.String(a.Scope.Name(naming.Secret, name))
 		sa.NamePrefix = nil

@@ -13,6 +13,7 @@ import (
 	"github.com/stratum-platform/stratum/components/secret"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
@@ -205,7 +206,14 @@ func TestManual(t *testing.T) {
 		"aws:secretsmanager/secret:Secret signing",
 		"aws:secretsmanager/secretPolicy:SecretPolicy signing-policy",
 	}, children(p, get(t, p, secret.TypeToken, "signing").URN))
-	assert.Equal(t, "signing of orders, set by an operator.", get(t, p, secretType, "signing").Inputs["description"])
+	sec := get(t, p, secretType, "signing")
+	assert.Equal(t, "signing of orders, set by an operator.", sec.Inputs["description"])
+	assert.Equal(t, policy.OperatorSecretTagValue, sec.Inputs["tags"].(map[string]any)[policy.OperatorSecretTag],
+		"tagged so that secret-baseline asks no rotation")
+	require.NoError(t, policy.Evaluate(p, policy.Builtin()))
+	for _, f := range p.Findings {
+		assert.NotEqual(t, "secret-baseline", f.Rule, f.Message)
+	}
 	assert.Empty(t, p.Find("aws:secretsmanager/secretVersion:SecretVersion", ""), "the value never passes through the state")
 
 	st := parse(t, get(t, p, policyType, "signing-policy"), "policy").Statement

@@ -37,8 +37,8 @@ type ciScope struct {
 	// stateRegion is the state key's region, which is the state bucket's: S3 uses a key of
 	// its own region only.
 	stateRegion string
-	// portal is whether the environment hosts the developer portal (stratum:portalDomain).
-	portal bool
+	// domains are the environment's custom domains: the developer portal's, its sign-in.
+	domains config.Domains
 }
 
 func newCIScope(cfg *config.Config, account string) ciScope {
@@ -49,7 +49,7 @@ func newCIScope(cfg *config.Config, account string) ciScope {
 	return ciScope{
 		org: cfg.Org, env: cfg.Env, region: cfg.Region, account: account,
 		prefix: cfg.Org + "-" + cfg.Env + "-", names: cfg.Scope(), ci: cfg.CI, defaultTags: cfg.Tags(),
-		stateRegion: stateRegion, portal: cfg.Domains.Portal != "",
+		stateRegion: stateRegion, domains: cfg.Domains,
 	}
 }
 

@@ -1,6 +1,10 @@
 package platform_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"slices"
 	"strings"
 	"testing"
@@ -134,9 +138,9 @@ func TestPoliciesFitIAMsLimits(t *testing.T) {
 		"stratum:githubRepository": {Value: strings.Repeat("o", 39) + "/" + strings.Repeat("r", 100)},
 		"stratum:stateBucket":      {Value: strings.Repeat("s", 63)},
 		"stratum:stateKeyArn":      {Value: "arn:aws:kms:ap-southeast-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef"},
-		// The portal's grants name its resources.
+		// The portal's grants, with sign-in, name its resources.
 		"stratum:hostedZoneId": {Value: "Z0123456789ABCDEFGHIJ"}, "stratum:portalDomain": {Value: "developer.example"},
-		"stratum:portalPublic": {Value: "true"},
+		"stratum:portalClientId": {Value: strings.Repeat("c", 255)}, "stratum:portalSigningPublicKey": {Value: publicKeyPEM(t)},
 	}
 	p, err := plan.Run(plan.Options{Project: "platform", Stack: "abcdefgh", Config: raw, Dir: root}, platform.Program)
 	require.NoError(t, err)
@@ -153,4 +157,14 @@ func TestPoliciesFitIAMsLimits(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 21, policies, "the boundary and ten policies of each role were checked")
+}
+
+// publicKeyPEM is the PEM of a new RSA 2048 public key.
+func publicKeyPEM(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }
