@@ -235,6 +235,7 @@ func TestPortalSignIn(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, strings.TrimSpace(proj.Raw["stratum:portalSigningPublicKey"].Value)+"\n", pub.Inputs["encodedKey"])
 	assert.Contains(t, pub.Inputs["encodedKey"], "-----BEGIN PUBLIC KEY-----\nMIIB")
+	assert.Equal(t, "acme-prod-platform-portal-signin-", pub.Inputs["namePrefix"], "a new key is created before the old one goes")
 	env := fn.Inputs["environment"].(map[string]any)["variables"].(map[string]any)
 	assert.Equal(t, []any{env["CLOUDFRONT_KEY_PAIR_ID"]}, group.Inputs["items"], "the key group holds the key the cookies name")
 	behavior := dist.Inputs["defaultCacheBehavior"].(map[string]any)

@@ -62,8 +62,10 @@ func newPortalSignIn(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, ac
 		return nil, nil
 	}
 	s := &portalSignIn{}
+	// A new key replaces the old one before it is deleted, and CloudFront's key names are
+	// unique: the name is a prefix.
 	key, err := cloudfront.NewPublicKey(ctx, signInFunction, &cloudfront.PublicKeyArgs{
-		Name:       pulumi.String(sc.Name(edgeKind(), signInFunction)),
+		NamePrefix: pulumi.String(sc.Name(edgeKind(), signInFunction) + "-"),
 		Comment:    pulumi.String("Verifies the developer portal's signed cookies."),
 		EncodedKey: pulumi.String(d.PortalSigningPublicKey),
 	})
