@@ -202,7 +202,7 @@ func TestGoldenPlansPassRules(t *testing.T) {
 				require.NoError(t, policy.Evaluate(p, stacks.Rules(), proj.Suppressions...))
 				for _, f := range p.Findings {
 					assert.NotEqual(t, policy.Coverage, f.Rule, f.Message)
-					assert.NotEqual(t, policy.Error, f.Severity, "[%s] %s: %s", f.Rule, f.URN, f.Message)
+					assert.NotEqual(t, string(policy.Error), f.Severity, "[%s] %s: %s", f.Rule, f.URN, f.Message)
 				}
 			})
 		}

@@ -19,6 +19,13 @@ import (
 // may rotate.
 const EnvSecretArn = "ROTATION_SECRET_ARN"
 
+// ManualTag and ManualTagValue tag a Manual secret, whose value an operator puts: the
+// policy rule secret-baseline (policy.OperatorSecretTag) asks it no rotation.
+const (
+	ManualTag      = "rotation"
+	ManualTagValue = "operator"
+)
+
 // rotationTimeout bounds one step of a rotation: a few Secrets Manager calls.
 const rotationTimeout = 30 * time.Second
 
@@ -36,9 +43,14 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 	}
 	s.region = region.Name
 
+	tags := a.Scope.TagMap()
+	if a.Manual {
+		// The policy rule secret-baseline asks no rotation of a secret so tagged.
+		tags[ManualTag] = pulumi.String(ManualTagValue)
+	}
 	secretArgs := override.Apply(&secretsmanager.SecretArgs{
 		Description: pulumi.String(a.Description),
-		Tags:        a.Scope.TagMap(),
+		Tags:        tags,
 	}, a.Overrides.Secret, func(sa *secretsmanager.SecretArgs) {
 		sa.Name = pulumi.String(a.Scope.Name(naming.Secret, name))
 		sa.NamePrefix = nil
@@ -52,6 +64,13 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 	s.Secret, err = secretsmanager.NewSecret(ctx, name, secretArgs, append([]pulumi.ResourceOption{parent}, a.Scope.Stateful()...)...)
 	if err != nil {
 		return err
+	}
+	root := pulumi.String("arn:aws:iam::" + identity.AccountId + ":root")
+	if a.Manual {
+		return s.policy(ctx, name, a, accessors{
+			readers: readerRoles(identity.AccountId, a), writers: append([]pulumi.StringInput{root}, a.Administrators...),
+			administrators: a.Administrators, root: root, manual: true,
+		})
 	}
 
 	fnArgs := override.Apply(&function.Args{
@@ -85,24 +104,13 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 		return fmt.Errorf("rotation permission: %w", err)
 	}
 
-	doc, err := iam.Document(policyStatements(s.Secret.Arn, accessors{
-		readers:        readerRoles(identity.AccountId, a),
-		rotation:       s.RotationFunction.Role.Arn,
+	if err := s.policy(ctx, name, a, accessors{
+		readers:        append([]pulumi.StringInput{s.RotationFunction.Role.Arn}, readerRoles(identity.AccountId, a)...),
+		writers:        []pulumi.StringInput{s.RotationFunction.Role.Arn},
 		administrators: a.Administrators,
-		root:           pulumi.String("arn:aws:iam::" + identity.AccountId + ":root"),
-	}))
-	if err != nil {
-		return fmt.Errorf("resource policy: %w", err)
-	}
-	policyArgs := override.Apply(&secretsmanager.SecretPolicyArgs{}, a.Overrides.Policy, func(pa *secretsmanager.SecretPolicyArgs) {
-		pa.SecretArn = s.Secret.Arn
-		pa.Policy = doc
-		pa.BlockPublicPolicy = pulumi.Bool(true)
-	})
-	s.Policy, err = secretsmanager.NewSecretPolicy(ctx, naming.Child(name, "policy"), policyArgs,
-		append([]pulumi.ResourceOption{parent}, a.Scope.Stateful()...)...)
-	if err != nil {
-		return fmt.Errorf("resource policy: %w", err)
+		root:           root,
+	}); err != nil {
+		return err
 	}
 
 	rotationArgs := override.Apply(&secretsmanager.SecretRotationArgs{}, a.Overrides.Rotation, func(ra *secretsmanager.SecretRotationArgs) {
@@ -120,6 +128,25 @@ func (s *Secret) children(ctx *pulumi.Context, name string, a Args) error {
 		pulumi.DependsOn([]pulumi.Resource{s.Permission, s.Policy}))
 	if err != nil {
 		return fmt.Errorf("rotation: %w", err)
+	}
+	return nil
+}
+
+// policy creates the secret's resource policy, leaving each kind of access to who.
+func (s *Secret) policy(ctx *pulumi.Context, name string, a Args, who accessors) error {
+	doc, err := iam.Document(policyStatements(s.Secret.Arn, who))
+	if err != nil {
+		return fmt.Errorf("resource policy: %w", err)
+	}
+	policyArgs := override.Apply(&secretsmanager.SecretPolicyArgs{}, a.Overrides.Policy, func(pa *secretsmanager.SecretPolicyArgs) {
+		pa.SecretArn = s.Secret.Arn
+		pa.Policy = doc
+		pa.BlockPublicPolicy = pulumi.Bool(true)
+	})
+	s.Policy, err = secretsmanager.NewSecretPolicy(ctx, naming.Child(name, "policy"), policyArgs,
+		append([]pulumi.ResourceOption{pulumi.Parent(s)}, a.Scope.Stateful()...)...)
+	if err != nil {
+		return fmt.Errorf("resource policy: %w", err)
 	}
 	return nil
 }

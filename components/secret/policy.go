@@ -30,12 +30,16 @@ func administrationActions() []string {
 		"secretsmanager:UpdateSecret"}
 }
 
-// accessors are the principals the resource policy leaves each kind of access to.
+// accessors are the principals the resource policy leaves each kind of access to: readers
+// (the rotation function's role and the Readers'), writers (the rotation function's role, or
+// a Manual secret's Administrators and the root), administrators and the root.
 type accessors struct {
 	readers        []pulumi.StringInput
-	rotation       pulumi.StringInput
+	writers        []pulumi.StringInput
 	administrators []pulumi.StringInput
 	root           pulumi.StringInput
+	// manual names the writers operators (Args.Manual).
+	manual bool
 }
 
 // policyStatements is the secret's resource policy: denies only. A principal of this account
@@ -48,15 +52,19 @@ func policyStatements(secretArn pulumi.StringInput, who accessors) iam.Statement
 	except := func(arns ...pulumi.StringInput) []iam.Condition {
 		return []iam.Condition{{Test: "ArnNotEquals", Variable: "aws:PrincipalArn", Values: arns}}
 	}
+	writeSid := "DenyWritingButToRotation"
+	if who.manual {
+		writeSid = "DenyWritingButToOperators"
+	}
 	return iam.Statements{
 		{
 			Sid: "DenyReadingButToReaders", Effect: iam.Deny, Principals: everyone, Actions: readActions(),
 			Resources:  []pulumi.StringInput{secretArn},
-			Conditions: except(append([]pulumi.StringInput{who.rotation}, who.readers...)...),
+			Conditions: except(who.readers...),
 		},
 		{
-			Sid: "DenyWritingButToRotation", Effect: iam.Deny, Principals: everyone, Actions: writeActions(),
-			Resources: []pulumi.StringInput{secretArn}, Conditions: except(who.rotation),
+			Sid: writeSid, Effect: iam.Deny, Principals: everyone, Actions: writeActions(),
+			Resources: []pulumi.StringInput{secretArn}, Conditions: except(who.writers...),
 		},
 		{
 			Sid: "DenyAdministeringButToAdministrators", Effect: iam.Deny, Principals: everyone,

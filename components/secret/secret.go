@@ -26,6 +26,9 @@
 //   - the secret and its policy protected and retained where the scope protects stateful
 //     resources;
 //   - every role it creates carries the scope's permissions boundary.
+//
+// A Manual secret holds a value an operator puts (a private key whose public half is
+// registered elsewhere): no rotation, and only the Administrators and the root may write it.
 package secret
 
 import (
@@ -93,6 +96,14 @@ type Args struct {
 	// (function.Args.OnFailure); Secrets Manager invokes it synchronously, so this catches
 	// only stray invocations. Default: none.
 	OnFailure pulumi.StringInput
+	// Manual leaves every value to an operator (aws secretsmanager put-secret-value), for a
+	// key whose other half lives elsewhere and is replaced by a runbook (the developer
+	// portal's CloudFront signing key): no rotation function, permission or rotation, and the
+	// resource policy leaves writing to the Administrators and the account root. It needs
+	// Readers; RotateEvery, RotationSource, RotationArchive and OnFailure stay unset. The policy
+	// rule secret-baseline reports the missing rotation, which the project suppresses with
+	// its reason. Default: false (rotated).
+	Manual bool
 	// Overrides change the children's arguments before the component re-applies the fields it
 	// owns. Default: none.
 	Overrides Overrides
@@ -177,6 +188,20 @@ func (a *Args) Validate() error {
 	if a.RotationSource != "" && a.RotationArchive != "" {
 		errs = append(errs, fmt.Errorf("RotationSource: %q and RotationArchive %q are both set; set one", a.RotationSource, a.RotationArchive))
 	}
+	if a.Manual {
+		if len(a.Readers) == 0 {
+			errs = append(errs, errors.New("Readers: is required with Manual: nobody else reads an operator's value"))
+		}
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"RotateEvery", a.RotateEvery != 0}, {"RotationSource", a.RotationSource != ""},
+			{"RotationArchive", a.RotationArchive != ""}, {"OnFailure", a.OnFailure != nil}} {
+			if f.set {
+				errs = append(errs, fmt.Errorf("%s: is set, but Manual leaves the value to an operator: nothing rotates it", f.name))
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -192,6 +217,9 @@ func (a *Args) withDefaults(name string) Args {
 	}
 	if d.Description == "" {
 		d.Description = name + " of " + d.Scope.Naming.Context + ", rotated by " + name + "-rotation."
+		if d.Manual {
+			d.Description = name + " of " + d.Scope.Naming.Context + ", set by an operator."
+		}
 	}
 	d.Readers = slices.Clone(d.Readers)
 	slices.Sort(d.Readers)
@@ -209,7 +237,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("secret %q: %w", name, err)
 	}
 	a := args.withDefaults(name)
-	if a.RotationSource == "" && a.RotationArchive == "" {
+	if !a.Manual && a.RotationSource == "" && a.RotationArchive == "" {
 		src, err := rotationSource(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("secret %q: RotationSource: %w", name, err)
@@ -256,7 +284,11 @@ func isRoleArn(s string) bool {
 }
 
 // Widgets returns the rotation function's graph: a rotation that fails shows as its errors.
+// A Manual secret has none.
 func (s *Secret) Widgets() []dashboard.Widget {
+	if s.RotationFunction == nil {
+		return nil
+	}
 	widgets := s.RotationFunction.Widgets()
 	for i := range widgets {
 		widgets[i].Title = "Secret " + s.name + " rotation"

@@ -13,6 +13,7 @@ import (
 	"github.com/stratum-platform/stratum/components/secret"
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
@@ -193,4 +194,35 @@ func TestTwoSecretsOnOneFunction(t *testing.T) {
 		sids = append(sids, st.Sid)
 	}
 	assert.Equal(t, []string{"SecretSigningRead", "SecretSigningReadKey", "SecretWebhookKeyRead", "SecretWebhookKeyReadKey"}, sids)
+}
+
+// TestManual: an operator's secret has no rotation, function or permission; only its readers
+// read it, and only the administrators and the root write and administer it.
+func TestManual(t *testing.T) {
+	a := args()
+	a.RotationArchive, a.Manual = "", true
+	p := run(t, a)
+	assert.Equal(t, []string{
+		"aws:secretsmanager/secret:Secret signing",
+		"aws:secretsmanager/secretPolicy:SecretPolicy signing-policy",
+	}, children(p, get(t, p, secret.TypeToken, "signing").URN))
+	sec := get(t, p, secretType, "signing")
+	assert.Equal(t, "signing of orders, set by an operator.", sec.Inputs["description"])
+	assert.Equal(t, policy.OperatorSecretTagValue, sec.Inputs["tags"].(map[string]any)[policy.OperatorSecretTag],
+		"tagged so that secret-baseline asks no rotation")
+	require.NoError(t, policy.Evaluate(p, policy.Builtin()))
+	for _, f := range p.Findings {
+		assert.NotEqual(t, "secret-baseline", f.Rule, f.Message)
+	}
+	assert.Empty(t, p.Find("aws:secretsmanager/secretVersion:SecretVersion", ""), "the value never passes through the state")
+
+	st := parse(t, get(t, p, policyType, "signing-policy"), "policy").Statement
+	require.Len(t, st, 3)
+	allowed := func(s iam.ParsedStatement) []string { return s.Condition["ArnNotEquals"]["aws:PrincipalArn"] }
+	assert.Equal(t, "DenyReadingButToReaders", st[0].Sid)
+	assert.Equal(t, []string{"arn:aws:iam::111111111111:role/acme-dev-orders-deliver"}, allowed(st[0]))
+	assert.Equal(t, "DenyWritingButToOperators", st[1].Sid)
+	assert.Equal(t, []string{"secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"}, st[1].Action)
+	assert.ElementsMatch(t, []string{deployRole, rootArn}, allowed(st[1]))
+	assert.ElementsMatch(t, []string{deployRole, rootArn}, allowed(st[2]))
 }

@@ -35,6 +35,10 @@ func TestValidate(t *testing.T) {
 				`Readers[2]: "Deliver" is not a function's logical name (lowercase letters, digits and hyphens)` + "\n" +
 				`Readers[3]: "deliver" is also Readers[0]; list each reader once` + "\n" +
 				`Readers[4]: "-x" is not a function's logical name (lowercase letters, digits and hyphens)`},
+		{"manual", secret.Args{Scope: s, Administrators: admins, Manual: true, RotateEvery: 24 * time.Hour, RotationArchive: "a.zip"},
+			"Readers: is required with Manual: nobody else reads an operator's value\n" +
+				"RotateEvery: is set, but Manual leaves the value to an operator: nothing rotates it\n" +
+				"RotationArchive: is set, but Manual leaves the value to an operator: nothing rotates it"},
 		{"durations", secret.Args{Scope: s, Administrators: admins, RotateEvery: 36 * time.Hour, RecoveryWindow: 31 * 24 * time.Hour},
 			"RotateEvery: 36h0m0s is not whole days from 1 to 365\nRecoveryWindow: 744h0m0s is not whole days from 7 to 30"},
 		{"rotation too rare", secret.Args{Scope: s, Administrators: admins, RotateEvery: 366 * 24 * time.Hour, RecoveryWindow: 6 * 24 * time.Hour},

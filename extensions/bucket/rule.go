@@ -20,12 +20,13 @@ const (
 	typeOwnership  = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 	typeLifecycle  = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
 	typeMetric     = "aws:s3/bucketMetric:BucketMetric"
+	typeObject     = "aws:s3/bucketObjectv2:BucketObjectv2"
 	typeAlarm      = "aws:cloudwatch/metricAlarm:MetricAlarm"
 )
 
 // Rules returns the policy rules of S3 buckets, for a registry to evaluate plans with
 // (policy.Evaluate(p, append(policy.Builtin(), bucket.Rules()...))): s3-bucket-baseline
-// and s3-bucket-alarm. They hold every bucket of a plan to what Bucket guarantees, however
+// s3-bucket-alarm and s3-object-default. They hold every bucket of a plan to what Bucket guarantees, however
 // it was created.
 func Rules() []policy.Rule {
 	return []policy.Rule{
@@ -51,7 +52,34 @@ func Rules() []policy.Rule {
 			Types: []string{typeMetric},
 			Check: checkAlarm,
 		},
+		{
+			ID:       "s3-object-default",
+			Severity: policy.Error,
+			Rationale: "An object a stack uploads (the developer portal's pages) takes its bucket's settings: " +
+				"no ACL of its own and no encryption of its own, so that the bucket's default (SSE-KMS with " +
+				"the customer managed key, which s3-bucket-baseline checks) encrypts it and its policy alone " +
+				"says who reads it.",
+			Types: []string{typeObject},
+			Check: checkObjects,
+		},
 	}
+}
+
+// checkObjects reports every object that sets an ACL or an encryption of its own.
+func checkObjects(p *plan.Plan) []policy.Violation {
+	var out []policy.Violation
+	for _, r := range p.Resources {
+		if r.Type != typeObject {
+			continue
+		}
+		for _, key := range []string{"acl", "serverSideEncryption", "kmsKeyId"} {
+			if v := str(r.Inputs[key]); v != "" {
+				out = append(out, policy.Violation{URN: r.URN, Message: fmt.Sprintf("sets %s %q: leave it to the "+
+					"bucket, whose default encryption and policy hold every object", key, v)})
+			}
+		}
+	}
+	return out
 }
 
 // buckets pairs each bucket of a plan with the resources of the plan that configure it, by

@@ -125,3 +125,29 @@ func TestRulesCheckThePolicyWrittenLast(t *testing.T) {
 		"written, so which one holds is left to chance; make the bucket's own depend on the other writers (bucket.Args.PolicyAfter)",
 		got[0].Message)
 }
+
+// An object takes its bucket's encryption and access: one that sets its own ACL or
+// encryption fails s3-object-default; one that sets neither passes.
+func TestRulesHoldObjectsToTheirBucket(t *testing.T) {
+	p := plantest.Run(t, func(ctx *pulumi.Context) error {
+		if _, err := s3.NewBucketObjectv2(ctx, "page", &s3.BucketObjectv2Args{Bucket: pulumi.String("acme-dev-pages"),
+			Key: pulumi.String("index.html"), Content: pulumi.String("<p>"), ContentType: pulumi.String("text/html")}); err != nil {
+			return err
+		}
+		_, err := s3.NewBucketObjectv2(ctx, "public", &s3.BucketObjectv2Args{Bucket: pulumi.String("acme-dev-pages"),
+			Key: pulumi.String("public.html"), Content: pulumi.String("<p>"), Acl: pulumi.String("public-read"),
+			ServerSideEncryption: pulumi.String("AES256")})
+		return err
+	})
+	require.NoError(t, policy.Evaluate(p, rules()))
+	var got []string
+	for _, f := range p.Findings {
+		if f.Rule == "s3-object-default" || f.Rule == policy.Coverage {
+			got = append(got, f.Rule+" "+f.URN[len(f.URN)-len("public"):]+": "+f.Message)
+		}
+	}
+	assert.Equal(t, []string{
+		`s3-object-default public: sets acl "public-read": leave it to the bucket, whose default encryption and policy hold every object`,
+		`s3-object-default public: sets serverSideEncryption "AES256": leave it to the bucket, whose default encryption and policy hold every object`,
+	}, got)
+}

@@ -200,8 +200,8 @@ func Parse(project, stack string, raw Raw) (*Config, error) {
 func Keys() []string {
 	return slices.Sorted(slices.Values(append([]string{KeyAccountID, KeyAlarmEmail, KeyAPIDomain, KeyCostCentre,
 		KeyGitHubOIDCProvider, KeyGitHubRepository, KeyHostedZoneID, KeyJWTAudiences, KeyJWTIssuer, KeyKeyAdministrators,
-		KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyPortalAllowedCIDRs, KeyPortalDomain, KeyPortalPublic,
-		KeyProtect, KeyRelease, KeyStateBucket, KeyStateKeyArn, KeyTableGenerations}, opsKeys()...)))
+		KeyLogRetentionDays, KeyOrg, KeyOwner, KeyPlatformStack, KeyPortalAllowedCIDRs, KeyPortalClientID, KeyPortalDomain,
+		KeyPortalPublic, KeyPortalSigningPublicKey, KeyProtect, KeyRelease, KeyStateBucket, KeyStateKeyArn, KeyTableGenerations}, opsKeys()...)))
 }
 
 type parser struct {

@@ -1,6 +1,10 @@
 package config_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"strings"
 	"testing"
 
@@ -42,6 +46,83 @@ func TestParseDomains(t *testing.T) {
 	assert.True(t, public.Domains.PortalPublic)
 }
 
+// publicKeyPEM returns the PEM of a new RSA public key of bits.
+func publicKeyPEM(t *testing.T, bits int) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, bits)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+// TestParsePortalSignIn: a client id and the public key turn sign-in on, alone or with an
+// allow-list; public with sign-in, either without the other, sign-in without a portal and
+// a key that is not RSA 2048 are refused, all at once.
+func TestParsePortalSignIn(t *testing.T) {
+	key := publicKeyPEM(t, 2048)
+	c, err := config.Parse("platform", "dev", withDomains(map[string]string{
+		config.KeyHostedZoneID: "Z0123456789ABCDEFGHIJ", config.KeyPortalDomain: "developer.acme.example",
+		config.KeyPortalClientID: "0oa1portal", config.KeyPortalSigningPublicKey: key,
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, "0oa1portal", c.Domains.PortalClientID)
+	assert.Equal(t, key, c.Domains.PortalSigningPublicKey)
+
+	_, err = config.Parse("platform", "dev", withDomains(map[string]string{
+		config.KeyHostedZoneID: "Z1", config.KeyPortalDomain: "developer.acme.example",
+		config.KeyPortalClientID: "0oa1portal", config.KeyPortalSigningPublicKey: key, config.KeyPortalAllowedCIDRs: `["10.0.0.0/8"]`,
+	}))
+	require.NoError(t, err, "sign-in from the allowed networks")
+
+	for name, tc := range map[string]struct {
+		set  map[string]string
+		want []string
+	}{
+		"public and sign-in": {
+			set: map[string]string{config.KeyHostedZoneID: "Z1", config.KeyPortalDomain: "developer.acme.example",
+				config.KeyPortalClientID: "0oa1portal", config.KeyPortalSigningPublicKey: key, config.KeyPortalPublic: "true"},
+			want: []string{"Pulumi.dev.yaml: stratum:portalPublic: is true, but stratum:portalClientId restricts the portal to signed-in readers; set one of them"},
+		},
+		"a client without its key, a bad client id": {
+			set: map[string]string{config.KeyHostedZoneID: "Z1", config.KeyPortalDomain: "developer.acme.example",
+				config.KeyPortalClientID: "my client"},
+			want: []string{
+				`Pulumi.dev.yaml: stratum:portalClientId: "my client" is not an OIDC client id: 1 to 255 visible ASCII characters without spaces`,
+				"stratum:portalDomain needs stratum:portalAllowedCidrs (the networks that may read it), stratum:portalClientId (the readers who sign in) or stratum:portalPublic: true (everyone may): who reads the API documentation is a decision, not a default",
+			},
+		},
+		"a key without a client, too short": {
+			set: map[string]string{config.KeyHostedZoneID: "Z1", config.KeyPortalDomain: "developer.acme.example",
+				config.KeyPortalPublic: "true", config.KeyPortalSigningPublicKey: publicKeyPEM(t, 1024)},
+			want: []string{"Pulumi.dev.yaml: stratum:portalSigningPublicKey: is not the PEM of an RSA 2048 public key (openssl rsa -pubout)"},
+		},
+		"a key without a client": {
+			set: map[string]string{config.KeyHostedZoneID: "Z1", config.KeyPortalDomain: "developer.acme.example",
+				config.KeyPortalPublic: "true", config.KeyPortalSigningPublicKey: key},
+			want: []string{"stratum:portalSigningPublicKey needs stratum:portalClientId: the key signs the cookies of a sign-in"},
+		},
+		"a client without a key, not PEM": {
+			set: map[string]string{config.KeyHostedZoneID: "Z1", config.KeyPortalDomain: "developer.acme.example",
+				config.KeyPortalClientID: "0oa1portal", config.KeyPortalSigningPublicKey: "ssh-rsa AAAA"},
+			want: []string{
+				"Pulumi.dev.yaml: stratum:portalSigningPublicKey: is not the PEM of an RSA 2048 public key (openssl rsa -pubout)",
+				"stratum:portalClientId needs stratum:portalSigningPublicKey: CloudFront verifies the sign-in's cookies with it",
+			},
+		},
+		"sign-in without a portal": {
+			set:  map[string]string{config.KeyPortalClientID: "0oa1portal", config.KeyPortalSigningPublicKey: key},
+			want: []string{"stratum:portalClientId needs stratum:portalDomain: there is no portal to sign in to"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := config.Parse("platform", "dev", withDomains(tc.set))
+			require.Error(t, err)
+			assert.Equal(t, tc.want, strings.Split(err.Error(), "\n"))
+		})
+	}
+}
+
 func TestParseDomainsErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -75,7 +156,7 @@ func TestParseDomainsErrors(t *testing.T) {
 		{
 			name: "a portal nobody decided who reads", project: "platform",
 			set:  map[string]string{config.KeyHostedZoneID: "Z1", config.KeyPortalDomain: "developer.acme.example"},
-			want: []string{"stratum:portalDomain needs stratum:portalAllowedCidrs (the networks that may read it) or stratum:portalPublic: true (everyone may): who reads the API documentation is a decision, not a default"},
+			want: []string{"stratum:portalDomain needs stratum:portalAllowedCidrs (the networks that may read it), stratum:portalClientId (the readers who sign in) or stratum:portalPublic: true (everyone may): who reads the API documentation is a decision, not a default"},
 		},
 		{
 			name: "restricted and public", project: "platform",

@@ -28,6 +28,9 @@ func BuiltinWildcardActions() []WildcardAction {
 	const logDelivery = "API Gateway's access logging is a CloudWatch Logs vended delivery: AWS " +
 		"authorises the delivery and the account's log resource policy on no resource, and " +
 		"the deployer of an HTTP API with access logs needs them."
+	const signingKeys = "CloudFront's public keys and key groups (the keys of signed cookies) have no " +
+		"resource type in IAM: their actions only work on \"*\". The CI deploy role manages the developer " +
+		"portal's."
 	const scaling = "Application Auto Scaling describes scalable targets and policies of a " +
 		"service namespace, never one resource."
 	const edgeConfig = "CloudFront authorises creating origin access controls and response headers " +
@@ -43,8 +46,16 @@ func BuiltinWildcardActions() []WildcardAction {
 		{Action: "cloudfront:CreateDistribution", Reason: "A distribution's ARN holds an id CloudFront assigns on " +
 			"creation, and the action has no resource-level permission; the CI deploy role requires its org and env " +
 			"request tags (aws:RequestTag), which every later change of the distribution is scoped by."},
+		{Action: "cloudfront:CreateKeyGroup", Reason: signingKeys},
 		{Action: "cloudfront:CreateOriginAccessControl", Reason: edgeConfig},
+		{Action: "cloudfront:CreatePublicKey", Reason: signingKeys},
 		{Action: "cloudfront:CreateResponseHeadersPolicy", Reason: edgeConfig},
+		{Action: "cloudfront:DeleteKeyGroup", Reason: signingKeys},
+		{Action: "cloudfront:DeletePublicKey", Reason: signingKeys},
+		{Action: "cloudfront:GetKeyGroup", Reason: signingKeys},
+		{Action: "cloudfront:GetPublicKey", Reason: signingKeys},
+		{Action: "cloudfront:UpdateKeyGroup", Reason: signingKeys},
+		{Action: "cloudfront:UpdatePublicKey", Reason: signingKeys},
 		{Action: "cloudwatch:PutMetricData", Reason: "Metrics have no ARNs; PutMetricData can only be narrowed by " +
 			"a cloudwatch:namespace condition, which callers should add."},
 		{Action: "kms:CreateKey", Reason: "A key has no ARN before it exists; the CI deploy role requires its " +

@@ -128,6 +128,11 @@ func Answer(typ, logical, urn string, inputs map[string]any, region, account str
 		arn := "arn:aws:lambda:" + r + ":" + a + ":function:" + name
 		return name, map[string]any{"arn": arn, "name": name, "invokeArn": InvokeArn(r, arn),
 			"qualifiedArn": arn + ":1", "qualifiedInvokeArn": InvokeArn(r, arn+":1"), "version": "1"}, nil
+	case "aws:lambda/functionUrl:FunctionUrl":
+		fn := str("functionName")
+		urlID := hash(urn, 32)
+		return fn + "/" + str("qualifier"), map[string]any{"functionUrl": "https://" + urlID + ".lambda-url." + r + ".on.aws/",
+			"urlId": urlID, "functionArn": "arn:aws:lambda:" + r + ":" + a + ":function:" + fn}, nil
 	case "aws:lambda/alias:Alias":
 		fn := str("functionName")
 		if !strings.HasPrefix(fn, "arn:") {

@@ -118,14 +118,22 @@ func lambdaPermissionSource() Rule {
 			"an AWS service, the resource that may invoke (sourceArn) or at least the account (sourceAccount). " +
 			"Principal \"*\" lets anyone invoke; a service principal without a source lets that service " +
 			"invoke the function on behalf of any customer's resource (the confused deputy problem): " +
-			"another account's API or topic could call it.",
-		Types: []string{typePermission},
+			"another account's API or topic could call it. A function URL authenticates its callers " +
+			"(AWS_IAM): with NONE anyone on the internet invokes the function, whatever fronts it.",
+		Types: []string{typePermission, typeFunctionURL},
 		Check: checkPermissionSource,
 	}
 }
 
 func checkPermissionSource(p *plan.Plan) []Violation {
 	var out []Violation
+	for _, r := range ofType(p, typeFunctionURL) {
+		if a := inputString(r, "authorizationType"); a != "AWS_IAM" {
+			out = append(out, Violation{URN: r.URN, Message: fmt.Sprintf("authorizationType is %q: anyone may invoke "+
+				"the function through its URL; set AWS_IAM and let only its callers (a CloudFront origin access "+
+				"control) in with a permission", a)})
+		}
+	}
 	for _, r := range ofType(p, typePermission) {
 		principal := inputString(r, "principal")
 		switch {

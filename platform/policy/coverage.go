@@ -95,11 +95,14 @@ func reviewedTypes() Rule {
 		"into a metric, a DNS record only points a name (the domain and certificate it points at are "+
 		"custom-domain-tls's), a certificate validation only waits for ACM to issue the certificate, and a "+
 		"WAF IP set and web ACL state who may read the developer portal, a decision the platform's config "+
-		"makes (stratum:portalAllowedCidrs or stratum:portalPublic) and its tests check. Listing them here, with this review, keeps the "+
+		"makes (stratum:portalAllowedCidrs or stratum:portalPublic) and its tests check, and a CloudFront "+
+		"public key and key group only hold the key that verifies the portal's signed cookies (that the "+
+		"distribution trusts them is portal-distribution's). Listing them here, with this review, keeps the "+
 		"policy-coverage warning for the types nobody has looked at.",
 		"aws:kms/alias:Alias", "aws:lambda/alias:Alias", "aws:apigatewayv2/apiMapping:ApiMapping",
 		typeIntegration, "aws:cloudwatch/dashboard:Dashboard", "aws:appautoscaling/target:Target",
 		"aws:appautoscaling/policy:Policy", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
 		"aws:route53/record:Record", "aws:acm/certificateValidation:CertificateValidation",
-		"aws:wafv2/ipSet:IpSet", "aws:wafv2/webAcl:WebAcl")
+		"aws:wafv2/ipSet:IpSet", "aws:wafv2/webAcl:WebAcl", "aws:cloudfront/publicKey:PublicKey",
+		"aws:cloudfront/keyGroup:KeyGroup")
 }

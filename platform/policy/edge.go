@@ -14,6 +14,14 @@ const (
 	typeResponseHeadersPolicy = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"
 )
 
+// PublicDistributionTag is the tag (key and value) that states a distribution serves
+// everyone, a decision its program makes: without it, a distribution is restricted by a WAF
+// web ACL or by signed cookies (trusted key groups on its default behavior).
+const (
+	PublicDistributionTag      = "access"
+	PublicDistributionTagValue = "public"
+)
+
 func portalDistribution() Rule {
 	return Rule{
 		ID:       "portal-distribution",
@@ -23,7 +31,11 @@ func portalDistribution() Rule {
 			"only that distribution; it answers HTTPS only, with TLS 1.2 at least (TLSv1.2_2021) and " +
 			"its own certificate; and every response carries a response headers policy with a " +
 			"Content-Security-Policy and HSTS, so that a page cannot load what its policy does not " +
-			"name and a browser never falls back to plain HTTP.",
+			"name and a browser never falls back to plain HTTP. Who reads it is restricted, by a WAF " +
+			"web ACL (an allow-list of networks) or by signed cookies (trusted key groups on the " +
+			"default behavior, which a sign-in issues), unless the distribution is tagged " +
+			PublicDistributionTag + "=" + PublicDistributionTagValue + ": serving documentation to " +
+			"everyone is a decision, not a default.",
 		Types: []string{typeDistribution, typeOriginAccessControl, typeResponseHeadersPolicy},
 		Check: checkPortalDistribution,
 	}
@@ -57,6 +69,12 @@ func checkPortalDistribution(p *plan.Plan) []Violation {
 				add(r, "%s has no responseHeadersPolicyId: attach a response headers policy with a "+
 					"Content-Security-Policy and HSTS", labels[i])
 			}
+		}
+		if inputString(r, "webAclId") == "" && len(asList(input(r, "defaultCacheBehavior", "trustedKeyGroups"))) == 0 &&
+			inputString(r, "tags", PublicDistributionTag) != PublicDistributionTagValue {
+			add(r, "answers everyone: attach a WAF web ACL (webAclId) that allows only some networks, require signed "+
+				"cookies (defaultCacheBehavior.trustedKeyGroups), or tag it %s=%s to state that it is public",
+				PublicDistributionTag, PublicDistributionTagValue)
 		}
 		if inputTrue(r, "viewerCertificate", "cloudfrontDefaultCertificate") {
 			add(r, "viewerCertificate uses CloudFront's default certificate, which allows TLS 1.0: use an ACM "+

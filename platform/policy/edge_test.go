@@ -16,7 +16,8 @@ func portal() []plan.Resource {
 			"viewerProtocolPolicy": "redirect-to-https", "responseHeadersPolicyId": "portal-1a2b"},
 		"viewerCertificate": map[string]any{"acmCertificateArn": "arn:aws:acm:us-east-1:111111111111:certificate/1",
 			"sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2021"},
-		"tags": defaultTags(),
+		"webAclId": "arn:aws:wafv2:us-east-1:111111111111:global/webacl/acme-dev-portal/1",
+		"tags":     defaultTags(),
 	}, nil)
 	oac := res("aws:cloudfront/originAccessControl:OriginAccessControl", "portal", map[string]any{
 		"name": "acme-dev-portal", "originAccessControlOriginType": "s3", "signingBehavior": "always", "signingProtocol": "sigv4",
@@ -47,10 +48,22 @@ func TestPortalDistribution(t *testing.T) {
 		{"default certificate", [][]plan.Resource{one(with(dist, map[string]any{"viewerCertificate": map[string]any{
 			"cloudfrontDefaultCertificate": true}}))}, []policy.Violation{{
 			URN: dist.URN, Message: "viewerCertificate uses CloudFront's default certificate, which allows TLS 1.0: use an ACM certificate with minimumProtocolVersion TLSv1.2_2021"}}},
+		{"signed cookies", [][]plan.Resource{one(with(dist, map[string]any{"webAclId": nil, "defaultCacheBehavior": map[string]any{
+			"targetOriginId": "portal-pages", "viewerProtocolPolicy": "redirect-to-https", "responseHeadersPolicyId": "portal-1a2b",
+			"trustedKeyGroups": []any{"kg-1"}}}))}, nil},
+		{"public by decision", [][]plan.Resource{one(with(dist, map[string]any{"webAclId": nil,
+			"tags": withTag(defaultTags(), "access", "public")}))}, nil},
+		{"open to everyone", [][]plan.Resource{one(with(dist, map[string]any{"webAclId": nil}))}, []policy.Violation{{
+			URN: dist.URN, Message: "answers everyone: attach a WAF web ACL (webAclId) that allows only some networks, require signed cookies (defaultCacheBehavior.trustedKeyGroups), or tag it access=public to state that it is public"}}},
 		{"unsigned origin requests", [][]plan.Resource{one(with(oac, map[string]any{"signingBehavior": "no-override"}))}, []policy.Violation{{
 			URN: oac.URN, Message: `signs "no-override" with "sigv4": set signingBehavior always and signingProtocol sigv4, so that the origin sees every request signed by the distribution`}}},
 		{"headers without CSP or HSTS", [][]plan.Resource{one(with(headers, map[string]any{"securityHeadersConfig": map[string]any{}}))}, []policy.Violation{
 			{URN: headers.URN, Message: "securityHeadersConfig has no contentSecurityPolicy: send the pages' Content-Security-Policy"},
 			{URN: headers.URN, Message: "securityHeadersConfig has no strictTransportSecurity: send HSTS, so that browsers never fall back to HTTP"}}},
 	})
+}
+
+func withTag(tags map[string]any, k, v string) map[string]any {
+	tags[k] = v
+	return tags
 }

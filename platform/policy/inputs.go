@@ -14,6 +14,7 @@ const (
 	typeAuthorizer         = "aws:apigatewayv2/authorizer:Authorizer"
 	typeIntegration        = "aws:apigatewayv2/integration:Integration"
 	typePermission         = "aws:lambda/permission:Permission"
+	typeFunctionURL        = "aws:lambda/functionUrl:FunctionUrl"
 	typeRedriveAllowPolicy = "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"
 	typeEventSourceMapping = "aws:lambda/eventSourceMapping:EventSourceMapping"
 	typeFunction           = "aws:lambda/function:Function"

@@ -137,6 +137,8 @@ func TestLambdaPermissionSource(t *testing.T) {
 	perm := res("aws:lambda/permission:Permission", "route", map[string]any{"action": "lambda:InvokeFunction",
 		"function": physical("api"), "principal": "apigateway.amazonaws.com",
 		"sourceArn": "arn:aws:execute-api:eu-west-1:111111111111:a1b2c3d4e5/*/GET/orders"}, nil)
+	url := res("aws:lambda/functionUrl:FunctionUrl", "signin", map[string]any{"functionName": physical("signin"),
+		"qualifier": "live", "authorizationType": "AWS_IAM"}, nil)
 	runCases(t, "lambda-permission-source", []ruleCase{
 		{"service with source ARN", [][]plan.Resource{one(perm)}, nil},
 		{"service with source account", [][]plan.Resource{one(with(perm, map[string]any{"sourceArn": nil, "sourceAccount": "111111111111"}))}, nil},
@@ -145,6 +147,9 @@ func TestLambdaPermissionSource(t *testing.T) {
 			Message: "principal apigateway.amazonaws.com has neither sourceArn nor sourceAccount: the service may invoke the function for any account's resources; set sourceArn to the resource that calls it"}}},
 		{"anyone", [][]plan.Resource{one(with(perm, map[string]any{"principal": "*"}))}, []policy.Violation{{URN: perm.URN,
 			Message: `principal is "*": anyone may invoke the function; name the service or account that calls it`}}},
+		{"function URL with IAM", [][]plan.Resource{one(url)}, nil},
+		{"public function URL", [][]plan.Resource{one(with(url, map[string]any{"authorizationType": "NONE"}))}, []policy.Violation{{URN: url.URN,
+			Message: `authorizationType is "NONE": anyone may invoke the function through its URL; set AWS_IAM and let only its callers (a CloudFront origin access control) in with a permission`}}},
 	})
 }
 

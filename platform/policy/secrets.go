@@ -19,6 +19,15 @@ const (
 // maxRotationDays is the longest a secret may go without rotation.
 const maxRotationDays = 365
 
+// OperatorSecretTag is the tag (key and value) of a secret whose value an operator puts
+// and replaces by a runbook, because its other half is registered elsewhere (the developer
+// portal's signing key, whose public half is CloudFront's): components/secret tags a Manual
+// secret so. Such a secret needs no rotation; everything else of secret-baseline holds.
+const (
+	OperatorSecretTag      = "rotation"
+	OperatorSecretTagValue = "operator"
+)
+
 func secretBaseline() Rule {
 	return Rule{
 		ID:       "secret-baseline",
@@ -26,7 +35,8 @@ func secretBaseline() Rule {
 		Rationale: "Every Secrets Manager secret is what components/secret makes it (Security Hub " +
 			"SecretsManager.1 and .4, cdk-nag SMG4): encrypted with a customer managed KMS key; rotated by " +
 			"a function at least every " + fmt.Sprint(maxRotationDays) + " days, so a leaked key stops " +
-			"working; one resource policy with Block Public Policy on that denies reading the value " +
+			"working (unless tagged " + OperatorSecretTag + "=" + OperatorSecretTagValue + ": a key whose " +
+			"other half is registered elsewhere, which an operator replaces by a runbook); one resource policy with Block Public Policy on that denies reading the value " +
 			"(secretsmanager:GetSecretValue) to every principal but those it names by aws:PrincipalArn, so " +
 			"that no broad IAM allow (an administrator's, the deploy role's) reaches it, and that names every " +
 			"role the plan grants GetSecretValue on the secret (a reader it denies fails at run time); no " +
@@ -57,7 +67,7 @@ func checkSecrets(p *plan.Plan) []Violation {
 		if msg := customerKey(s, "kmsKeyId", "alias/aws/secretsmanager", "the secret is encrypted with the AWS managed key aws/secretsmanager"); msg != "" {
 			add(s, "%s", msg)
 		}
-		if msg := rotationProblem(rotations[arn]); msg != "" {
+		if msg := rotationProblem(rotations[arn]); msg != "" && inputString(s, "tags", OperatorSecretTag) != OperatorSecretTagValue {
 			add(s, "%s", msg)
 		}
 		pol, hasPolicy := policies[arn]

@@ -60,6 +60,8 @@ func TestSecretBaseline(t *testing.T) {
 			{URN: s.URN, Message: "has no rotation; rotate it with a function (aws:secretsmanager/secretRotation), so that a leaked key stops working"},
 			{URN: s.URN, Message: "has no resource policy; add one that denies secretsmanager:GetSecretValue to every principal but its readers (ArnNotEquals on aws:PrincipalArn)"},
 		}},
+		{"an operator's value, not rotated", [][]plan.Resource{{with(s, map[string]any{"tags": withTag(defaultTags(), "rotation", "operator")}), pol}},
+			nil},
 		{"a rotation without a schedule", [][]plan.Resource{{s, pol, with(rot, map[string]any{"rotationRules": map[string]any{"automaticallyAfterDays": 400}})}},
 			[]policy.Violation{{URN: s.URN, Message: "its rotation has no rotationRules.automaticallyAfterDays from 1 to 365 (nor a scheduleExpression); rotate at least yearly"}}},
 		{"a rotation without a function", [][]plan.Resource{{s, pol, with(rot, map[string]any{"rotationLambdaArn": nil})}},

@@ -32,7 +32,8 @@ type ciScope struct {
 	prefix string
 	names  naming.Scope
 	ci     config.CI
-	// domains are the platform's custom domains, which the deploy role creates.
+	// domains are the platform's custom domains, which the deploy role creates: the API's,
+	// the developer portal's and its sign-in.
 	domains config.Domains
 	// defaultTags are the platform's default tags, on every CI resource.
 	defaultTags map[string]string

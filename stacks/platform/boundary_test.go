@@ -1,6 +1,10 @@
 package platform_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"slices"
 	"strings"
 	"testing"
@@ -142,7 +146,8 @@ func TestPoliciesFitIAMsLimits(t *testing.T) {
 		config.KeyAPIDomain:        {Value: longest("a")},
 		config.KeyPortalDomain:     {Value: longest("p")},
 		config.KeyHostedZoneID:     {Value: "Z" + strings.Repeat("A", 31)},
-		config.KeyPortalPublic:     {Value: "true"},
+		// The portal's grants, with sign-in, name its resources.
+		"stratum:portalClientId": {Value: strings.Repeat("c", 255)}, "stratum:portalSigningPublicKey": {Value: publicKeyPEM(t)},
 	}
 	require.Len(t, longest("a"), 253)
 	p, err := plan.Run(plan.Options{Project: "platform", Stack: "abcdefgh", Config: raw, Dir: root}, platform.Program)
@@ -160,4 +165,14 @@ func TestPoliciesFitIAMsLimits(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 21, policies, "the boundary and ten policies of each role were checked")
+}
+
+// publicKeyPEM is the PEM of a new RSA 2048 public key.
+func publicKeyPEM(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }

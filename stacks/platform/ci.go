@@ -34,7 +34,7 @@ func (s ciScope) policyGroups() []policyGroup {
 		{name: "roles", grants: slices.Concat(s.roleGrants(), s.guardrailGrants())},
 		{name: "data", grants: s.dataGrants()},
 		{name: "keys", grants: s.keyGrants()},
-		{name: "storage", grants: s.storageGrants()},
+		{name: "storage", grants: slices.Concat(s.storageGrants(), s.portalGrants())},
 		{name: "observability", grants: s.observabilityGrants()},
 		{name: "apis", grants: slices.Concat(s.apiGrants(), s.apiDomainGrants(), s.portalEdgeGrants())},
 		{name: "domains", grants: slices.Concat(s.certificateGrants(), s.recordGrants())},

@@ -160,7 +160,16 @@ func devDeployAllows() map[string][]string {
 	grants(w, l("arn:aws:apigateway:eu-west-1::/apis/*", "arn:aws:apigateway:eu-west-1::/tags/*"),
 		"apigateway:DELETE", "apigateway:GET", "apigateway:PATCH", "apigateway:PUT")
 	devDomainAllows(w, true)
+	devPortalGrants(w)
 	return w
+}
+
+// devPortalGrants are what publishing dev's developer portal needs: its pages, objects of
+// the one bucket, deleted version by version.
+func devPortalGrants(w map[string][]string) {
+	pages := "arn:aws:s3:::acme-dev-platform-portal-" + acct + "-eu-west-1"
+	grants(w, l(pages+"/*"), "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectTagging", "s3:PutObject")
+	grants(w, l(pages), "s3:ListBucketVersions")
 }
 
 // devDeployDenies is what dev's deploy role is denied whatever it is allowed.

@@ -104,7 +104,8 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	// The release function's logs join the aggregation like every context's.
+	// The platform's functions' logs (release, portal sign-in) join the aggregation like
+	// every context's.
 	released := sc
 	released.LogDestinationArn = pipeline.Destination.Arn
 	if err := releaseFunction(ctx, cfg, released, account); err != nil {
@@ -114,7 +115,7 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := hostPortal(ctx, cfg, sc, account, east); err != nil {
+	if err := hostPortal(ctx, cfg, released, account, east); err != nil {
 		return err
 	}
 

@@ -78,6 +78,8 @@ func devPreviewAllows() map[string][]string {
 		"sqs:ListQueueTags")
 	grants(w, l("arn:aws:kms:us-east-1:"+acct+":key/*"), "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
 		"kms:ListResourceTags")
+	// The developer portal's pages, read as a refresh does.
+	grants(w, l("arn:aws:s3:::acme-dev-platform-portal-"+acct+"-eu-west-1/*"), "s3:GetObject", "s3:GetObjectTagging")
 	return w
 }
 
