@@ -54,7 +54,7 @@ func TestPlanOneProjectAsMarkdown(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run([]string{"plan", "--format", "markdown", "platform"}, &out, io.Discard))
 	assert.True(t, strings.HasPrefix(out.String(), "## Offline plan (dev)\n\n| project | resources |"), out.String())
-	assert.Contains(t, out.String(), "| platform | 114 | 0 | 1 | 0 |")
+	assert.Contains(t, out.String(), "| platform | 114 | 0 | 0 | 0 |")
 }
 
 func TestUsageErrors(t *testing.T) {

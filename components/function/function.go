@@ -78,6 +78,12 @@ type Args struct {
 	// OnFailure is the ARN of an SQS queue or SNS topic that receives asynchronous events
 	// that failed every attempt. Default: none (failed events are dropped).
 	OnFailure pulumi.StringInput
+	// Synchronous states that nothing invokes the function asynchronously (a deploy's
+	// invocation, a function URL, an API), so it needs no OnFailure: the function carries the
+	// tag SynchronousTag=SynchronousTagValue, which the policy rule function-on-failure
+	// (policy.SynchronousFunctionTag) reads, while async-dead-letter still refuses any
+	// asynchronous invoker the plan shows. Default: false.
+	Synchronous bool
 	// Grants are the function's permissions, typically from other components' Allow*
 	// methods. Default: none.
 	Grants iam.Statements
@@ -304,10 +310,20 @@ func newLogGroup(ctx *pulumi.Context, name string, s settings, groupName string,
 	return cloudwatch.NewLogGroup(ctx, naming.Child(name, "logs"), args, append(s.Scope.LogGroup(), parent)...)
 }
 
+// SynchronousTag and SynchronousTagValue tag a function declared Synchronous.
+const (
+	SynchronousTag      = "invocation"
+	SynchronousTagValue = "synchronous"
+)
+
 func functionArgs(s settings, fnName string, code deployment, roleArn, logGroup pulumi.StringInput) *lambda.FunctionArgs {
+	tags := s.Scope.TagMap()
+	if s.Synchronous {
+		tags[SynchronousTag] = pulumi.String(SynchronousTagValue)
+	}
 	args := &lambda.FunctionArgs{
 		MemorySize: pulumi.Int(s.MemoryMB),
-		Tags:       s.Scope.TagMap(),
+		Tags:       tags,
 	}
 	if s.Description != "" {
 		args.Description = pulumi.String(s.Description)

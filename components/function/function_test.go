@@ -15,6 +15,7 @@ import (
 	"github.com/stratum-platform/stratum/platform/iam"
 	"github.com/stratum-platform/stratum/platform/plan"
 	"github.com/stratum-platform/stratum/platform/plan/plantest"
+	"github.com/stratum-platform/stratum/platform/policy"
 	"github.com/stratum-platform/stratum/platform/stackref"
 )
 
@@ -288,6 +289,18 @@ func TestAsyncInvocation(t *testing.T) {
 	assert.Contains(t, async.Dependencies, policy.URN, "the role can deliver before Lambda checks it")
 	alias := get(t, p, "aws:lambda/alias:Alias", "api-alias")
 	assert.Contains(t, async.Dependencies, alias.URN)
+}
+
+// A function declared Synchronous carries the tag the policy rule function-on-failure reads,
+// and only that function.
+func TestSynchronousTag(t *testing.T) {
+	tags := func(p *plan.Plan) map[string]any {
+		return get(t, p, "aws:lambda/function:Function", "api").Inputs["tags"].(map[string]any)
+	}
+	assert.Equal(t, function.SynchronousTagValue, tags(run(t, &function.Args{Synchronous: true}))[function.SynchronousTag])
+	assert.Equal(t, policy.SynchronousFunctionTagValue, function.SynchronousTagValue)
+	assert.Equal(t, policy.SynchronousFunctionTag, function.SynchronousTag)
+	assert.NotContains(t, tags(run(t, &function.Args{})), function.SynchronousTag)
 }
 
 func TestOnFailurePolicy(t *testing.T) {

@@ -71,6 +71,9 @@ func (a *Args) Validate() error {
 			errs = append(errs, fmt.Errorf("OnFailure: %w", err))
 		}
 	}
+	if a.Synchronous && a.OnFailure != nil {
+		errs = append(errs, errors.New("OnFailure: is set but Synchronous says nothing invokes the function asynchronously; set one or the other"))
+	}
 	errs = append(errs, a.validateEnvironment()...)
 	errs = append(errs, a.Release.validate()...)
 	if err := iam.ValidateWildcardActions(a.WildcardActions); err != nil {

@@ -85,6 +85,10 @@ func TestValidate(t *testing.T) {
 		{"on failure", function.Args{Archive: archive, OnFailure: pulumi.String("arn:aws:lambda:eu-west-1:111111111111:function:x")}, []string{
 			`OnFailure: "arn:aws:lambda:eu-west-1:111111111111:function:x" is not an SQS queue or SNS topic ARN`,
 		}},
+		{"synchronous with on failure", function.Args{Archive: archive, Synchronous: true,
+			OnFailure: pulumi.String("arn:aws:sqs:eu-west-1:111111111111:failed")}, []string{
+			`OnFailure: is set but Synchronous says nothing invokes the function asynchronously; set one or the other`,
+		}},
 		{"grants", function.Args{Archive: archive, Grants: iam.Statements{
 			{Actions: []string{"dynamodb:*"}, Resources: []pulumi.StringInput{pulumi.String(tableArn)}},
 			{Actions: []string{"dynamodb:GetItem"}, Resources: []pulumi.StringInput{pulumi.String("*")}},

@@ -144,6 +144,15 @@ func onFailureConfigured(p *plan.Plan) map[string]bool {
 	return configured
 }
 
+// SynchronousFunctionTag is the tag (key and value) of a function its program declares
+// invoked only synchronously (components/function's Args.Synchronous): function-on-failure
+// asks it no on-failure destination; async-dead-letter still refuses the asynchronous
+// invokers the plan shows.
+const (
+	SynchronousFunctionTag      = "invocation"
+	SynchronousFunctionTagValue = "synchronous"
+)
+
 func functionOnFailure() Rule {
 	return Rule{
 		ID:       "function-on-failure",
@@ -153,7 +162,8 @@ func functionOnFailure() Rule {
 			"fails every retry is kept for inspection and redrive. It is a warning because the plan " +
 			"does not show every asynchronous caller (other stacks, event buses, the CLI) and a function " +
 			"only invoked synchronously (behind an API, or by an event source mapping) does not need one; " +
-			"a suppression records that. Functions the plan's own schedules and subscriptions invoke are " +
+			"its program says so with the tag " + SynchronousFunctionTag + "=" + SynchronousFunctionTagValue +
+			", or a suppression records it. Functions the plan's own schedules and subscriptions invoke are " +
 			"errors under async-dead-letter.",
 		Types: []string{typeFunction, typeInvokeConfig},
 		Check: checkFunctionOnFailure,
@@ -164,10 +174,11 @@ func checkFunctionOnFailure(p *plan.Plan) []Violation {
 	configured := onFailureConfigured(p)
 	var out []Violation
 	for _, r := range ofType(p, typeFunction) {
-		if !configured[physicalName(r)] {
+		if !configured[physicalName(r)] && inputString(r, "tags", SynchronousFunctionTag) != SynchronousFunctionTagValue {
 			out = append(out, Violation{URN: r.URN, Message: "no event invoke config with an on-failure " +
-				"destination: a failed asynchronous invocation is dropped after its retries; suppress with " +
-				"the reason if the function is only invoked synchronously"})
+				"destination: a failed asynchronous invocation is dropped after its retries; if nothing invokes " +
+				"the function asynchronously, declare it (tag " + SynchronousFunctionTag + "=" + SynchronousFunctionTagValue +
+				", function.Args.Synchronous) or suppress with the reason"})
 		}
 	}
 	return out

@@ -43,6 +43,7 @@ func TestAsyncDeadLetter(t *testing.T) {
 		}
 	}
 	noDestination := with(async, map[string]any{"destinationConfig": nil})
+	synchronous := with(fn, map[string]any{"tags": map[string]any{policy.SynchronousFunctionTag: policy.SynchronousFunctionTagValue}})
 	runCases(t, "async-dead-letter", []ruleCase{
 		{"compliant", [][]plan.Resource{worker, schedule("nightly", "worker"), subscription("notify", "events", "worker")}, nil},
 		{"queue subscription needs no redrive policy", [][]plan.Resource{one(with(sub, map[string]any{"protocol": "sqs", "redrivePolicy": nil}))}, nil},
@@ -53,19 +54,23 @@ func TestAsyncDeadLetter(t *testing.T) {
 			Message: "redrivePolicy has no deadLetterTargetArn: a message SNS cannot deliver to the function is dropped after its retries; send it to a queue"}}},
 		{"function invoked asynchronously without destination", [][]plan.Resource{{fn, noDestination, sched, sub}}, []policy.Violation{{URN: fn.URN,
 			Message: `the function is invoked asynchronously by schedule "nightly", subscription "notify" but has no on-failure destination: an event it fails on every retry is dropped; set one in its event invoke config`}}},
+		{"function declared synchronous but invoked asynchronously", [][]plan.Resource{{synchronous, noDestination, sched}}, []policy.Violation{{URN: fn.URN,
+			Message: `the function is invoked asynchronously by schedule "nightly" but has no on-failure destination: an event it fails on every retry is dropped; set one in its event invoke config`}}},
 	})
 }
 
 func TestFunctionOnFailure(t *testing.T) {
 	fn, async := function("api")[0], function("api")[4]
 	byArn := with(async, map[string]any{"functionName": functionArn("api") + ":live"})
+	synchronous := with(fn, map[string]any{"tags": map[string]any{policy.SynchronousFunctionTag: policy.SynchronousFunctionTagValue}})
 	runCases(t, "function-on-failure", []ruleCase{
 		{"compliant", [][]plan.Resource{function("api")}, nil},
 		{"config names the function by qualified ARN", [][]plan.Resource{{fn, byArn}}, nil},
 		{"no invoke config", [][]plan.Resource{one(fn)}, []policy.Violation{{URN: fn.URN,
-			Message: "no event invoke config with an on-failure destination: a failed asynchronous invocation is dropped after its retries; suppress with the reason if the function is only invoked synchronously"}}},
+			Message: "no event invoke config with an on-failure destination: a failed asynchronous invocation is dropped after its retries; if nothing invokes the function asynchronously, declare it (tag invocation=synchronous, function.Args.Synchronous) or suppress with the reason"}}},
+		{"declared synchronous", [][]plan.Resource{one(synchronous)}, nil},
 		{"invoke config without destination", [][]plan.Resource{{fn, with(async, map[string]any{"destinationConfig": nil})}}, []policy.Violation{{URN: fn.URN,
-			Message: "no event invoke config with an on-failure destination: a failed asynchronous invocation is dropped after its retries; suppress with the reason if the function is only invoked synchronously"}}},
+			Message: "no event invoke config with an on-failure destination: a failed asynchronous invocation is dropped after its retries; if nothing invokes the function asynchronously, declare it (tag invocation=synchronous, function.Args.Synchronous) or suppress with the reason"}}},
 	})
 }
 

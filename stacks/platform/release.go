@@ -44,6 +44,8 @@ func releaseFunction(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, ac
 		Description: "Hands each new version of a context's function to CodeDeploy (invoked by deploys).",
 		Timeout:     releaseTimeout,
 		Grants:      grants,
+		// Deploys invoke it through aws.lambda.Invocation (RequestResponse) and wait.
+		Synchronous: true,
 	})
 	if err != nil {
 		return err

@@ -104,6 +104,8 @@ func newPortalSignIn(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, ac
 			"SIGNING_KEY_SECRET_ARN": signingKey.Arn,
 		},
 		Grants: signingKey.AllowRead(),
+		// CloudFront calls its function URL and waits for the answer.
+		Synchronous: true,
 	}); err != nil {
 		return nil, err
 	}

@@ -143,7 +143,7 @@ func (h *handler) callback(ctx context.Context, req events.LambdaFunctionURLRequ
 		return events.LambdaFunctionURLResponse{}, fail(http.StatusUnauthorized, "the identity provider refused the sign-in (%s)", e)
 	}
 	flow := strings.Split(requestCookie(req, flowCookie), ".")
-	if len(flow) != 3 {
+	if len(flow) != 3 || slices.Contains(flow, "") {
 		return events.LambdaFunctionURLResponse{}, fail(http.StatusBadRequest,
 			"the sign-in was not started here or took longer than %s; start again", flowMaxAge)
 	}

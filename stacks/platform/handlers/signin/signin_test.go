@@ -200,15 +200,19 @@ func TestCallbackSetsSignedCookies(t *testing.T) {
 // signed cookie and shows no token.
 func TestCallbackFailures(t *testing.T) {
 	for name, tc := range map[string]struct {
-		claims  map[string]any
-		spoil   func(p *idp, h *handler)
-		query   func(state string) url.Values
-		noFlow  bool
+		claims map[string]any
+		spoil  func(p *idp, h *handler)
+		query  func(state string) url.Values
+		noFlow bool
+		// forged replaces the flow cookie's value, and the query's state with an empty one.
+		forged  string
 		status  int
 		message string
 	}{
 		"bad state": {query: func(string) url.Values { return url.Values{"code": {"the-code"}, "state": {"forged"}} },
 			status: 400, message: "the sign-in&#39;s state does not match; start again"},
+		"empty flow cookie": {forged: "..", query: func(string) url.Values { return url.Values{"code": {"the-code"}, "state": {""}} },
+			status: 400, message: "the sign-in was not started here"},
 		"no flow cookie": {noFlow: true, status: 400, message: "the sign-in was not started here or took longer than 10m0s"},
 		"provider refused": {query: func(s string) url.Values { return url.Values{"error": {"access_denied"}, "state": {s}} },
 			status: 401, message: "the identity provider refused the sign-in (access_denied)"},
@@ -239,7 +243,10 @@ func TestCallbackFailures(t *testing.T) {
 				query = tc.query(q.Get("state"))
 			}
 			var cookies []string
-			if !tc.noFlow {
+			switch {
+			case tc.forged != "":
+				cookies = []string{flowCookie + "=" + tc.forged}
+			case !tc.noFlow:
 				cookies = []string{flow}
 			}
 			resp := get(t, h, "/auth/callback", query, cookies...)
