@@ -155,13 +155,16 @@ func hostPortal(ctx *pulumi.Context, cfg *config.Config, sc scope.Scope, account
 	pages, err := bucket.New(ctx, "portal", &bucket.Args{
 		Scope: sc,
 		Statements: func(arn pulumi.StringInput) iam.Statements {
+			cloudFront := []iam.Principal{{Type: iam.PrincipalService, Identifiers: []pulumi.StringInput{pulumi.String(cloudFrontService)}}}
+			thisDistribution := []iam.Condition{{Test: "StringEquals", Variable: "aws:SourceArn", Values: []pulumi.StringInput{dist.Arn}}}
 			return iam.Statements{{
-				Sid:        "CloudFrontReadsThePortal",
-				Principals: []iam.Principal{{Type: iam.PrincipalService, Identifiers: []pulumi.StringInput{pulumi.String(cloudFrontService)}}},
-				Actions:    []string{"s3:GetObject"},
-				Resources:  []pulumi.StringInput{pulumi.Sprintf("%s/*", arn)},
-				Conditions: []iam.Condition{{Test: "StringEquals", Variable: "aws:SourceArn",
-					Values: []pulumi.StringInput{dist.Arn}}},
+				Sid: "CloudFrontReadsThePortal", Principals: cloudFront, Conditions: thisDistribution,
+				Actions: []string{"s3:GetObject"}, Resources: []pulumi.StringInput{pulumi.Sprintf("%s/*", arn)},
+			}, {
+				// Listing lets S3 answer a missing page 404, not 403, which with sign-in
+				// would send a signed-in reader to sign in again.
+				Sid: "CloudFrontFindsMissingPages", Principals: cloudFront, Conditions: thisDistribution,
+				Actions: []string{"s3:ListBucket"}, Resources: []pulumi.StringInput{arn},
 			}}
 		},
 	})

@@ -42,7 +42,7 @@ func TestPortal(t *testing.T) {
 
 			// Only this distribution reads the pages, only them.
 			st := bucketPolicy(t, p)
-			require.Len(t, st, 2, "TLS only, and CloudFront's read")
+			require.Len(t, st, 3, "TLS only, CloudFront's read and its listing")
 			assert.Equal(t, "DenyInsecureTransport", st[0].Sid)
 			read := st[1]
 			assert.Equal(t, "Allow", read.Effect)
@@ -51,6 +51,12 @@ func TestPortal(t *testing.T) {
 			assert.Equal(t, []string{"arn:aws:s3:::" + bucketName + "/*"}, read.Resource)
 			assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceArn": {dist.Outputs["arn"].(string)}}},
 				read.Condition)
+			list := st[2]
+			assert.Equal(t, "CloudFrontFindsMissingPages", list.Sid)
+			assert.Equal(t, read.Principal, list.Principal)
+			assert.Equal(t, []string{"s3:ListBucket"}, list.Action, "a missing page is a 404, not a 403 that means sign in")
+			assert.Equal(t, []string{"arn:aws:s3:::" + bucketName}, list.Resource)
+			assert.Equal(t, read.Condition, list.Condition)
 			// Encrypted with the platform key.
 			enc := get(t, p, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "portal-encryption")
 			key := get(t, p, "aws:kms/key:Key", "platform")
