@@ -275,6 +275,11 @@ func TestPortalSignIn(t *testing.T) {
 	assert.Equal(t, map[string]any{"action": "lambda:InvokeFunctionUrl", "function": fn.Outputs["name"],
 		"qualifier": "live", "principal": "cloudfront.amazonaws.com", "sourceArn": dist.Outputs["arn"],
 		"functionUrlAuthType": "AWS_IAM"}, perm.Inputs)
+	// Function URLs created since October 2025 also need InvokeFunction, from the same
+	// distribution only.
+	invoke := get(t, p, "aws:lambda/permission:Permission", "portal-signin-invoke")
+	assert.Equal(t, map[string]any{"action": "lambda:InvokeFunction", "function": fn.Outputs["name"],
+		"qualifier": "live", "principal": "cloudfront.amazonaws.com", "sourceArn": dist.Outputs["arn"]}, invoke.Inputs)
 
 	assert.Equal(t, map[string]any{"PORTAL_DOMAIN": "developer.acme.example", "OIDC_ISSUER": "https://login.acme.example/prod",
 		"OIDC_CLIENT_ID": "stratum-developer-portal", "CLOUDFRONT_KEY_PAIR_ID": env["CLOUDFRONT_KEY_PAIR_ID"],

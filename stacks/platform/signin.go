@@ -187,17 +187,28 @@ func (s *portalSignIn) errorResponses() cloudfront.DistributionCustomErrorRespon
 	}}
 }
 
-// allow lets the distribution, and only it, invoke the function's URL.
+// allow lets the distribution, and only it, invoke the function's URL. Function URLs created
+// since October 2025 need lambda:InvokeFunction beside lambda:InvokeFunctionUrl; CloudFront
+// reaches a function only through its URL, so the second is no wider in practice (the
+// provider cannot yet add Lambda's lambda:InvokedViaFunctionUrl condition to it).
 func (s *portalSignIn) allow(ctx *pulumi.Context, dist *cloudfront.Distribution) error {
-	if _, err := lambda.NewPermission(ctx, signInFunction+"-url", &lambda.PermissionArgs{
-		Action:              pulumi.String("lambda:InvokeFunctionUrl"),
-		Function:            s.fn.Name,
-		Qualifier:           pulumi.String(function.AliasName),
-		Principal:           pulumi.String(cloudFrontService),
-		SourceArn:           dist.Arn,
-		FunctionUrlAuthType: pulumi.String("AWS_IAM"),
-	}, pulumi.DependsOn([]pulumi.Resource{s.fn.Alias})); err != nil {
-		return fmt.Errorf("portal sign-in: permission: %w", err)
+	for _, p := range []struct{ logical, action, authType string }{
+		{signInFunction + "-url", "lambda:InvokeFunctionUrl", "AWS_IAM"},
+		{signInFunction + "-invoke", "lambda:InvokeFunction", ""},
+	} {
+		args := &lambda.PermissionArgs{
+			Action:    pulumi.String(p.action),
+			Function:  s.fn.Name,
+			Qualifier: pulumi.String(function.AliasName),
+			Principal: pulumi.String(cloudFrontService),
+			SourceArn: dist.Arn,
+		}
+		if p.authType != "" {
+			args.FunctionUrlAuthType = pulumi.String(p.authType)
+		}
+		if _, err := lambda.NewPermission(ctx, p.logical, args, pulumi.DependsOn([]pulumi.Resource{s.fn.Alias})); err != nil {
+			return fmt.Errorf("portal sign-in: permission %s: %w", p.action, err)
+		}
 	}
 	return nil
 }
