@@ -111,9 +111,9 @@ func (s ciScope) recordGrants() []grant {
 
 // apiDomainGrants cover the API Gateway domain of stratum:apiDomain and its API mappings,
 // which each context's deploy (the same role) creates for its API versions. The domain is
-// created with this environment's tags; once it exists its path names it exactly. Neither
-// mutual TLS (apigateway:AddCertificateToDomain) nor a private domain's policy
-// (apigateway:UpdateDomainNamePolicy) is used, so neither is granted.
+// created with this environment's tags; once it exists its path names it exactly. The grants
+// stop at what the platform's domain sets: apigateway:AddCertificateToDomain (client
+// certificates) and apigateway:UpdateDomainNamePolicy (private domains) stay ungranted.
 func (s ciScope) apiDomainGrants() []grant {
 	if s.domains.API == "" {
 		return nil

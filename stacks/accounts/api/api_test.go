@@ -3,11 +3,8 @@ package api_test
 import (
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
-	"github.com/stratum-platform/stratum/platform/apidef"
 	"github.com/stratum-platform/stratum/platform/lambdakit/openapi/openapitest"
-	"github.com/stratum-platform/stratum/platform/plan"
+	"github.com/stratum-platform/stratum/platform/plan/plantest"
 	"github.com/stratum-platform/stratum/stacks/accounts/api"
 )
 
@@ -21,26 +18,5 @@ func TestExamples(t *testing.T) {
 // scopes of the definition each API of the golden plans is created from are the spec's
 // operations and their scopes.
 func TestRoutes(t *testing.T) {
-	for _, env := range []string{"dev", "prod"} {
-		p, err := plan.ReadGolden("../testdata/" + env + ".plan.json")
-		require.NoError(t, err)
-		for _, tc := range []struct {
-			api  string
-			spec []byte
-		}{
-			{"api", api.V1},
-		} {
-			t.Run(env+"/"+tc.api, func(t *testing.T) {
-				r, err := p.Get("aws:apigatewayv2/api:Api", tc.api)
-				require.NoError(t, err)
-				d, err := apidef.Parse(r.String("body"))
-				require.NoError(t, err)
-				routes := map[string][]string{}
-				for _, route := range d.Routes {
-					routes[route.Key] = route.Scopes
-				}
-				openapitest.CheckRoutes(t, openapitest.Load(t, tc.spec), routes)
-			})
-		}
-	}
+	plantest.APIRoutes(t, "../testdata", map[string][]byte{"api": api.V1})
 }
